@@ -1,0 +1,76 @@
+"""Talent Ladder web application: create_app() wires extensions, blueprints, errors and commands."""
+
+from __future__ import annotations
+
+from flask import Flask
+
+from .config import ROOT, load_config
+
+
+def create_app(config: dict | None = None) -> Flask:
+    app = Flask(
+        __name__,
+        template_folder=str(ROOT / "templates"),
+        static_folder=str(ROOT / "static"),
+        instance_path=str(ROOT / "instance"),
+    )
+    app.config.update(load_config(config))
+    register_logging(app)
+    register_extensions(app)
+    register_blueprints(app)
+    register_errorhandlers(app)
+    register_commands(app)
+    return app
+
+
+def register_logging(app: Flask) -> None:
+    from .logs import configure_logging
+
+    configure_logging(app)
+
+
+def register_extensions(app: Flask) -> None:
+    from pathlib import Path
+
+    from credentials import PersonalDataVault
+
+    from . import auth, i18n, security
+    from .extensions import csrf, db, limiter, migrate
+
+    if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite:///"):
+        Path(app.config["SQLALCHEMY_DATABASE_URI"].removeprefix("sqlite:///")).parent.mkdir(
+            parents=True, exist_ok=True
+        )
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(ROOT / "migrations"))
+    csrf.init_app(app)
+    limiter.init_app(app)
+    app.extensions["vault"] = PersonalDataVault(
+        app.config["ID_HASH_KEY"], app.config["ID_ENCRYPTION_KEYS"], app.config["ID_ENCRYPTION_KEY_ID"]
+    )
+    i18n.init_app(app)
+    auth.init_app(app)
+    security.init_app(app)
+
+
+def register_blueprints(app: Flask) -> None:
+    from . import access
+    from .api import init_api
+    from .web import admin, auth_views, bureau, institution, public, worker
+
+    for module in (public, auth_views, worker, institution, bureau, admin):
+        app.register_blueprint(module.bp)
+    init_api(app)
+    access.init_app(app)
+
+
+def register_errorhandlers(app: Flask) -> None:
+    from .errors import init_app
+
+    init_app(app)
+
+
+def register_commands(app: Flask) -> None:
+    from .cli import init_app
+
+    init_app(app)

@@ -1,0 +1,83 @@
+"""Certificates, addressed by their number."""
+
+from __future__ import annotations
+
+import marshmallow as ma
+from flask import abort
+from flask_smorest import Blueprint
+from sqlalchemy import select
+
+from credentials import ValidationFailed
+from credentials.models import Certificate, Institution, Role, Worker
+from credentials.queries import certificate_scope, certificates_for, worker_scope
+from credentials.services.certificates import issue_certificate
+from credentials.services.reference import find_occupation
+
+from ..access import allow
+from ..auth import current_actor
+from ..extensions import db
+from .common import Envelope, SearchArgs, certificate_dict, page_envelope
+
+PREFIX = "/certificates"
+blp = Blueprint("api_certificates", __name__, description="Certificates, addressed by number")
+ALL_ROLES = (Role.WORKER, Role.INSTITUTION_STAFF, Role.BUREAU_OFFICER, Role.ADMIN)
+
+
+class CertificateArgs(SearchArgs):
+    status = ma.fields.String(load_default=None, validate=ma.validate.OneOf(["valid", "revoked"]))
+    worker_id = ma.fields.Integer(load_default=None, validate=ma.validate.Range(min=1, max=2**62))
+
+
+class CertificateCreate(ma.Schema):
+    worker_id = ma.fields.Integer(required=True, validate=ma.validate.Range(min=1, max=2**62))
+    occupation_code = ma.fields.String(required=True, validate=ma.validate.Regexp(r"^\d-\d{2}-\d{2}-\d{2}$"))
+    level = ma.fields.String(required=True, validate=ma.validate.Length(max=32))
+    issued_on = ma.fields.Date(required=True)
+    number = ma.fields.String(load_default=None, validate=ma.validate.Length(max=32))
+    institution_id = ma.fields.Integer(load_default=None, metadata={"description": "admins only"})
+
+
+@blp.route("", methods=["GET"])
+@allow(*ALL_ROLES)
+@blp.arguments(CertificateArgs, location="query")
+@blp.response(200, Envelope)
+def list_certificates(args):
+    statement = certificates_for(current_actor(), search=args["q"], worker_id=args["worker_id"],
+                                 status=args["status"])
+    return page_envelope(statement, args, certificate_dict)
+
+
+@blp.route("", methods=["POST"])
+@allow(Role.INSTITUTION_STAFF, Role.ADMIN)
+@blp.arguments(CertificateCreate)
+@blp.response(201)
+def create_certificate(body):
+    user = current_actor()
+    session = db.session()
+    worker = session.scalar(select(Worker).where(Worker.id == body["worker_id"], worker_scope(user)))
+    if worker is None:
+        raise ValidationFailed("binding", field="worker_id", reason=("未找到该劳动者", "no such worker"))
+    occupation = find_occupation(session, body["occupation_code"])
+    if occupation is None:
+        raise ValidationFailed("unknown_occupation", field="occupation_code", occupation=body["occupation_code"])
+    institution = user.institution if user.role is Role.INSTITUTION_STAFF else (
+        session.get(Institution, body["institution_id"]) if body["institution_id"] else None)
+    if institution is None:
+        raise ValidationFailed("unknown_institution", field="institution_id", id=body["institution_id"])
+    certificate = issue_certificate(session, worker=worker, occupation=occupation, level=body["level"],
+                                    issued_on=body["issued_on"], institution=institution, number=body["number"],
+                                    by=user)
+    db.session.commit()
+    return certificate_dict(certificate)
+
+
+@blp.route("/<number>", methods=["GET"])
+@allow(*ALL_ROLES)
+@blp.response(200)
+def get_certificate(number: str):
+    found = db.session.scalar(
+        select(Certificate).where(Certificate.number == number, certificate_scope(current_actor()))
+    )
+    if found is None:
+        abort(404)
+    return certificate_dict(found)

@@ -1,0 +1,74 @@
+"""Workers: list (scoped, searchable), register, read."""
+
+from __future__ import annotations
+
+import marshmallow as ma
+from flask import abort
+from flask_smorest import Blueprint
+from sqlalchemy import select
+
+from credentials.models import Role, TargetGroup, Worker
+from credentials.queries import worker_scope, workers_for
+from credentials.services.workers import register_worker
+
+from ..access import allow
+from ..auth import current_actor
+from ..extensions import db
+from ..web import vault
+from .common import Envelope, SearchArgs, page_envelope, worker_dict
+
+PREFIX = "/workers"
+blp = Blueprint("api_workers", __name__, description="Workers (national ID shown masked)")
+
+
+class WorkerCreate(ma.Schema):
+    name = ma.fields.String(required=True, validate=ma.validate.Length(min=1, max=64))
+    national_id = ma.fields.String(required=True, validate=ma.validate.Length(min=15, max=20))
+    city_code = ma.fields.String(required=True, validate=ma.validate.Regexp(r"^\d{4}$"))
+    employer_name = ma.fields.String(load_default=None, validate=ma.validate.Length(max=128))
+    target_groups = ma.fields.List(ma.fields.Enum(TargetGroup, by_value=True), load_default=list)
+
+
+class WorkerOut(ma.Schema):
+    id = ma.fields.Integer()
+    name = ma.fields.String()
+    national_id_masked = ma.fields.String()
+    birth_date = ma.fields.String(metadata={"format": "date"})
+    gender = ma.fields.String()
+    city_code = ma.fields.String()
+    employer_id = ma.fields.Integer(allow_none=True)
+    employer_name = ma.fields.String(allow_none=True)
+    target_groups = ma.fields.List(ma.fields.String())
+
+
+@blp.route("", methods=["GET"])
+@allow(Role.INSTITUTION_STAFF, Role.BUREAU_OFFICER, Role.ADMIN, Role.WORKER)
+@blp.arguments(SearchArgs, location="query")
+@blp.response(200, Envelope)
+def list_workers(args):
+    return page_envelope(workers_for(current_actor(), search=args["q"]), args, worker_dict)
+
+
+@blp.route("", methods=["POST"])
+@allow(Role.INSTITUTION_STAFF, Role.ADMIN)
+@blp.arguments(WorkerCreate)
+@blp.response(201, WorkerOut)
+def create_worker(body):
+    user = current_actor()
+    worker = register_worker(
+        db.session(), vault(), name=body["name"], national_id=body["national_id"], city_code=body["city_code"],
+        employer=user.institution if user.role is Role.INSTITUTION_STAFF and not body["employer_name"] else None,
+        employer_name=body["employer_name"], target_groups=body["target_groups"], by=user,
+    )
+    db.session.commit()
+    return worker_dict(worker)
+
+
+@blp.route("/<int:worker_id>", methods=["GET"])
+@allow(Role.INSTITUTION_STAFF, Role.BUREAU_OFFICER, Role.ADMIN, Role.WORKER)
+@blp.response(200, WorkerOut)
+def get_worker(worker_id: int):
+    worker = db.session.scalar(select(Worker).where(Worker.id == worker_id, worker_scope(current_actor())))
+    if worker is None:
+        abort(404)
+    return worker_dict(worker)

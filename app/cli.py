@@ -1,0 +1,104 @@
+"""Command-line tools: thin wrappers over the services, committing once at the end."""
+
+from __future__ import annotations
+
+import sys
+
+import click
+from flask import Flask, current_app
+from flask.cli import AppGroup
+
+from credentials import CredentialsError
+from credentials.models import BureauScope, Institution, Role
+from credentials.services.accounts import create_user
+from credentials.services.audit import verify_chain
+from credentials.services.reference import load_reference_data
+
+from .extensions import db
+
+reference_cli = AppGroup("reference", help="Reference data (cities, occupations).")
+audit_cli = AppGroup("audit", help="The hash-chained audit trail.")
+
+
+@reference_cli.command("load")
+def reference_load() -> None:
+    """Load provinces, cities, occupations and campaign cities (idempotent)."""
+    result = load_reference_data(db.session())
+    db.session.commit()
+    click.echo(f"provinces +{result.provinces}, cities +{result.cities}, occupations +{result.occupations}, "
+               f"campaign cities {result.campaign_cities}")
+
+
+@audit_cli.command("verify")
+def audit_verify() -> None:
+    """Check every link of the audit chain; name the first broken row."""
+    report = verify_chain(db.session())
+    if report.ok:
+        click.echo(f"audit trail intact: {report.checked} events")
+        return
+    click.echo(f"audit trail BROKEN at event {report.first_broken_id} ({report.problem}); "
+               f"{report.checked} events read", err=True)
+    sys.exit(1)
+
+
+@click.command("create-user")
+@click.option("--role", type=click.Choice([r.value for r in Role if r is not Role.WORKER]), required=True)
+@click.option("--username", required=True)
+@click.option("--password", prompt=True, hide_input=True, confirmation_prompt=True)
+@click.option("--display-name", default=None)
+@click.option("--institution", "institution_id", type=int, default=None, help="institution id (staff)")
+@click.option("--city", "city_code", default=None, help="4-digit city code (city bureau officer)")
+@click.option("--province", "province_code", default=None, help="2-digit province code (province officer)")
+@click.option("--ministry", is_flag=True, help="national scope (bureau officer)")
+def create_user_command(role, username, password, display_name, institution_id, city_code, province_code, ministry):
+    """Create an officer, institution or admin account."""
+    role = Role(role)
+    institution = db.session.get(Institution, institution_id) if institution_id else None
+    if institution_id and institution is None:
+        raise click.BadParameter(f"no institution {institution_id}", param_hint="--institution")
+    scope, region = None, None
+    if role is Role.BUREAU_OFFICER:
+        scope, region = (BureauScope.MINISTRY, None) if ministry else (
+            (BureauScope.PROVINCE, province_code) if province_code else (BureauScope.CITY, city_code))
+    try:
+        user = create_user(db.session(), role=role, username=username, password=password, display_name=display_name,
+                           institution=institution, bureau_scope=scope, region_code=region, by=None)
+    except CredentialsError as error:
+        db.session.rollback()
+        raise click.ClickException(error.message("en")) from None
+    db.session.commit()
+    click.echo(f"created user {user.id} ({role.value}) {username}")
+
+
+@click.command("seed-demo")
+def seed_demo_command() -> None:
+    """Load reference data and the Suzhou demo (idempotent)."""
+    from credentials.demo import seed_demo
+
+    created = seed_demo(db.session(), current_app.extensions["vault"])
+    db.session.commit()
+    click.echo("demo data loaded" if created else "demo data already present")
+
+
+@click.command("synth")
+@click.option("--workers", "count", type=click.IntRange(1, 50_000_000), required=True)
+@click.option("--seed", type=int, default=1, show_default=True)
+@click.option("--batch", type=click.IntRange(100, 100_000), default=10_000, show_default=True)
+def synth_command(count: int, seed: int, batch: int) -> None:
+    """Generate COUNT synthetic workers with certificates, deterministically from SEED (benchmarks)."""
+    from credentials.synth import synthesize
+
+    load_reference_data(db.session())
+    db.session.commit()
+    result = synthesize(db.session(), current_app.extensions["vault"], workers=count, seed=seed, batch=batch,
+                        progress=lambda done: click.echo(f"  {done:,} workers", err=True))
+    click.echo(f"synthesized {result.workers:,} workers and {result.certificates:,} certificates "
+               f"in {result.seconds:.1f} s")
+
+
+def init_app(app: Flask) -> None:
+    app.cli.add_command(reference_cli)
+    app.cli.add_command(audit_cli)
+    app.cli.add_command(create_user_command)
+    app.cli.add_command(seed_demo_command)
+    app.cli.add_command(synth_command)

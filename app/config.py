@@ -1,0 +1,102 @@
+"""Configuration from the environment, with safe development defaults.
+
+Production (`TALENT_LADDER_ENV=production`) refuses to start without a real SECRET_KEY and
+personal-data keys, and turns on secure cookies.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import os
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+DEV_SECRET = "dev-only-secret-change-me"  # noqa: S105 - a known value production refuses
+
+
+class ConfigError(RuntimeError):
+    """The environment does not describe a safe configuration."""
+
+
+def normalise_database_url(url: str) -> str:
+    """Accept the standard `postgresql://` and legacy `postgres://` forms (psycopg 3 driver)."""
+    if url.startswith("postgres://"):
+        url = "postgresql://" + url[len("postgres://"):]
+    if url.startswith("postgresql://"):
+        url = "postgresql+psycopg://" + url[len("postgresql://"):]
+    return url
+
+
+def _derived_key(secret: str, purpose: str) -> bytes:
+    """Development fallback: a per-purpose key derived from SECRET_KEY (never used in production)."""
+    return hashlib.sha256(f"{purpose}:{secret}".encode()).digest()
+
+
+def _key_from_env(name: str) -> bytes | None:
+    raw = os.environ.get(name)
+    if not raw:
+        return None
+    key = base64.urlsafe_b64decode(raw + "=" * (-len(raw) % 4))
+    if len(key) != 32:
+        raise ConfigError(f"{name} must be 32 bytes, base64url-encoded")
+    return key
+
+
+def load_config(overrides: dict | None = None) -> dict:
+    env = os.environ.get("TALENT_LADDER_ENV", "development")
+    instance = Path(os.environ.get("TALENT_LADDER_INSTANCE", ROOT / "instance"))
+    secret = os.environ.get("SECRET_KEY", DEV_SECRET)
+    config: dict = {
+        "ENV_NAME": env,
+        "SECRET_KEY": secret,
+        "SQLALCHEMY_DATABASE_URI": normalise_database_url(
+            os.environ.get("DATABASE_URL", f"sqlite:///{instance / 'talent-ladder.sqlite3'}")
+        ),
+        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+        "INSTANCE_DIR": str(instance),
+        "REDIS_URL": os.environ.get("REDIS_URL"),
+        "RATELIMIT_STORAGE_URI": os.environ.get("REDIS_URL") or "memory://",
+        "RATELIMIT_HEADERS_ENABLED": True,
+        "MAX_CONTENT_LENGTH": 32 * 1024 * 1024,
+        "BABEL_DEFAULT_LOCALE": "zh",
+        "BABEL_DEFAULT_TIMEZONE": "Asia/Shanghai",
+        "LANGUAGES": ("zh", "en"),
+        "SESSION_COOKIE_HTTPONLY": True,
+        "SESSION_COOKIE_SAMESITE": "Lax",
+        "SESSION_COOKIE_SECURE": env == "production",
+        "REMEMBER_COOKIE_DURATION": 0,
+        "SESSION_IDLE_MINUTES": int(os.environ.get("SESSION_IDLE_MINUTES", "30")),
+        "SESSION_ABSOLUTE_HOURS": int(os.environ.get("SESSION_ABSOLUTE_HOURS", "12")),
+        "API_TOKEN_HOURS": int(os.environ.get("API_TOKEN_HOURS", "12")),
+        "LOGIN_LOCKOUT_THRESHOLD": 5,
+        "LOGIN_LOCKOUT_MINUTES": 15,
+        "LOGIN_RATE_LIMIT": os.environ.get("LOGIN_RATE_LIMIT", "20 per minute"),
+        "PAGE_SIZE": 20,
+        "MAX_PAGE_SIZE": 200,
+        "PUBLIC_BASE_URL": os.environ.get("PUBLIC_BASE_URL", "http://127.0.0.1:5000"),
+        # flask-smorest serves the OpenAPI document; app/api/docs.py serves vendored Swagger UI.
+        "API_TITLE": "Talent Ladder API",
+        "API_VERSION": "v1",
+        "OPENAPI_VERSION": "3.0.3",
+        "OPENAPI_URL_PREFIX": "/api/v1",
+        "OPENAPI_JSON_PATH": "openapi.json",
+    }
+    config["ID_HASH_KEY"] = _key_from_env("ID_HASH_KEY") or _derived_key(secret, "id-hash")
+    config["ID_ENCRYPTION_KEYS"] = {"k1": _key_from_env("ID_ENCRYPTION_KEY") or _derived_key(secret, "id-enc")}
+    config["ID_ENCRYPTION_KEY_ID"] = "k1"
+    if env == "production":
+        config["SESSION_COOKIE_NAME"] = "__Host-session"
+        _refuse_unsafe_production(config)
+    if overrides:
+        config.update(overrides)
+    return config
+
+
+def _refuse_unsafe_production(config: dict) -> None:
+    secret = config["SECRET_KEY"]
+    if secret == DEV_SECRET or len(secret) < 32:
+        raise ConfigError("production needs SECRET_KEY set to a random value of at least 32 characters")
+    for name in ("ID_HASH_KEY", "ID_ENCRYPTION_KEY"):
+        if not os.environ.get(name):
+            raise ConfigError(f"production needs {name} (32 random bytes, base64url)")

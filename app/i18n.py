@@ -1,0 +1,61 @@
+"""Chinese first, English complete: locale choice, and texts for domain errors and levels."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from flask import Flask, request
+from flask_babel import get_locale
+
+from credentials import CredentialsError
+from ladder.frameworks import get_level, level_rank
+
+from .extensions import babel
+
+LANG_COOKIE = "lang"
+
+
+def select_locale() -> str:
+    choice = request.args.get("lang") or request.cookies.get(LANG_COOKIE)
+    return choice if choice in ("zh", "en") else "zh"
+
+
+def locale_code() -> str:
+    return str(get_locale() or "zh")
+
+
+def is_english() -> bool:
+    return locale_code().startswith("en")
+
+
+def error_text(error: CredentialsError) -> str:
+    return error.message(locale_code())
+
+
+def level_name(code: str | None, framework: str = "skill-2022") -> str:
+    if not code:
+        return ""
+    level = get_level(code, framework)
+    return level.name_en if is_english() else level.name_zh
+
+
+def format_date(value: date | datetime | None, style: str = "short") -> str:
+    """2024-07-01 everywhere; `long` gives 2024年7月1日 in Chinese."""
+    if value is None:
+        return ""
+    if isinstance(value, datetime):
+        value = value.date()
+    if style == "long" and not is_english():
+        return f"{value.year}年{value.month}月{value.day}日"
+    return value.isoformat()
+
+
+def init_app(app: Flask) -> None:
+    from .config import ROOT
+
+    babel.init_app(app, locale_selector=select_locale,
+                   default_translation_directories=str(ROOT / "app" / "translations"))
+    app.jinja_env.filters["date"] = format_date
+    app.jinja_env.globals.update(level_name=level_name, level_rank=level_rank, is_english=is_english,
+                                 locale_code=locale_code,
+                                 error_text=error_text)

@@ -1,0 +1,140 @@
+"""Administration: accounts, institutions and their accreditation."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from flask import Blueprint, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from sqlalchemy import select
+from wtforms import DateField, PasswordField, SelectField, StringField
+from wtforms.validators import DataRequired, Length, Optional
+
+from credentials import CredentialsError, ValidationFailed
+from credentials.models import BureauScope, Institution, InstitutionKind, Role, User
+from credentials.services.accounts import create_user
+from credentials.services.institutions import accredit, create_institution
+from credentials.services.reference import find_occupation
+from ladder.frameworks import appraised_levels
+
+from ..access import allow
+from ..auth import current_actor
+from ..extensions import db
+from ..i18n import error_text, level_name
+from . import apply_field_error, paginate
+from .forms import options
+
+bp = Blueprint("admin", __name__, url_prefix="/admin")
+
+ROLE_LABELS = {Role.INSTITUTION_STAFF: _l("机构人员"), Role.BUREAU_OFFICER: _l("人社局人员"), Role.ADMIN: _l("管理员")}
+SCOPE_LABELS = {BureauScope.CITY: _l("市级"), BureauScope.PROVINCE: _l("省级"), BureauScope.MINISTRY: _l("部级")}
+KIND_LABELS = {
+    InstitutionKind.ENTERPRISE: _l("企业"), InstitutionKind.TECHNICIAN_COLLEGE: _l("技师学院"),
+    InstitutionKind.SENIOR_TECHNICAL_SCHOOL: _l("高级技工学校"), InstitutionKind.TECHNICAL_SCHOOL: _l("技工学校"),
+    InstitutionKind.SOCIAL_TRAINING_BODY: _l("社会培训机构"), InstitutionKind.APPRAISAL_BODY: _l("评价机构"),
+}
+
+
+class UserForm(FlaskForm):
+    username = StringField(_l("账号"), validators=[DataRequired(), Length(max=64)])
+    display_name = StringField(_l("显示名称"), validators=[Optional(), Length(max=64)])
+    password = PasswordField(_l("初始密码"), validators=[DataRequired(), Length(max=256)])
+    role = SelectField(_l("角色"), choices=options((r.value, label) for r, label in ROLE_LABELS.items()))
+    institution_id = SelectField(_l("所属机构"), choices=[], validate_choice=False)
+    bureau_scope = SelectField(_l("管辖范围"), choices=options([("", "—")] + [(s.value, l) for s, l in SCOPE_LABELS.items()]))
+    region_code = StringField(_l("地区代码"), validators=[Optional(), Length(max=4)],
+                              description=_l("市级填 4 位城市代码，省级填 2 位省份代码"))
+
+
+class InstitutionForm(FlaskForm):
+    name = StringField(_l("机构名称"), validators=[DataRequired(), Length(max=128)])
+    kind = SelectField(_l("机构类型"), choices=options((k.value, label) for k, label in KIND_LABELS.items()))
+    city_code = StringField(_l("所在城市代码"), validators=[DataRequired(), Length(min=4, max=4)])
+
+
+class AccreditationForm(FlaskForm):
+    occupation_code = StringField(_l("职业编码"), validators=[DataRequired(), Length(max=10)])
+    max_level = SelectField(_l("最高等级"))
+    valid_from = DateField(_l("生效日期"), validators=[DataRequired()], default=date.today)
+
+
+@bp.get("/")
+@allow(Role.ADMIN)
+def home():
+    users = paginate(select(User).where(User.role != Role.WORKER).order_by(User.id))
+    institutions = db.session.scalars(select(Institution).order_by(Institution.id)).all()
+    return render_template("admin/home.html", users=users, institutions=institutions,
+                           role_labels=ROLE_LABELS, kind_labels=KIND_LABELS)
+
+
+@bp.route("/users/new", methods=["GET", "POST"])
+@allow(Role.ADMIN)
+def new_user():
+    form = UserForm()
+    form.institution_id.choices = options([("", "—")] + [
+        (i.id, i.name) for i in db.session.scalars(select(Institution).order_by(Institution.name))
+    ])
+    if form.validate_on_submit():
+        try:
+            institution = db.session.get(Institution, int(form.institution_id.data)) if form.institution_id.data else None
+            create_user(
+                db.session(), role=Role(form.role.data), username=form.username.data.strip(),
+                display_name=form.display_name.data or None, password=form.password.data,
+                institution=institution,
+                bureau_scope=BureauScope(form.bureau_scope.data) if form.bureau_scope.data else None,
+                region_code=form.region_code.data.strip() or None, by=current_actor(),
+            )
+        except CredentialsError as error:
+            db.session.rollback()
+            if not apply_field_error(form, error):
+                flash(error_text(error), "error")
+        else:
+            db.session.commit()
+            flash(_("账号已创建"), "success")
+            return redirect(url_for("admin.home"))
+    return render_template("admin/user_form.html", form=form), 422 if form.errors else 200
+
+
+@bp.route("/institutions/new", methods=["GET", "POST"])
+@allow(Role.ADMIN)
+def new_institution():
+    form = InstitutionForm()
+    if form.validate_on_submit():
+        try:
+            institution = create_institution(db.session(), name=form.name.data, kind=InstitutionKind(form.kind.data),
+                                             city_code=form.city_code.data.strip(), by=current_actor())
+        except CredentialsError as error:
+            db.session.rollback()
+            if not apply_field_error(form, error):
+                flash(error_text(error), "error")
+        else:
+            db.session.commit()
+            return redirect(url_for("admin.institution", institution_id=institution.id))
+    return render_template("admin/institution_form.html", form=form), 422 if form.errors else 200
+
+
+@bp.route("/institutions/<int:institution_id>", methods=["GET", "POST"])
+@allow(Role.ADMIN)
+def institution(institution_id: int):
+    found = db.get_or_404(Institution, institution_id)
+    form = AccreditationForm()
+    form.max_level.choices = options((lvl.code, level_name(lvl.code)) for lvl in appraised_levels("skill-2022"))
+    if form.validate_on_submit():
+        try:
+            occupation = find_occupation(db.session(), form.occupation_code.data.strip())
+            if occupation is None:
+                raise ValidationFailed("unknown_occupation", field="occupation_code", occupation=form.occupation_code.data)
+            accredit(db.session(), found, occupation, max_level=form.max_level.data,
+                     valid_from=form.valid_from.data, by=current_actor())
+        except CredentialsError as error:
+            db.session.rollback()
+            if not apply_field_error(form, error):
+                flash(error_text(error), "error")
+        else:
+            db.session.commit()
+            flash(_("已添加评价范围"), "success")
+            return redirect(url_for("admin.institution", institution_id=found.id))
+    return render_template("admin/institution.html", institution=found, form=form,
+                           kind_labels=KIND_LABELS), 422 if form.errors else 200

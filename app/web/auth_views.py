@@ -1,0 +1,71 @@
+"""Sign in and sign out."""
+
+from __future__ import annotations
+
+from flask import Blueprint, current_app, flash, redirect, render_template, request, session, url_for
+from flask_babel import lazy_gettext as _l
+from flask_login import login_user, logout_user
+from flask_wtf import FlaskForm
+from wtforms import PasswordField, StringField
+from wtforms.validators import DataRequired, Length
+
+from credentials import AuthenticationFailed
+from credentials.services.accounts import authenticate, end_session, start_session
+
+from ..access import allow, public
+from ..auth import SESSION_KEY
+from ..extensions import db, limiter
+from ..i18n import error_text
+from ..navigation import home_for, safe_next
+from . import vault
+
+bp = Blueprint("auth", __name__)
+
+
+class LoginForm(FlaskForm):
+    account = StringField(_l("身份证号或账号"), validators=[DataRequired(), Length(max=64)])
+    password = PasswordField(_l("密码"), validators=[DataRequired(), Length(max=256)])
+
+
+def _login_limit() -> str:
+    return current_app.config["LOGIN_RATE_LIMIT"]
+
+
+@bp.route("/login", methods=["GET", "POST"])
+@public
+@limiter.limit(_login_limit, methods=["POST"])
+def login():
+    form = LoginForm()
+    if form.validate_on_submit():
+        config = current_app.config
+        try:
+            user = authenticate(
+                db.session(), vault(), form.account.data, form.password.data,
+                lockout_threshold=config["LOGIN_LOCKOUT_THRESHOLD"], lockout_minutes=config["LOGIN_LOCKOUT_MINUTES"],
+            )
+        except AuthenticationFailed as error:
+            db.session.commit()  # keep the failed-attempt count
+            current_app.logger.info("sign-in refused", extra={"outcome": error.code})
+            form.password.errors = [error_text(error)]
+            return render_template("auth/login.html", form=form), 401
+        session.clear()  # no fixation: a fresh session for the new identity
+        session[SESSION_KEY] = start_session(db.session(), user)
+        login_user(user)
+        db.session.commit()
+        current_app.logger.info("signed in", extra={"outcome": "ok"})
+        return redirect(safe_next(request.args.get("next")) or home_for(user))
+    return render_template("auth/login.html", form=form)
+
+
+@bp.post("/logout")
+@allow()
+def logout():
+    token = session.get(SESSION_KEY)
+    if token:
+        end_session(db.session(), token)
+        db.session.commit()
+    logout_user()
+    session.clear()
+    flash(_l("您已安全退出"), "success")
+    return redirect(url_for("auth.login"))
+

@@ -1,0 +1,52 @@
+"""HR bureau pages: the city (or province, or national) overview."""
+
+from __future__ import annotations
+
+from flask import Blueprint, render_template, request
+from sqlalchemy import func, select
+
+from credentials.models import BureauScope, City, Province, Role, Worker
+from credentials.queries import certificates_for, level_counts, worker_scope
+from ladder.frameworks import appraised_levels
+
+from ..access import allow
+from ..auth import current_actor
+from ..extensions import db
+from . import paginate
+
+bp = Blueprint("bureau", __name__, url_prefix="/bureau")
+
+
+@bp.get("/")
+@allow(Role.BUREAU_OFFICER)
+def home():
+    user = current_actor()
+    counts = dict(db.session.execute(level_counts(user)).all())
+    levels = appraised_levels("skill-2022")
+    rows = [(level, counts.get(level.code, 0)) for level in levels]
+    total = sum(count for _, count in rows)
+    high_skilled = sum(count for level, count in rows if level.is_high_skilled)
+    workers = db.session.scalar(select(func.count()).select_from(Worker).where(worker_scope(user)))
+    recent = db.session.scalars(certificates_for(user).limit(10)).all()
+    return render_template(
+        "bureau/home.html", region=_region_name(user), rows=rows, total=total, high_skilled=high_skilled,
+        workers=workers, recent=recent, peak=max([c for _, c in rows] + [1]),
+    )
+
+
+@bp.get("/certificates")
+@allow(Role.BUREAU_OFFICER)
+def certificates():
+    query = request.args.get("q", "").strip()
+    page = paginate(certificates_for(current_actor(), search=query))
+    return render_template("bureau/certificates.html", page=page, query=query)
+
+
+def _region_name(user) -> str:
+    if user.bureau_scope is BureauScope.CITY:
+        city = db.session.get(City, user.region_code)
+        return city.full_name if city else user.region_code
+    if user.bureau_scope is BureauScope.PROVINCE:
+        province = db.session.get(Province, user.region_code)
+        return province.name if province else user.region_code
+    return "全国"

@@ -1,0 +1,113 @@
+"""A training institution's pages: its workers and certificates, registration and issuing."""
+
+from __future__ import annotations
+
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+
+from credentials import CredentialsError
+from credentials.models import Certificate, Role, TargetGroup
+from credentials.queries import certificates_for, workers_for
+from credentials.services.certificates import issue_certificate
+from credentials.services.reference import find_occupation
+from credentials.services.workers import find_worker_by_national_id, register_worker
+from ladder.frameworks import appraised_levels
+
+from ..access import allow
+from ..auth import current_actor
+from ..extensions import db
+from ..i18n import error_text, level_name
+from . import apply_field_error, paginate, vault
+from .forms import CertificateForm, WorkerForm, options
+
+bp = Blueprint("institution", __name__, url_prefix="/institution")
+
+
+@bp.get("/")
+@allow(Role.INSTITUTION_STAFF)
+def home():
+    user = current_actor()
+    recent = db.session.scalars(certificates_for(user).limit(10)).all()
+    return render_template("institution/home.html", institution=user.institution, recent=recent)
+
+
+@bp.route("/workers", methods=["GET", "POST"])
+@allow(Role.INSTITUTION_STAFF)
+def workers():
+    user = current_actor()
+    form = WorkerForm()
+    if form.validate_on_submit():
+        try:
+            worker = register_worker(
+                db.session(), vault(), name=form.name.data, national_id=form.national_id.data,
+                city_code=form.city_code.data.strip(), employer_name=form.employer_name.data or None,
+                employer=user.institution if not form.employer_name.data else None,
+                target_groups=[TargetGroup(g) for g in form.target_groups.data], by=user,
+            )
+        except CredentialsError as error:
+            db.session.rollback()
+            if not apply_field_error(form, error):
+                flash(error_text(error), "error")
+        else:
+            db.session.commit()
+            flash(_("已登记劳动者 %(name)s", name=worker.name), "success")
+            return redirect(url_for("institution.workers"))
+    query = request.args.get("q", "").strip()
+    id_hash = _id_hash_if_national_id(query)
+    page = paginate(workers_for(user, search=None if id_hash else query, id_hash=id_hash))
+    status = 422 if form.errors else 200
+    return render_template("institution/workers.html", form=form, page=page, query=query), status
+
+
+@bp.route("/certificates", methods=["GET", "POST"])
+@allow(Role.INSTITUTION_STAFF)
+def certificates():
+    user = current_actor()
+    form = CertificateForm()
+    form.level.choices = options((lvl.code, level_name(lvl.code)) for lvl in appraised_levels("skill-2022"))
+    if form.validate_on_submit():
+        try:
+            certificate = _issue(form, user)
+        except CredentialsError as error:
+            db.session.rollback()
+            if not apply_field_error(form, error):
+                flash(error_text(error), "error")
+        else:
+            db.session.commit()
+            flash(_("已发放证书 %(number)s", number=certificate.number), "success")
+            return redirect(url_for("institution.certificates"))
+    query = request.args.get("q", "").strip()
+    page = paginate(certificates_for(user, search=query, status=_status_filter()))
+    status = 422 if form.errors else 200
+    return render_template("institution/certificates.html", form=form, page=page, query=query), status
+
+
+def _issue(form: CertificateForm, user) -> Certificate:
+    from credentials import ValidationFailed
+
+    session = db.session()
+    worker = find_worker_by_national_id(session, vault(), form.national_id.data)
+    if worker is None:
+        raise ValidationFailed("binding", field="national_id",
+                               reason=("未找到该身份证号的劳动者，请先登记", "no worker with this ID; register them first"))
+    occupation = find_occupation(session, form.occupation_code.data.strip())
+    if occupation is None:
+        raise ValidationFailed("unknown_occupation", field="occupation_code", occupation=form.occupation_code.data)
+    return issue_certificate(
+        session, worker=worker, occupation=occupation, level=form.level.data, issued_on=form.issued_on.data,
+        institution=user.institution, number=(form.number.data or "").strip() or None, by=user,
+    )
+
+
+def _status_filter() -> str | None:
+    status = request.args.get("status")
+    return status if status in ("valid", "revoked") else None
+
+
+def _id_hash_if_national_id(query: str) -> str | None:
+    if len(query) in (15, 18) and query[:17].isdigit():
+        try:
+            return vault().index(query)
+        except ValueError:
+            return None
+    return None

@@ -1,0 +1,16 @@
+"""Typed SQLAlchemy models of the registry, one aggregate per module."""
+
+from .accounts import ApiToken, BureauScope, LoginSession, Role, User
+from .audit import AuditEvent
+from .base import Base, utcnow
+from .certificates import Certificate, CertificateKind, CertificateRoute, CertificateStatus
+from .institutions import Accreditation, Institution, InstitutionKind
+from .people import Gender, TargetGroup, Worker, WorkerTargetGroup
+from .reference import City, Occupation, Province
+
+__all__ = [
+    "Accreditation", "ApiToken", "AuditEvent", "Base", "BureauScope", "Certificate", "CertificateKind",
+    "CertificateRoute", "CertificateStatus", "City", "Gender", "Institution", "InstitutionKind",
+    "LoginSession", "Occupation", "Province", "Role", "TargetGroup", "User", "Worker",
+    "WorkerTargetGroup", "utcnow",
+]

@@ -1,0 +1,105 @@
+"""Accounts, server-side login sessions and API tokens."""
+
+from __future__ import annotations
+
+import enum
+from datetime import datetime
+
+from sqlalchemy import CheckConstraint, ForeignKey, String
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from .base import Base, str_enum, utcnow
+from .institutions import Institution
+from .people import Worker
+
+
+class Role(enum.StrEnum):
+    WORKER = "worker"
+    INSTITUTION_STAFF = "institution_staff"
+    BUREAU_OFFICER = "bureau_officer"
+    ADMIN = "admin"
+
+
+class BureauScope(enum.StrEnum):
+    CITY = "city"
+    PROVINCE = "province"
+    MINISTRY = "ministry"
+
+
+class User(Base):
+    """An account. Workers sign in with their national ID (via `worker_id`), officers by username."""
+
+    __tablename__ = "users"
+    __table_args__ = (
+        CheckConstraint("(role = 'worker') = (worker_id IS NOT NULL)", name="worker_iff_worker_role"),
+        CheckConstraint("role = 'worker' OR username IS NOT NULL", name="officers_have_username"),
+        CheckConstraint(
+            "(role = 'institution_staff') = (institution_id IS NOT NULL)", name="staff_iff_institution"
+        ),
+        CheckConstraint(
+            "(role = 'bureau_officer') = (bureau_scope IS NOT NULL)", name="officer_iff_scope"
+        ),
+        CheckConstraint(
+            "bureau_scope IS NULL OR (bureau_scope = 'ministry') = (region_code IS NULL)",
+            name="region_matches_scope",
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    username: Mapped[str | None] = mapped_column(String(64), unique=True)
+    display_name: Mapped[str] = mapped_column(String(64))
+    password_hash: Mapped[str] = mapped_column(String(256))
+    role: Mapped[Role] = mapped_column(str_enum(Role))
+    worker_id: Mapped[int | None] = mapped_column(ForeignKey("workers.id"), unique=True)
+    institution_id: Mapped[int | None] = mapped_column(ForeignKey("institutions.id"), index=True)
+    bureau_scope: Mapped[BureauScope | None] = mapped_column(str_enum(BureauScope))
+    # City code (4 digits) for city scope, province code (2 digits) for province scope.
+    region_code: Mapped[str | None] = mapped_column(String(4), index=True)
+    is_active: Mapped[bool] = mapped_column(default=True)
+    failed_logins: Mapped[int] = mapped_column(default=0)
+    locked_until: Mapped[datetime | None]
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    last_login_at: Mapped[datetime | None]
+
+    worker: Mapped[Worker | None] = relationship()
+    institution: Mapped[Institution | None] = relationship()
+
+    def __repr__(self) -> str:
+        return f"<User {self.id} {self.role.value}>"
+
+
+class LoginSession(Base):
+    """Server-side record of a browser session: logout and idle time really end it."""
+
+    __tablename__ = "login_sessions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    last_seen_at: Mapped[datetime] = mapped_column(default=utcnow)
+    revoked_at: Mapped[datetime | None]
+
+    user: Mapped[User] = relationship()
+
+
+class ApiToken(Base):
+    """A bearer token for the API; only its SHA-256 is stored."""
+
+    __tablename__ = "api_tokens"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    expires_at: Mapped[datetime]
+    revoked_at: Mapped[datetime | None]
+    last_used_at: Mapped[datetime | None]
+
+    user: Mapped[User] = relationship()
+
+
+# Flask-Login's duck-typed account protocol, without importing it into the domain.
+User.is_authenticated = property(lambda self: True)  # type: ignore[attr-defined]
+User.is_anonymous = property(lambda self: False)  # type: ignore[attr-defined]
+User.get_id = lambda self: str(self.id)  # type: ignore[attr-defined]

@@ -1,0 +1,75 @@
+"""Certificates: the record every later feature extends."""
+
+from __future__ import annotations
+
+import enum
+from datetime import date, datetime
+
+from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from .base import Base, str_enum, utcnow
+from .institutions import Institution
+from .people import Worker
+from .reference import Occupation
+
+
+class CertificateRoute(enum.StrEnum):
+    REGULAR = "regular"
+    EXCEPTIONAL = "exceptional"
+    COMPETITION = "competition"
+
+
+class CertificateStatus(enum.StrEnum):
+    VALID = "valid"
+    REVOKED = "revoked"
+
+
+class CertificateKind(enum.StrEnum):
+    QUALIFICATION = "qualification"  # 职业资格证书 (before 2020; licensing ones remain)
+    SKILL_LEVEL = "skill_level"  # 职业技能等级证书 (2020+)
+    SPECIALISED = "specialised"  # 专项职业能力证书
+
+
+class Certificate(Base):
+    __tablename__ = "certificates"
+    __table_args__ = (
+        CheckConstraint(
+            "(status = 'revoked') = (revoked_at IS NOT NULL)", name="revoked_at_iff_revoked"
+        ),
+        CheckConstraint(
+            "status <> 'revoked' OR revocation_reason IS NOT NULL", name="revocation_has_reason"
+        ),
+        Index("ix_certificates_worker_occupation", "worker_id", "occupation_id"),
+        Index("ix_certificates_institution_issued", "institution_id", "issued_on"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    number: Mapped[str] = mapped_column(String(32), unique=True)
+    number_scheme: Mapped[str] = mapped_column(String(16))
+    needs_review: Mapped[bool] = mapped_column(default=False)
+    kind: Mapped[CertificateKind] = mapped_column(str_enum(CertificateKind))
+    worker_id: Mapped[int] = mapped_column(ForeignKey("workers.id"))
+    occupation_id: Mapped[int] = mapped_column(ForeignKey("occupations.id"), index=True)
+    framework: Mapped[str] = mapped_column(String(16))
+    level: Mapped[str] = mapped_column(String(32), index=True)
+    issued_on: Mapped[date]
+    institution_id: Mapped[int] = mapped_column(ForeignKey("institutions.id"))
+    route: Mapped[CertificateRoute] = mapped_column(str_enum(CertificateRoute))
+    status: Mapped[CertificateStatus] = mapped_column(
+        str_enum(CertificateStatus), default=CertificateStatus.VALID, index=True
+    )
+    revoked_at: Mapped[datetime | None]
+    revocation_reason: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    worker: Mapped[Worker] = relationship()
+    occupation: Mapped[Occupation] = relationship()
+    institution: Mapped[Institution] = relationship()
+
+    @property
+    def is_valid(self) -> bool:
+        return self.status is CertificateStatus.VALID
+
+    def __repr__(self) -> str:
+        return f"<Certificate {self.number}>"

@@ -1,0 +1,79 @@
+"""Workers: the people whose credentials the registry holds."""
+
+from __future__ import annotations
+
+import enum
+from datetime import date, datetime
+
+from sqlalchemy import CheckConstraint, ForeignKey, Index, String, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from .base import Base, str_enum, utcnow
+from .institutions import Institution
+from .reference import City
+
+
+class Gender(enum.StrEnum):
+    MALE = "male"
+    FEMALE = "female"
+
+
+class TargetGroup(enum.StrEnum):
+    """Training-subsidy target groups (财社〔2017〕164号 and later local lists)."""
+
+    COLLEGE_GRADUATE = "college_graduate"
+    RURAL_MIGRANT = "rural_migrant"
+    URBAN_HARDSHIP = "urban_hardship"
+    REGISTERED_UNEMPLOYED = "registered_unemployed"
+    SCHOOL_LEAVER = "school_leaver"
+    POOR_FAMILY = "poor_family"
+    VETERAN = "veteran"
+    EMPLOYEE = "employee"
+
+
+class Worker(Base):
+    """A person, anchored on the national ID number.
+
+    The number itself is stored only encrypted (`id_ciphertext`); `id_hash` is a keyed blind
+    index for look-up and uniqueness, `id_masked` the display form (110105********1234).
+    """
+
+    __tablename__ = "workers"
+    __table_args__ = (Index("ix_workers_city_name", "city_code", "name"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(64), index=True)
+    id_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    id_ciphertext: Mapped[str] = mapped_column(String(128))
+    id_masked: Mapped[str] = mapped_column(String(18))
+    birth_date: Mapped[date]
+    gender: Mapped[Gender] = mapped_column(str_enum(Gender))
+    city_code: Mapped[str] = mapped_column(ForeignKey("cities.code"))
+    employer_id: Mapped[int | None] = mapped_column(ForeignKey("institutions.id"), index=True)
+    employer_name: Mapped[str | None] = mapped_column(String(128))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    city: Mapped[City] = relationship()
+    employer: Mapped[Institution | None] = relationship()
+    target_groups: Mapped[list[WorkerTargetGroup]] = relationship(
+        back_populates="worker", cascade="all, delete-orphan", order_by="WorkerTargetGroup.group"
+    )
+
+    def __repr__(self) -> str:
+        return f"<Worker {self.id}>"  # never the name or ID: reprs end up in logs
+
+
+class WorkerTargetGroup(Base):
+    __tablename__ = "worker_target_groups"
+    __table_args__ = (
+        UniqueConstraint("worker_id", "group", "valid_from"),
+        CheckConstraint("valid_until IS NULL OR valid_until >= valid_from", name="dates_ordered"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    worker_id: Mapped[int] = mapped_column(ForeignKey("workers.id"), index=True)
+    group: Mapped[TargetGroup] = mapped_column(str_enum(TargetGroup))
+    valid_from: Mapped[date]
+    valid_until: Mapped[date | None]
+
+    worker: Mapped[Worker] = relationship(back_populates="target_groups")

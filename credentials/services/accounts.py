@@ -1,0 +1,182 @@
+"""Accounts: creation, sign-in with lock-out, server-side sessions and API tokens."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from datetime import UTC, datetime, timedelta
+
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session
+
+from ..errors import AuthenticationFailed, ValidationFailed
+from ..identity import InvalidNationalId
+from ..models import ApiToken, BureauScope, City, Institution, LoginSession, Province, Role, User, Worker, utcnow
+from ..passwords import check_password_policy, dummy_hash, hash_password, verify_password
+from ..vault import PersonalDataVault
+from .audit import record
+
+
+def create_user(
+    session: Session,
+    *,
+    role: Role,
+    password: str,
+    username: str | None = None,
+    display_name: str | None = None,
+    worker: Worker | None = None,
+    institution: Institution | None = None,
+    bureau_scope: BureauScope | None = None,
+    region_code: str | None = None,
+    by: User | None,
+) -> User:
+    check_password_policy(password)
+    _check_binding(session, role, username, worker, institution, bureau_scope, region_code)
+    if username and session.scalar(select(User.id).where(User.username == username)) is not None:
+        raise ValidationFailed("username_taken", field="username", username=username)
+    user = User(
+        role=role, username=username, password_hash=hash_password(password),
+        display_name=display_name or (worker.name if worker else username),
+        worker=worker, institution=institution, bureau_scope=bureau_scope, region_code=region_code,
+    )
+    session.add(user)
+    session.flush()
+    record(session, actor=by, action="user.created", entity_type="user", entity_id=user.id,
+           after={"role": role.value, "username": username, "institution_id": user.institution_id,
+                  "scope": bureau_scope.value if bureau_scope else None, "region": region_code})
+    return user
+
+
+def _check_binding(session, role, username, worker, institution, scope, region) -> None:
+    def fail(zh: str, en: str):
+        raise ValidationFailed("binding", field="role", reason=(zh, en))
+
+    if role is Role.WORKER:
+        if worker is None:
+            fail("劳动者账号必须关联劳动者", "a worker account needs a worker")
+    elif not username:
+        raise ValidationFailed("required", field="username")
+    if role is Role.INSTITUTION_STAFF and institution is None:
+        fail("机构人员账号必须关联机构", "an institution staff account needs an institution")
+    if role is not Role.INSTITUTION_STAFF and institution is not None:
+        fail("只有机构人员账号关联机构", "only institution staff are bound to an institution")
+    if role is Role.BUREAU_OFFICER:
+        if scope is None:
+            fail("人社局账号需要管辖范围", "a bureau officer needs a scope")
+        if scope is BureauScope.CITY and (region is None or session.get(City, region) is None):
+            fail("市级账号需要有效的城市代码", "a city officer needs a valid city code")
+        if scope is BureauScope.PROVINCE and (region is None or session.get(Province, region) is None):
+            fail("省级账号需要有效的省份代码", "a province officer needs a valid province code")
+        if scope is BureauScope.MINISTRY and region is not None:
+            fail("部级账号不限地区", "a ministry officer has no region")
+    elif scope is not None or region is not None:
+        fail("只有人社局账号有管辖范围", "only bureau officers have a scope")
+
+
+def authenticate(
+    session: Session, vault: PersonalDataVault, login: str, password: str, *,
+    lockout_threshold: int = 5, lockout_minutes: int = 15, now: datetime | None = None,
+) -> User:
+    """Workers sign in with their national ID number, everyone else with an account name.
+
+    The caller commits even when this raises: failed attempts must be counted.
+    """
+    now = now or utcnow()
+    user = _find_login(session, vault, (login or "").strip())
+    if user is None or not user.is_active:
+        verify_password(dummy_hash(), password or "")
+        raise AuthenticationFailed("credentials")
+    if user.locked_until is not None and _aware(user.locked_until) > now:
+        raise AuthenticationFailed("locked", minutes=lockout_minutes)
+    if not verify_password(user.password_hash, password or ""):
+        user.failed_logins += 1
+        if user.failed_logins >= lockout_threshold:
+            user.locked_until = now + timedelta(minutes=lockout_minutes)
+            user.failed_logins = 0
+            record(session, actor=None, action="user.locked", entity_type="user", entity_id=user.id)
+        session.flush()
+        raise AuthenticationFailed("credentials")
+    user.failed_logins = 0
+    user.locked_until = None
+    user.last_login_at = now
+    session.flush()
+    return user
+
+
+def _find_login(session: Session, vault: PersonalDataVault, login: str) -> User | None:
+    if not login:
+        return None
+    if login[:1].isdigit() and len(login) in (15, 18):
+        try:
+            index = vault.index(login)
+        except InvalidNationalId:
+            return None
+        return session.scalar(select(User).join(Worker, User.worker_id == Worker.id).where(Worker.id_hash == index))
+    return session.scalar(select(User).where(User.username == login))
+
+
+def _digest(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def _aware(moment: datetime) -> datetime:
+    """SQLite hands back naive datetimes; everything stored is UTC."""
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
+def start_session(session: Session, user: User) -> str:
+    token = secrets.token_urlsafe(32)
+    session.add(LoginSession(token_hash=_digest(token), user=user))
+    session.flush()
+    return token
+
+
+def resolve_session(
+    session: Session, token: str, *, idle: timedelta, absolute: timedelta, now: datetime | None = None
+) -> User | None:
+    now = now or utcnow()
+    login = session.scalar(select(LoginSession).where(LoginSession.token_hash == _digest(token)))
+    if login is None or login.revoked_at is not None or not login.user.is_active:
+        return None
+    if now - _aware(login.last_seen_at) > idle or now - _aware(login.created_at) > absolute:
+        login.revoked_at = now
+        return None
+    if now - _aware(login.last_seen_at) > timedelta(minutes=1):
+        login.last_seen_at = now  # throttled: one write a minute per session
+    return login.user
+
+
+def end_session(session: Session, token: str) -> None:
+    session.execute(
+        update(LoginSession).where(LoginSession.token_hash == _digest(token), LoginSession.revoked_at.is_(None))
+        .values(revoked_at=utcnow())
+    )
+
+
+def end_all_sessions(session: Session, user: User) -> None:
+    session.execute(
+        update(LoginSession).where(LoginSession.user_id == user.id, LoginSession.revoked_at.is_(None))
+        .values(revoked_at=utcnow())
+    )
+
+
+def issue_api_token(session: Session, user: User, *, hours: int) -> tuple[str, ApiToken]:
+    raw = secrets.token_urlsafe(32)  # 256 bits
+    token = ApiToken(token_hash=_digest(raw), user=user, expires_at=utcnow() + timedelta(hours=hours))
+    session.add(token)
+    session.flush()
+    record(session, actor=user, action="api_token.issued", entity_type="user", entity_id=user.id,
+           after={"token_id": token.id, "expires_at": token.expires_at.isoformat()})
+    return raw, token
+
+
+def resolve_api_token(session: Session, raw: str, *, now: datetime | None = None) -> User:
+    now = now or utcnow()
+    token = session.scalar(select(ApiToken).where(ApiToken.token_hash == _digest(raw)))
+    if token is None or token.revoked_at is not None or _aware(token.expires_at) <= now or not token.user.is_active:
+        raise AuthenticationFailed("token")
+    return token.user
+
+
+def revoke_api_token(session: Session, raw: str) -> None:
+    session.execute(update(ApiToken).where(ApiToken.token_hash == _digest(raw)).values(revoked_at=utcnow()))

@@ -1,0 +1,163 @@
+"""Issue and revoke certificates."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from ladder.frameworks import get_level
+
+from ..errors import Conflict, Duplicate, ValidationFailed
+from ..models import (
+    Certificate,
+    CertificateKind,
+    CertificateRoute,
+    CertificateStatus,
+    Institution,
+    InstitutionKind,
+    Occupation,
+    User,
+    Worker,
+    utcnow,
+)
+from ..numbers import check_consistency, format_legacy16, format_skill_level22, parse_certificate_number
+from .audit import record
+from .institutions import is_accredited
+
+FRAMEWORK = "skill-2022"
+NUMBER_PROBLEMS = {
+    "charset": ("只能包含数字和大写字母", "may hold only digits and capital letters"),
+    "length": ("长度不可能属于任何全国编码规则", "its length fits no national numbering scheme"),
+    "level_mismatch": ("编号中的等级位与证书等级不一致", "the level digit in the number differs from the level"),
+    "year_mismatch": ("编号中的年份与发证日期不一致", "the year in the number differs from the issue date"),
+}
+
+
+def _number_problem(code: str | None) -> tuple[str, str]:
+    return NUMBER_PROBLEMS.get(code or "", ("编号字段超出范围", "a field of the number is out of range"))
+
+
+def issue_certificate(
+    session: Session,
+    *,
+    worker: Worker,
+    occupation: Occupation,
+    level: str,
+    issued_on: date,
+    institution: Institution,
+    route: CertificateRoute = CertificateRoute.REGULAR,
+    number: str | None = None,
+    by: User | None,
+    today: date | None = None,
+) -> Certificate:
+    today = today or date.today()
+    if issued_on > today:
+        raise ValidationFailed("date_in_future", field="issued_on")
+    try:
+        level_info = get_level(level, FRAMEWORK)
+    except ValueError:
+        raise ValidationFailed("unknown_level", field="level", level=level) from None
+    level_name = (level_info.name_zh, level_info.name_en)
+    if level not in occupation.appraised_levels:
+        raise ValidationFailed("level_not_appraised", field="level", occupation=occupation.name, level=level_name)
+    if not is_accredited(session, institution, occupation, level, issued_on):
+        raise ValidationFailed("not_accredited", field="institution", institution=institution.name,
+                               occupation=occupation.name, level=level_name)
+    if number:
+        number, scheme, needs_review = _checked_number(number, level_info.nat_digit, issued_on.year)
+    else:
+        number, scheme, needs_review = _next_number(session, institution, level_info.nat_digit, issued_on)
+    if session.scalar(select(Certificate.id).where(Certificate.number == number)) is not None:
+        raise Duplicate("certificate", field="number", number=number)
+    certificate = Certificate(
+        number=number, number_scheme=scheme, needs_review=needs_review,
+        kind=CertificateKind.QUALIFICATION if scheme == "legacy16" else CertificateKind.SKILL_LEVEL,
+        worker=worker, occupation=occupation, framework=FRAMEWORK, level=level, issued_on=issued_on,
+        institution=institution, route=route,
+    )
+    session.add(certificate)
+    session.flush()
+    record(session, actor=by, action="certificate.issued", entity_type="certificate", entity_id=number,
+           after=certificate_snapshot(certificate))
+    return certificate
+
+
+def revoke_certificate(session: Session, certificate: Certificate, *, reason: str, by: User) -> Certificate:
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationFailed("required", field="reason")
+    if certificate.status is CertificateStatus.REVOKED:
+        raise Conflict("already_revoked", date=certificate.revoked_at.date().isoformat())
+    before = certificate_snapshot(certificate)
+    certificate.status = CertificateStatus.REVOKED
+    certificate.revoked_at = utcnow()
+    certificate.revocation_reason = reason
+    session.flush()
+    record(session, actor=by, action="certificate.revoked", entity_type="certificate",
+           entity_id=certificate.number, before=before,
+           after={**certificate_snapshot(certificate), "reason": reason})
+    return certificate
+
+
+def certificate_snapshot(certificate: Certificate) -> dict:
+    return {
+        "number": certificate.number, "worker_id": certificate.worker_id,
+        "occupation": certificate.occupation.code, "level": certificate.level,
+        "issued_on": certificate.issued_on.isoformat(), "institution_id": certificate.institution_id,
+        "route": certificate.route.value, "status": certificate.status.value,
+    }
+
+
+def _checked_number(raw: str, level_digit: int, year: int) -> tuple[str, str, bool]:
+    """A number given by the caller: impossible ones are refused, unrecognised ones kept but flagged."""
+    parsed = parse_certificate_number(raw)
+    if parsed.impossible:
+        raise ValidationFailed("certificate_number", field="number", reason=_number_problem(parsed.reason))
+    problems = check_consistency(parsed, level_digit=level_digit, issue_year=year)
+    if problems:
+        raise ValidationFailed("number_mismatch", field="number", reason=_number_problem(problems[0]))
+    return parsed.number, parsed.scheme, parsed.needs_review
+
+
+SKILL_LEVEL_SCHEME_FROM = date(2020, 1, 1)  # 职业技能等级证书 replace 职业资格证书 (人社部发〔2019〕90号)
+
+
+@dataclass(frozen=True)
+class NumberSeries:
+    """Numbers of one body, year and level share a prefix; the serial after it counts up."""
+
+    prefix: str
+    scheme: str
+    serial_width: int
+
+    def number(self, serial: int) -> str:
+        return f"{self.prefix}{serial:0{self.serial_width}d}"
+
+
+def number_series(institution: Institution, level_digit: int, issued_on: date) -> NumberSeries:
+    province = institution.city_code[:2]
+    if issued_on >= SKILL_LEVEL_SCHEME_FROM:
+        body_type = "Y" if institution.kind is InstitutionKind.ENTERPRISE else "S"
+        sample = format_skill_level22(body_type=body_type, body_code="0000", province_code=province,
+                                      site_serial=f"{institution.id % 1_000_000:06d}", year=issued_on.year,
+                                      level_digit=level_digit, serial=1)
+        return NumberSeries(sample[:16], "skill_level22", 6)
+    body_type_digit = 4 if institution.kind is InstitutionKind.ENTERPRISE else 2
+    sample = format_legacy16(year=issued_on.year, province_code=province, prefecture_code=institution.city_code[2:],
+                             body_type_digit=body_type_digit, body_serial=f"{institution.id % 1000:03d}",
+                             level_digit=level_digit, serial=1)
+    return NumberSeries(sample[:11], "legacy16", 5)
+
+
+def _next_number(session: Session, institution: Institution, level_digit: int, issued_on: date) -> tuple[str, str, bool]:
+    """The next number of the institution's series for this year and level, in the scheme of that date."""
+    series = number_series(institution, level_digit, issued_on)
+    last = session.scalar(
+        select(func.max(Certificate.number)).where(Certificate.number.startswith(series.prefix),
+                                                   func.length(Certificate.number) == len(series.number(1)))
+    )
+    serial = int(last[len(series.prefix):]) + 1 if last else 1
+    return series.number(serial), series.scheme, False

@@ -1,0 +1,37 @@
+"""Keys for personal data: the blind index and the cipher of national ID numbers, held together."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from .identity import IdCipher, NationalId, blind_index, mask_national_id, parse_national_id
+
+
+@dataclass(frozen=True)
+class SealedId:
+    hash: str
+    ciphertext: str
+    masked: str
+    parsed: NationalId
+
+
+class PersonalDataVault:
+    def __init__(self, hash_key: bytes, encryption_keys: dict[str, bytes], current_key_id: str) -> None:
+        self._hash_key = hash_key
+        self._cipher = IdCipher(encryption_keys, current_key_id)
+
+    def index(self, raw_number: str) -> str:
+        """Blind index of a national ID (raises InvalidNationalId for a malformed one)."""
+        return blind_index(parse_national_id(raw_number).number, self._hash_key)
+
+    def seal(self, raw_number: str) -> SealedId:
+        parsed = parse_national_id(raw_number)
+        return SealedId(
+            hash=blind_index(parsed.number, self._hash_key),
+            ciphertext=self._cipher.encrypt(parsed.number),
+            masked=mask_national_id(parsed.number),
+            parsed=parsed,
+        )
+
+    def reveal(self, ciphertext: str) -> str:
+        return self._cipher.decrypt(ciphertext)

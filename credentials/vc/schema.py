@@ -1,0 +1,168 @@
+"""JSON Schema (Draft 2020-12) of what an Open Badges 3.0 credential must carry (DOMAIN §11 table).
+
+Not the full 1EdTech schema: the required fields, their shapes, and the fields this registry relies on
+(alignment, hashed identifier, status entry, embedded proof). URIs and date-times are checked by
+pattern, so no optional format-checker packages are needed.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from jsonschema import Draft202012Validator
+
+from .contexts import CREDENTIALS_V2, OB_V3P0
+
+__all__ = ["OB3_SCHEMA", "validate_ob3"]
+
+_URI = {"type": "string", "pattern": r"^[A-Za-z][A-Za-z0-9+.\-]*:[^\s]+$"}
+_DATETIME = {
+    "type": "string",
+    "pattern": r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$",
+}
+_TEXT = {"type": "string", "minLength": 1}
+_IDENTITY_HASH = r"^(sha256\$[0-9a-f]{64}|md5\$[0-9a-f]{32})$"
+
+
+def _has_type(*names: str) -> dict[str, Any]:
+    """`type` is the name itself or an array containing one of the names."""
+    return {"anyOf": [{"enum": list(names)}, {"type": "array", "contains": {"enum": list(names)}}]}
+
+
+OB3_SCHEMA: dict[str, Any] = {
+    "$schema": "https://json-schema.org/draft/2020-12/schema",
+    "$id": "urn:talent-ladder:schema:ob3-credential",
+    "type": "object",
+    "required": ["@context", "id", "type", "issuer", "validFrom", "credentialSubject"],
+    "properties": {
+        "@context": {
+            "type": "array",
+            "minItems": 2,
+            "prefixItems": [{"const": CREDENTIALS_V2}, {"const": OB_V3P0}],
+            "items": {"type": ["string", "object"]},
+        },
+        "id": _URI,
+        "type": {
+            "type": "array",
+            "allOf": [
+                {"contains": {"const": "VerifiableCredential"}},
+                {"contains": {"enum": ["OpenBadgeCredential", "AchievementCredential"]}},
+            ],
+        },
+        "issuer": {"$ref": "#/$defs/Profile"},
+        "validFrom": _DATETIME,
+        "validUntil": _DATETIME,
+        "name": _TEXT,
+        "credentialSubject": {"$ref": "#/$defs/AchievementSubject"},
+        "credentialStatus": {"$ref": "#/$defs/Status"},
+        "proof": {
+            "anyOf": [
+                {"$ref": "#/$defs/Proof"},
+                {"type": "array", "minItems": 1, "items": {"$ref": "#/$defs/Proof"}},
+            ]
+        },
+    },
+    "$defs": {
+        "Profile": {
+            "type": "object",
+            "required": ["id", "type"],
+            "properties": {"id": _URI, "type": _has_type("Profile"), "name": _TEXT, "url": _URI},
+        },
+        "AchievementSubject": {
+            "type": "object",
+            "required": ["type", "achievement"],
+            "anyOf": [{"required": ["id"]}, {"required": ["identifier"]}],
+            "properties": {
+                "id": _URI,
+                "type": _has_type("AchievementSubject"),
+                "identifier": {"type": "array", "minItems": 1, "items": {"$ref": "#/$defs/IdentityObject"}},
+                "achievement": {"$ref": "#/$defs/Achievement"},
+            },
+        },
+        "IdentityObject": {
+            "type": "object",
+            "required": ["type", "identityType", "identityHash", "hashed"],
+            "properties": {
+                "type": {"const": "IdentityObject"},
+                "identityType": _TEXT,
+                "identityHash": _TEXT,
+                "hashed": {"type": "boolean"},
+                "salt": {"type": "string"},
+            },
+            "if": {"properties": {"hashed": {"const": True}}},
+            "then": {"properties": {"identityHash": {"pattern": _IDENTITY_HASH}}},
+        },
+        "Achievement": {
+            "type": "object",
+            "required": ["id", "type", "name", "description", "criteria"],
+            "properties": {
+                "id": _URI,
+                "type": _has_type("Achievement"),
+                "name": _TEXT,
+                "description": _TEXT,
+                "criteria": {
+                    "type": "object",
+                    "anyOf": [{"required": ["id"]}, {"required": ["narrative"]}],
+                    "properties": {"id": _URI, "narrative": _TEXT},
+                },
+                "achievementType": _TEXT,
+                "humanCode": _TEXT,
+                "alignment": {"type": "array", "items": {"$ref": "#/$defs/Alignment"}},
+            },
+        },
+        "Alignment": {
+            "type": "object",
+            "required": ["type", "targetName", "targetUrl"],
+            "properties": {
+                "type": _has_type("Alignment"),
+                "targetName": _TEXT,
+                "targetUrl": _URI,
+                "targetCode": _TEXT,
+                "targetFramework": _TEXT,
+                "targetType": _TEXT,
+            },
+        },
+        "Status": {
+            "type": "object",
+            "required": ["type"],
+            "properties": {"id": _URI, "type": _TEXT},
+            "if": {"properties": {"type": {"const": "BitstringStatusListEntry"}}},
+            "then": {
+                "required": ["statusPurpose", "statusListIndex", "statusListCredential"],
+                "properties": {
+                    "statusPurpose": _TEXT,
+                    "statusListIndex": {"type": "string", "pattern": r"^(0|[1-9][0-9]*)$"},
+                    "statusListCredential": _URI,
+                },
+            },
+        },
+        "Proof": {
+            "type": "object",
+            "required": ["type"],
+            "if": {"properties": {"type": {"const": "DataIntegrityProof"}}},
+            "then": {
+                "required": ["cryptosuite", "verificationMethod", "proofPurpose", "proofValue"],
+                "properties": {
+                    "cryptosuite": {"const": "eddsa-rdfc-2022"},
+                    "verificationMethod": _URI,
+                    "proofPurpose": {"const": "assertionMethod"},
+                    "proofValue": {"type": "string", "pattern": r"^z[1-9A-HJ-NP-Za-km-z]+$"},
+                },
+            },
+        },
+    },
+}
+
+Draft202012Validator.check_schema(OB3_SCHEMA)
+_VALIDATOR = Draft202012Validator(OB3_SCHEMA)
+
+
+def validate_ob3(credential: Any) -> list[str]:
+    """Every schema violation as "path: message" (path like credentialSubject.achievement.name).
+
+    An empty list means the credential is valid."""
+    errors = []
+    for error in sorted(_VALIDATOR.iter_errors(credential), key=lambda e: [str(p) for p in e.absolute_path]):
+        path = ".".join(str(p) for p in error.absolute_path) or "(root)"
+        errors.append(f"{path}: {error.message}")
+    return errors

@@ -1,0 +1,55 @@
+"""Bilingual text. The UI is Chinese first, English second (GLOSSARY.md); every rule text carries both."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+LANGS = ("zh", "en")
+
+
+@dataclass(frozen=True)
+class Text:
+    zh: str
+    en: str
+
+    def get(self, lang: str = "zh") -> str:
+        if lang not in LANGS:
+            raise ValueError(f"unknown language {lang!r}; expected one of {LANGS}")
+        return self.zh if lang == "zh" else self.en
+
+    @classmethod
+    def of(cls, row: Mapping, prefix: str = "") -> Text:
+        """Read `{prefix}zh` / `{prefix}en` keys of a data row, e.g. name_zh and name_en."""
+        return cls(zh=row[f"{prefix}zh"], en=row[f"{prefix}en"])
+
+    def as_dict(self) -> dict[str, str]:
+        return {"zh": self.zh, "en": self.en}
+
+
+def join(texts: tuple[Text, ...] | list[Text], zh_sep: str = "；", en_sep: str = "; ") -> Text:
+    return Text(zh=zh_sep.join(t.zh for t in texts), en=en_sep.join(t.en for t in texts))
+
+
+def _plural(n: int, unit: str) -> str:
+    return f"{n} {unit}" if n == 1 else f"{n} {unit}s"
+
+
+def duration(months: int, lang: str) -> str:
+    """'2 年' / '1 年 8 个月' / '3 个月', and '2 years' / '1 year 8 months' / '3 months'."""
+    years, rest = divmod(months, 12)
+    if lang == "zh":
+        parts = ([f"{years} 年"] if years else []) + ([f"{rest} 个月"] if rest or not years else [])
+        return " ".join(parts)
+    parts = ([_plural(years, "year")] if years else []) + ([_plural(rest, "month")] if rest or not years else [])
+    return " ".join(parts)
+
+
+def more_duration_en(months: int) -> str:
+    """'2 more years', '1 more month', '1 year 8 months more'."""
+    years, rest = divmod(months, 12)
+    if not rest and years:
+        return f"{years} more year" + ("s" if years > 1 else "")
+    if not years:
+        return f"{rest} more month" + ("s" if rest > 1 else "")
+    return f"{duration(months, 'en')} more"

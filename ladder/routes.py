@@ -1,0 +1,218 @@
+"""Route planning over the career graph: the ways from a position to a goal, each step dated at the earliest.
+
+Dating rules. A step waits `min_years` after its source was reached. When a rule sets no wait, an
+evidence-based step (exceptional, skip, competition: the caller vouches for the evidence by allowing the
+kind) is taken at once, while a regular or crossover step is left undated, and so is every step after it.
+On a graph built for one date the rules of that date are assumed to go on; on an undated graph each step
+must fall inside its rule's validity window.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date
+from weakref import WeakKeyDictionary
+
+import networkx as nx
+
+from ladder.eligibility import WorkerHistory, evaluate, get_rules, next_regular_target
+from ladder.frameworks import all_frameworks, framework_for
+from ladder.i18n import Text, join
+from ladder.timeline import add_years, in_window
+
+DEFAULT_ALLOW = frozenset({"regular", "skill_to_title", "title_to_skill"})
+EVIDENCE_KINDS = frozenset({"exceptional", "skip", "competition"})
+NATIONAL = "CN"
+MAX_STEPS = 8
+_KIND_ORDER = {"regular": 0, "skill_to_title": 1, "title_to_skill": 1, "exceptional": 2, "skip": 3, "competition": 4}
+
+
+@dataclass(frozen=True)
+class Step:
+    edge: str | None  # the graph edge key; None for entering the ladder
+    source: str | None  # None: a worker with no level yet enters the ladder
+    target: str
+    kind: str
+    policy: str | None
+    earliest_date: date | None  # None: the wait is not set by any rule we hold
+    condition_zh: str
+    condition_en: str
+
+
+@dataclass(frozen=True)
+class Route:
+    steps: tuple[Step, ...]
+
+    @property
+    def arrival(self) -> date | None:
+        return self.steps[-1].earliest_date if self.steps else None
+
+    @property
+    def nodes(self) -> tuple[str, ...]:
+        return tuple(s for s in (self.steps[0].source, *(step.target for step in self.steps)) if s is not None)
+
+
+# Per graph: options for each hop and the simple paths between two nodes, computed once.
+_Option = tuple[str, dict]  # (edge key, edge data)
+_cache: WeakKeyDictionary[nx.MultiDiGraph, dict] = WeakKeyDictionary()
+
+
+def _options(g: nx.MultiDiGraph, allow: frozenset[str], places: frozenset[str]) -> dict[str, dict[str, list[_Option]]]:
+    """Allowed edges as successor lists, the most promising rule first for every hop."""
+    memo = _cache.setdefault(g, {})
+    if (allow, places) not in memo:
+        succ: dict[str, dict[str, list[_Option]]] = {}
+        for u, v, key, data in g.edges(keys=True, data=True):
+            if data["kind"] in allow and data["jurisdiction"] in places:
+                succ.setdefault(u, {}).setdefault(v, []).append((key, data))
+        for targets in succ.values():
+            for options in targets.values():
+                options.sort(key=_preference)
+        memo[(allow, places)] = succ
+    return memo[(allow, places)]
+
+
+def _preference(option: _Option) -> tuple:
+    key, data = option
+    years = data["min_years"]
+    undated = years is None and data["kind"] not in EVIDENCE_KINDS
+    return (undated, years or 0, data["jurisdiction"] == NATIONAL, _KIND_ORDER[data["kind"]], key)
+
+
+def _paths(g: nx.MultiDiGraph, allow: frozenset[str], places: frozenset[str], start: str, target: str,
+           cutoff: int) -> list[tuple[str, ...]]:
+    """Simple paths that stay in the start's skill ladder and visit at most one title series."""
+    memo = _cache.setdefault(g, {})
+    memo_key = ("paths", allow, places, start, target, cutoff)
+    if memo_key in memo:
+        return memo[memo_key]
+    succ, nodes = _options(g, allow, places), g.nodes
+    home = nodes[start]["track"] if nodes[start]["kind"] == "skill" else None
+    found: list[tuple[str, ...]] = []
+
+    def walk(path: list[str], series: str | None) -> None:
+        if path[-1] == target:
+            found.append(tuple(path))
+            return
+        if len(path) > cutoff:
+            return
+        for nxt in succ.get(path[-1], {}):
+            attrs = nodes[nxt]
+            if nxt in path or (attrs["kind"] == "skill" and home is not None and attrs["track"] != home):
+                continue
+            if attrs["kind"] == "title" and series not in (None, attrs["series"]):
+                continue
+            walk(path + [nxt], attrs.get("series", series))
+
+    walk([start], nodes[start].get("series"))
+    memo[memo_key] = found
+    return found
+
+
+_First = tuple[str, date | None, Text]  # (next regular level's node, when eligible, why)
+
+
+def _due(data: dict, arrive: date | None, start_date: date, first: _First | None, by_eligibility: bool,
+         dated_graph: bool) -> tuple[bool, date | None]:
+    """(usable, earliest date) of one edge for a step whose source was reached on `arrive`."""
+    if by_eligibility and data["kind"] == "regular":
+        return True, first[1]
+    if arrive is None or (data["min_years"] is None and data["kind"] not in EVIDENCE_KINDS):
+        return True, None
+    due = max(add_years(arrive, data["min_years"] or 0), start_date)
+    if dated_graph:
+        return True, due
+    due = max(due, data["valid_from"] or due)  # on an undated graph, wait for the rule to exist
+    return in_window(due, data["valid_from"], data["valid_to"]), due
+
+
+def _date_route(g: nx.MultiDiGraph, path: tuple[str, ...], succ: dict, reached: date | None, start_date: date,
+                first: _First | None) -> Route | None:
+    dated_graph = g.graph.get("on") is not None
+    steps, arrive = [], reached
+    for u, v in zip(path, path[1:], strict=False):
+        by_eligibility = first is not None and u == path[0] and v == first[0]
+        for key, data in succ[u][v]:
+            usable, due = _due(data, arrive, start_date, first, by_eligibility, dated_graph)
+            if usable:
+                break
+        else:
+            return None
+        own = by_eligibility and data["kind"] == "regular"
+        condition = first[2] if own else join(data["requirements"])
+        steps.append(Step(key, u, v, data["kind"], data["policy"], due, condition.zh, condition.en))
+        arrive = due
+    return Route(tuple(steps))
+
+
+def _rank(routes: Iterable[Route], k: int) -> list[Route]:
+    return sorted(routes, key=lambda r: (r.arrival is None, r.arrival or date.max, len(r.steps),
+                                         sum(s.kind != "regular" for s in r.steps), r.nodes))[:k]
+
+
+def plan_routes(g: nx.MultiDiGraph, start_node: str, target_node: str, *, start_date: date,
+                held_since: date | None = None, k: int = 5, allow: Iterable[str] = DEFAULT_ALLOW,
+                jurisdiction: str | None = None, cutoff: int = MAX_STEPS) -> list[Route]:
+    """Up to k routes from start to target, earliest arrival first, then fewer steps.
+
+    `held_since`: when the start position was reached (default: start_date). `allow`: edge kinds to use;
+    exceptional, skip and competition only when the worker has the evidence. `jurisdiction`: a division code
+    whose local rules apply besides the national ones.
+    """
+    return _plan(g, start_node, target_node, start_date, held_since or start_date, k, frozenset(allow),
+                 jurisdiction, cutoff, first=None)
+
+
+def _plan(g, start, target, start_date, reached, k, allow, jurisdiction, cutoff, first) -> list[Route]:
+    for node in (start, target):
+        if node not in g:
+            raise KeyError(f"{node!r} is not a node of this career graph")
+    places = frozenset({NATIONAL, jurisdiction} - {None})
+    succ = _options(g, allow, places)
+    routes = (_date_route(g, path, succ, reached, start_date, first)
+              for path in _paths(g, allow, places, start, target, cutoff) if len(path) > 1)
+    return _rank((r for r in routes if r is not None), k)
+
+
+def plan_for_worker(g: nx.MultiDiGraph, history: WorkerHistory, occupation_code: str, target_node: str, *,
+                    today: date, k: int = 5, allow: Iterable[str] = DEFAULT_ALLOW,
+                    jurisdiction: str | None = None) -> list[Route]:
+    """Routes from the worker's highest level in the occupation (however it was reached) to a target.
+
+    The first regular skill step is dated by the eligibility engine rather than by the graph's minimum.
+    """
+    framework = _framework_of(g, today)
+    held = history.highest_level(occupation_code)
+    next_code = next_regular_target(history, occupation_code, framework)
+    first = None
+    if next_code is not None:
+        verdict = evaluate(history, occupation_code, next_code, on=today)
+        due = max(verdict.eligible_from, today) if verdict.eligible_from else None
+        if verdict.eligible:
+            rules = get_rules(verdict.rules)
+            condition = next(c.text for c in rules.clauses if c.id == verdict.matched_clause)
+        else:
+            condition = Text("；".join(verdict.describe("zh")), "; ".join(verdict.describe("en")))
+        first = (f"{framework}:{next_code}", due, condition)
+    if held is not None:
+        return _plan(g, f"{framework}:{held.level_code}", target_node, today, held.reached_on, k, frozenset(allow),
+                     jurisdiction, MAX_STEPS, first)
+    # No level yet: enter at the first appraised level, then plan on from there.
+    entry_node, entry_date, condition = first
+    entry = Step(None, None, entry_node, "regular", verdict.rules, entry_date, condition.zh, condition.en)
+    if entry_node == target_node:
+        return [Route((entry,))]
+    onward = _plan(g, entry_node, target_node, today, entry_date, k, frozenset(allow), jurisdiction, MAX_STEPS, None)
+    return _rank((Route((entry, *route.steps)) for route in onward), k)
+
+
+def _framework_of(g: nx.MultiDiGraph, today: date) -> str:
+    """The skill ladder to plan on: the one in force today if the graph has it, else the newest it has."""
+    in_graph = [fw.code for fw in all_frameworks() if f"{fw.code}:junior" in g]
+    current = framework_for(today).code
+    if current in in_graph:
+        return current
+    if not in_graph:
+        raise ValueError("the career graph has no skill ladder")
+    return in_graph[-1]

@@ -1,0 +1,122 @@
+"""Calendar arithmetic for "N years in the occupation": exact dates, never 365-day approximations."""
+
+from __future__ import annotations
+
+import calendar
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date, timedelta
+from typing import Protocol
+
+_DAYS_PER_YEAR = 365.2425  # only to report elapsed time as a number; decisions use calendar dates
+
+
+class _Period(Protocol):
+    occupation_code: str
+    start: date
+    end: date | None
+
+
+def add_months(d: date, months: int) -> date:
+    """Same day `months` later; a day the target month lacks becomes its last day.
+
+    This is how Chinese law counts periods in years and months (Civil Code art. 202: with no corresponding
+    day, the period ends on the last day of the month), so a level reached on 29 Feb counts a full year on
+    28 Feb of a common year.
+    """
+    year, month = divmod(d.month - 1 + months, 12)
+    year, month = d.year + year, month + 1
+    return d.replace(year=year, month=month, day=min(d.day, calendar.monthrange(year, month)[1]))
+
+
+def add_years(d: date, years: int) -> date:
+    return add_months(d, 12 * years)
+
+
+def months_until(start: date, end: date) -> int:
+    """Whole months from start to end, rounded up (a worker must not be told to apply too early)."""
+    months = (end.year - start.year) * 12 + end.month - start.month
+    if add_months(start, months) < end:
+        months += 1
+    return max(months, 0)
+
+
+def years_between(days: int) -> float:
+    return days / _DAYS_PER_YEAR
+
+
+def in_window(on: date | None, valid_from: date | None, valid_to: date | None) -> bool:
+    """Whether `on` falls in a validity window with open (None) bounds; `on=None` asks about any date."""
+    return on is None or ((valid_from is None or valid_from <= on) and (valid_to is None or on <= valid_to))
+
+
+class Dated:
+    """A rule with a validity window; a missing bound is open."""
+
+    valid_from: date | None
+    valid_to: date | None
+
+    def in_force(self, on: date | None) -> bool:
+        return in_window(on, self.valid_from, self.valid_to)
+
+
+Span = tuple[date, date | None]  # [start, end) with end exclusive; None while the work goes on
+
+
+def merge_periods(periods: Iterable[_Period], occupation_code: str) -> tuple[Span, ...]:
+    """Work in one occupation as unbroken stretches: overlapping or back-to-back periods join."""
+    spans = sorted((p.start, None if p.end is None else p.end + timedelta(days=1))
+                   for p in periods if p.occupation_code == occupation_code)
+    merged: list[Span] = []
+    for start, end in spans:
+        if merged and (merged[-1][1] is None or start <= merged[-1][1]):
+            last_start, last_end = merged[-1]
+            merged[-1] = (last_start, None if last_end is None or end is None else max(last_end, end))
+        else:
+            merged.append((start, end))
+    return tuple(merged)
+
+
+@dataclass(frozen=True)
+class WorkTime:
+    """Time worked in one occupation, as seen on `on`, projecting open periods forward.
+
+    Cumulative (累计) counts every stretch; continuous (连续) counts only the latest stretch that began
+    by `on`: a break restarts the count.
+    """
+
+    stretches: tuple[Span, ...]
+    continuous: bool
+    on: date
+
+    @classmethod
+    def of(cls, periods: Iterable[_Period], occupation_code: str, *, continuous: bool, on: date) -> WorkTime:
+        return cls(merge_periods(periods, occupation_code), continuous, on)
+
+    def _counted(self) -> tuple[Span, ...]:
+        if not self.continuous:
+            return self.stretches
+        started = [span for span in self.stretches if span[0] <= self.on]
+        return started[-1:]
+
+    def reached(self, anchor: date, years: int) -> date | None:
+        """First day on which `years` of work since `anchor` are complete; None if the recorded work never gets there."""
+        worked = 0
+        for start, end in self._counted():
+            start = max(start, anchor)
+            if end is not None and start >= end:
+                continue
+            # Earlier stretches shift the start back by the days already worked; one stretch needs no shift.
+            due = max(add_years(start - timedelta(days=worked), years), start)
+            if end is None or due <= end:
+                return due
+            worked += (end - start).days
+        return None
+
+    def worked_days(self, anchor: date) -> int:
+        """Days worked from `anchor` up to `on` (exclusive)."""
+        total = 0
+        for start, end in self._counted():
+            stop = self.on if end is None else min(end, self.on)
+            total += max((stop - max(start, anchor)).days, 0)
+        return total

@@ -1,0 +1,126 @@
+"""The access matrix: every registered route, every role. A route missing here, or reachable by a role
+it should not be, fails — so a new route needs a conscious access decision."""
+
+from __future__ import annotations
+
+import pytest
+
+from app.access import rule_for
+
+ANON, WORKER, STAFF, OFFICER, ADMIN = "anonymous", "worker", "institution_staff", "bureau_officer", "admin"
+EVERYONE = {ANON, WORKER, STAFF, OFFICER, ADMIN}
+SIGNED_IN = EVERYONE - {ANON}
+
+# endpoint -> roles that may reach it
+EXPECTED = {
+    "static": EVERYONE,
+    "public.index": EVERYONE,
+    "public.switch_language": EVERYONE,
+    "public.healthz": EVERYONE,
+    "auth.login": EVERYONE,
+    "auth.logout": SIGNED_IN,
+    "worker.home": {WORKER},
+    "worker.certificate": {WORKER},
+    "institution.home": {STAFF},
+    "institution.workers": {STAFF},
+    "institution.certificates": {STAFF},
+    "bureau.home": {OFFICER},
+    "bureau.certificates": {OFFICER},
+    "admin.home": {ADMIN},
+    "admin.new_user": {ADMIN},
+    "admin.new_institution": {ADMIN},
+    "admin.institution": {ADMIN},
+    "api-docs.openapi_json": EVERYONE,
+    "api_docs_page.docs": EVERYONE,
+    "api_auth.create_token": EVERYONE,
+    "api_auth.delete_token": SIGNED_IN,
+    "api_workers.list_workers": SIGNED_IN,
+    "api_workers.create_worker": {STAFF, ADMIN},
+    "api_workers.get_worker": SIGNED_IN,
+    "api_certificates.list_certificates": SIGNED_IN,
+    "api_certificates.create_certificate": {STAFF, ADMIN},
+    "api_certificates.get_certificate": SIGNED_IN,
+    "api_institutions.list_institutions": SIGNED_IN,
+    "api_institutions.get_institution": SIGNED_IN,
+    "api_reference.levels": SIGNED_IN,
+    "api_reference.occupations": SIGNED_IN,
+    "api_reference.cities": SIGNED_IN,
+}
+
+
+def _routes(app):
+    for rule in app.url_map.iter_rules():
+        for method in sorted(rule.methods - {"HEAD", "OPTIONS"}):
+            yield rule, method
+
+
+def _url(rule) -> str:
+    values = {}
+    for name in rule.arguments:
+        converter = rule._converters[name].__class__.__name__
+        values[name] = 1 if "Integer" in converter else ("x.css" if name == "filename" else "x")
+    return rule.build(values, append_unknown=False)[1]
+
+
+def test_every_route_has_a_declared_rule_and_an_expectation(app):
+    endpoints = {rule.endpoint for rule, _ in _routes(app)}
+    with app.test_request_context():
+        undeclared = sorted(e for e in endpoints if rule_for(app, e) is None)
+    assert not undeclared, f"routes without an access rule: {undeclared}"
+    assert endpoints == set(EXPECTED), (
+        f"add to EXPECTED: {sorted(endpoints - set(EXPECTED))}; stale: {sorted(set(EXPECTED) - endpoints)}"
+    )
+
+
+@pytest.fixture
+def clients(app, make_user, login, api_token):
+    """One page client and one API header set per role."""
+    users = {role: make_user(role) for role in (WORKER, STAFF, OFFICER, ADMIN)}
+    pages, headers = {ANON: app.test_client()}, {ANON: {}}
+    for role, user in users.items():
+        pages[role] = app.test_client()
+        login(pages[role], user)
+        headers[role] = api_token(user)
+    return pages, headers
+
+
+def _denied(response, is_api: bool) -> bool:
+    if is_api:
+        return response.status_code in (401, 403)
+    if response.status_code == 302:
+        return "/login" in response.headers["Location"]
+    return response.status_code in (401, 403)
+
+
+def test_no_route_is_reachable_without_the_right_role(app, clients):
+    pages, headers = clients
+    failures = []
+    for rule, method in _routes(app):
+        if rule.endpoint in ("auth.logout", "api_auth.delete_token"):
+            continue  # they end the session under test; covered in test_auth
+        url = _url(rule)
+        is_api = url.startswith("/api/") and rule.endpoint not in ("api-docs.openapi_json", "api_docs_page.docs")
+        for role in sorted(EVERYONE):
+            response = pages[role].open(url, method=method, headers=headers[role] if is_api else {},
+                                        json={} if method in ("POST", "PUT", "PATCH") and is_api else None)
+            allowed = role in EXPECTED[rule.endpoint]
+            if allowed == _denied(response, is_api):
+                failures.append(f"{method} {url} as {role}: {response.status_code} (allowed={allowed})")
+            if response.status_code >= 500:
+                failures.append(f"{method} {url} as {role}: server error {response.status_code}")
+    assert not failures, "\n".join(failures)
+
+
+def test_signed_in_routes_deny_by_default_when_a_view_forgets_its_rule(app):
+    """A view registered without @allow/@public is refused, not served."""
+    from flask import Flask
+
+    probe = Flask("probe")
+    probe.config.update(app.config)
+    from app.access import gate
+
+    probe.add_url_rule("/forgotten", "forgotten", lambda: "secret")
+    probe.before_request(gate)
+    probe.extensions = app.extensions
+    with probe.test_client() as client:
+        assert client.get("/forgotten").status_code == 403
