@@ -57,7 +57,9 @@ def create_user_command(role, username, password, display_name, institution_id, 
     if institution_id and institution is None:
         raise click.BadParameter(f"no institution {institution_id}", param_hint="--institution")
     scope, region = None, None
-    if role is Role.BUREAU_OFFICER:
+    if sum(map(bool, (city_code, province_code, ministry))) > 1:
+        raise click.UsageError("give only one of --city, --province, --ministry")
+    if role is Role.BUREAU_OFFICER or city_code or province_code or ministry:  # the domain refuses a stray scope
         scope, region = (BureauScope.MINISTRY, None) if ministry else (
             (BureauScope.PROVINCE, province_code) if province_code else (BureauScope.CITY, city_code))
     try:
@@ -90,8 +92,12 @@ def synth_command(count: int, seed: int, batch: int) -> None:
 
     load_reference_data(db.session())
     db.session.commit()
-    result = synthesize(db.session(), current_app.extensions["vault"], workers=count, seed=seed, batch=batch,
-                        progress=lambda done: click.echo(f"  {done:,} workers", err=True))
+    try:
+        result = synthesize(db.session(), current_app.extensions["vault"], workers=count, seed=seed, batch=batch,
+                            progress=lambda done: click.echo(f"  {done:,} workers", err=True))
+    except CredentialsError as error:
+        db.session.rollback()
+        raise click.ClickException(error.message("en")) from None
     click.echo(f"synthesized {result.workers:,} workers and {result.certificates:,} certificates "
                f"in {result.seconds:.1f} s")
 

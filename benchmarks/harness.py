@@ -51,7 +51,7 @@ def fresh_app(scratch: str, database_url: str | None) -> Iterator:
                       "LOGIN_RATE_LIMIT": "1000000 per minute"})
     try:
         with app.app_context():
-            upgrade()
+            upgrade(revision="heads")
             seed_demo(db.session(), app.extensions["vault"])
             db.session.commit()
         yield app

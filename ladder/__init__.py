@@ -3,39 +3,28 @@ graph and route planning. Pure Python over plain values and the data files in ``
 neither Flask, SQLAlchemy, nor the sibling packages."""
 
 from ladder.competitions import CompetitionPolicy, CompetitionPromotion, default_policy, promotion_for
-from ladder.eligibility import (
-                                Diploma,
-                                Eligibility,
-                                HeldLevel,
-                                Missing,
-                                NoRegularRoute,
-                                TrainingRecord,
-                                WorkerHistory,
-                                WorkPeriod,
-                                evaluate,
-                                next_regular_target,
-                                rules_for,
-)
+from ladder.eligibility import Eligibility, Missing, NoRegularRoute, evaluate, next_regular_target, rules_for
 from ladder.exceptional import ExceptionalCheck, check_exceptional_target, exceptional_clauses, max_skip
 from ladder.frameworks import (
-                                Framework,
-                                LadderDataError,
-                                Level,
-                                TitleGrade,
-                                TitleSeries,
-                                UnknownFramework,
-                                UnknownLevel,
-                                UnknownTitle,
-                                all_frameworks,
-                                appraised_levels,
-                                framework_for,
-                                get_framework,
-                                get_level,
-                                get_title_series,
-                                level_by_digit,
-                                next_level,
+                               Framework,
+                               LadderDataError,
+                               Level,
+                               TitleGrade,
+                               TitleSeries,
+                               UnknownFramework,
+                               UnknownLevel,
+                               UnknownTitle,
+                               all_frameworks,
+                               appraised_levels,
+                               framework_for,
+                               get_framework,
+                               get_level,
+                               get_title_series,
+                               level_by_digit,
+                               next_level,
 )
 from ladder.graph import GraphIntegrityError, build_graph, check_integrity, graph_for, layout, to_json
+from ladder.history import Diploma, HeldLevel, TrainingRecord, WorkerHistory, WorkPeriod
 from ladder.i18n import Text
 from ladder.routes import DEFAULT_ALLOW, Route, Step, plan_for_worker, plan_routes
 from ladder.timeline import add_years

@@ -1,13 +1,14 @@
 """Eligibility on the regular route (DOMAIN §2): which clause a worker meets, what is missing, and from when.
 
 The rules live in ``ladder/data/conditions-*.toml``; this module interprets them over a plain
-``WorkerHistory``. Exceptional and level-skipping limits (§3) are in ``ladder.exceptional``.
+``WorkerHistory`` (``ladder.history``, re-exported here). Exceptional and level-skipping limits (§3) are in
+``ladder.exceptional``.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from functools import cache
 
 from ladder.frameworks import (
@@ -19,8 +20,9 @@ from ladder.frameworks import (
     read_data,
     vocabulary,
 )
+from ladder.history import Diploma, HeldLevel, TrainingRecord, WorkerHistory, WorkPeriod
 from ladder.i18n import Text, duration, more_duration_en
-from ladder.timeline import Dated, WorkTime, months_until, years_between
+from ladder.timeline import Dated, WorkTime, add_years, months_until, years_between
 
 _CLAUSE_KEYS = {"id", "target", "prev_level", "years_since_prev", "years_in_occupation", "training_hours",
                 "diplomas", "same_major", "current_graduate_ok", "text_zh", "text_en"}
@@ -30,68 +32,7 @@ class NoRegularRoute(ValueError):
     """The target level has no clause in the rule set (it is reached by appointment, not by appraisal)."""
 
 
-# ---- the worker's history, as plain values -----------------------------------------------------------------
-
-@dataclass(frozen=True)
-class HeldLevel:
-    occupation_code: str
-    level_code: str
-    reached_on: date
-    route: str = "regular"  # a level reached by approval or competition counts the same
-
-    def __post_init__(self) -> None:
-        level_rank(self.level_code)
-        if self.route not in vocabulary("promotion_routes"):
-            raise ValueError(f"unknown promotion route {self.route!r}; known: {', '.join(vocabulary('promotion_routes'))}")
-
-
-@dataclass(frozen=True)
-class WorkPeriod:
-    occupation_code: str
-    start: date
-    end: date | None = None  # last day worked; None while it goes on
-
-    def __post_init__(self) -> None:
-        if self.end is not None and self.end < self.start:
-            raise ValueError(f"work period ends ({self.end}) before it starts ({self.start})")
-
-
-@dataclass(frozen=True)
-class TrainingRecord:
-    occupation_code: str
-    target_level: str
-    hours: int
-    completed_on: date | None = None  # None: not completed
-
-
-@dataclass(frozen=True)
-class Diploma:
-    school_type: str
-    stream: str = "none"
-    major_occupation_code: str | None = None
-    graduated_on: date | None = None
-    is_current_graduate: bool = False  # 应届: in the final year, diploma not yet received
-
-    def __post_init__(self) -> None:
-        if self.school_type not in vocabulary("school_types"):
-            raise ValueError(f"unknown school type {self.school_type!r}; known: {', '.join(vocabulary('school_types'))}")
-        if self.stream not in vocabulary("streams"):
-            raise ValueError(f"unknown stream {self.stream!r}; known: {', '.join(vocabulary('streams'))}")
-
-
-@dataclass(frozen=True)
-class WorkerHistory:
-    held_levels: tuple[HeldLevel, ...] = ()
-    work_periods: tuple[WorkPeriod, ...] = ()
-    training: tuple[TrainingRecord, ...] = ()
-    diplomas: tuple[Diploma, ...] = ()
-
-    def highest_level(self, occupation_code: str) -> HeldLevel | None:
-        held = [h for h in self.held_levels if h.occupation_code == occupation_code]
-        return max(held, key=lambda h: (level_rank(h.level_code), -h.reached_on.toordinal()), default=None)
-
-
-# ---- rules as data ------------------------------------------------------------------------------------------
+# ---- rules as data ------------------------------------------------------------------------------------
 
 @dataclass(frozen=True)
 class Clause:
@@ -129,9 +70,11 @@ def _clause(row: dict, file: str) -> Clause:
     for key in ("target", "prev_level"):
         if key in row:
             level_rank(row[key])
-    known = {f"{t}/{s}" for t in vocabulary("school_types") for s in vocabulary("streams")} | set(vocabulary("school_types"))
-    if set(row.get("diplomas", ())) - known:
-        raise LadderDataError(f"{file}: clause {row['id']!r} names unknown diplomas {set(row['diplomas']) - known}")
+    schools = set(vocabulary("school_types"))
+    with_streams = {f"{t}/{s}" for t in schools for s in vocabulary("streams")}
+    unknown = set(row.get("diplomas", ())) - schools - with_streams
+    if unknown:
+        raise LadderDataError(f"{file}: clause {row['id']!r} names unknown diplomas {sorted(unknown)}")
     fields = {k: v for k, v in row.items() if k not in {"text_zh", "text_en", "diplomas"}}
     return Clause(**fields, diplomas=frozenset(row.get("diplomas", ())), text=Text.of(row, "text_"))
 
@@ -142,7 +85,7 @@ def all_rule_sets() -> tuple[RuleSet, ...]:
     for file in data_files("conditions-"):
         raw = read_data(file)
         if raw["counting"] not in ("continuous", "cumulative"):
-            raise LadderDataError(f"{file}: counting must be 'continuous' or 'cumulative', not {raw['counting']!r}")
+            raise LadderDataError(f"{file}: counting is continuous or cumulative, not {raw['counting']!r}")
         sets.append(RuleSet(code=raw["code"], name=Text.of(raw, "name_"), counting=raw["counting"],
                             valid_from=raw["valid_from"], valid_to=raw.get("valid_to"),
                             occupations=frozenset(raw["occupations"]), source=raw["source"],
@@ -159,13 +102,14 @@ def get_rules(code: str) -> RuleSet:
 
 def rules_for(occupation_code: str, on: date) -> RuleSet:
     """The rule set in force: the occupation's own standard if one is loaded, else the generic template."""
-    candidates = [r for r in all_rule_sets() if r.in_force(on) and (not r.occupations or occupation_code in r.occupations)]
+    candidates = [r for r in all_rule_sets()
+                  if r.in_force(on) and (not r.occupations or occupation_code in r.occupations)]
     if not candidates:
         raise LookupError(f"no application conditions were in force on {on.isoformat()}")
     return max(candidates, key=lambda r: (bool(r.occupations), r.valid_from))
 
 
-# ---- what is missing ----------------------------------------------------------------------------------------
+# ---- what is missing ----------------------------------------------------------------------------------
 
 def _diploma_label(key: str) -> Text:
     school, _, stream = key.partition("/")
@@ -196,20 +140,27 @@ class Missing:
             return f"已取得{short}或更高等级" if zh else f"Already holds {short} or higher"
         if self.code == "years_since_prev":
             months = self.remaining_months or 0
-            return f"还需在{short}等级工作 {duration(months, 'zh')}" if zh else f"{more_duration_en(months)} at {short}"
+            if zh:
+                return f"还需在{short}等级工作 {duration(months, 'zh')}"
+            return f"{more_duration_en(months)} at {short}"
         if self.code == "years_in_occupation":
             months, continuous = self.remaining_months or 0, self.counting == "continuous"
             if zh:
                 return f"还需{'连续' if continuous else '累计'}从事本职业 {duration(months, 'zh')}"
-            return f"{more_duration_en(months)} of {'continuous' if continuous else 'cumulative'} work in the occupation"
+            how = "continuous" if continuous else "cumulative"
+            return f"{more_duration_en(months)} of {how} work in the occupation"
         if self.code == "training_hours":
             hours = int(self.required) - int(self.actual or 0)
-            return f"还需完成{short}培训 {hours} 学时" if zh else f"{hours} more training hours towards {short}"
+            if zh:
+                return f"还需完成{short}培训 {hours} 学时"
+            return f"{hours} more training hours towards {short}"
         if self.code == "diploma":
             names = [_diploma_label(key).get(lang) for key in self.required]
             if zh:
-                return "需具备以下学历之一：" + "、".join(names) + ("（本专业或相关专业）" if self.same_major else "")
-            return "Needs one of these diplomas: " + ", ".join(names) + (" (in the field)" if self.same_major else "")
+                field = "（本专业或相关专业）" if self.same_major else ""
+                return "需具备以下学历之一：" + "、".join(names) + field
+            field = " (in the field)" if self.same_major else ""
+            return "Needs one of these diplomas: " + ", ".join(names) + field
         raise ValueError(f"no description for missing requirement {self.code!r}")
 
 
@@ -219,7 +170,7 @@ class Eligibility:
     rules: str
     on: date
     eligible: bool
-    eligible_from: date | None  # earliest date a clause holds if the worker keeps working; None: not by time alone
+    eligible_from: date | None  # first day a clause holds if work goes on; None: time alone will not do
     matched_clause: str | None
     closest_clause: str | None
     missing: tuple[Missing, ...]
@@ -228,7 +179,7 @@ class Eligibility:
         return tuple(m.describe(lang) for m in self.missing)
 
 
-# ---- evaluation ---------------------------------------------------------------------------------------------
+# ---- evaluation ---------------------------------------------------------------------------------------
 
 class _Facts:
     """One worker's history in one occupation, read once per evaluation."""
@@ -236,7 +187,8 @@ class _Facts:
     def __init__(self, history: WorkerHistory, occupation: str, rules: RuleSet, on: date):
         self.occupation, self.on, self.counting = occupation, on, rules.counting
         self.held = [h for h in history.held_levels if h.occupation_code == occupation]
-        self.work = WorkTime.of(history.work_periods, occupation, continuous=rules.counting == "continuous", on=on)
+        continuous = rules.counting == "continuous"
+        self.work = WorkTime.of(history.work_periods, occupation, continuous=continuous, on=on)
         self.history = history
 
     def reached(self, level: str) -> date | None:
@@ -244,8 +196,8 @@ class _Facts:
         return min((h.reached_on for h in self.held if level_rank(h.level_code) >= rank), default=None)
 
     def training_done(self, target: str, hours: int) -> tuple[date | None, int]:
-        done = sorted((t.completed_on, t.hours) for t in self.history.training
-                      if t.occupation_code == self.occupation and t.target_level == target and t.completed_on)
+        done = sorted((t.completed_on, t.hours) for t in self.history.training if t.completed_on
+                      and t.occupation_code == self.occupation and t.target_level == target)
         total, when = 0, None
         for completed_on, record_hours in done:
             total += record_hours
@@ -269,12 +221,11 @@ class _Facts:
     def years(self, code: str, anchor: date, required: int, level: str | None) -> tuple[date | None, Missing]:
         due = self.work.reached(anchor, required)
         worked = self.work.worked_days(anchor)
-        if due is not None:
-            remaining = months_until(self.on, due)
-        elif self.counting == "continuous":
-            remaining = required * 12  # the unbroken stretch has ended: counting starts again
+        if due is None:  # not working now: the time left if work resumed today (a continuous count restarts)
+            credited = 0 if self.counting == "continuous" else worked
+            remaining = months_until(self.on, add_years(self.on - timedelta(days=credited), required))
         else:
-            remaining = max(required * 12 - int(worked / 30.436875), 1)
+            remaining = months_until(self.on, due)
         return due, Missing(code, required, round(years_between(worked), 2), level=level, until=due,
                             remaining_months=remaining, counting=self.counting)
 
@@ -290,15 +241,18 @@ def _assess(clause: Clause, facts: _Facts) -> tuple[date | None, list[Missing]]:
         parts.append((prev_since, Missing("prev_level", clause.prev_level, actual, level=clause.prev_level)))
     if clause.years_since_prev:
         if prev_since is None:
-            parts.append((None, Missing("years_since_prev", clause.years_since_prev, 0, level=clause.prev_level,
-                                        remaining_months=clause.years_since_prev * 12, counting=facts.counting)))
+            years = clause.years_since_prev
+            parts.append((None, Missing("years_since_prev", years, 0, level=clause.prev_level,
+                                        remaining_months=12 * years, counting=facts.counting)))
         else:
-            parts.append(facts.years("years_since_prev", prev_since, clause.years_since_prev, clause.prev_level))
+            parts.append(facts.years("years_since_prev", prev_since, clause.years_since_prev,
+                                     clause.prev_level))
     if clause.years_in_occupation:
         parts.append(facts.years("years_in_occupation", date.min, clause.years_in_occupation, None))
     if clause.training_hours:
         when, done = facts.training_done(clause.target, clause.training_hours)
-        parts.append((when, Missing("training_hours", clause.training_hours, done, level=clause.target, until=when)))
+        parts.append((when, Missing("training_hours", clause.training_hours, done, level=clause.target,
+                                    until=when)))
     if clause.diplomas:
         held = tuple(f"{d.school_type}/{d.stream}" for d in facts.history.diplomas)
         parts.append((facts.diploma_from(clause), Missing("diploma", tuple(sorted(clause.diplomas)), held,
@@ -310,8 +264,11 @@ def _assess(clause: Clause, facts: _Facts) -> tuple[date | None, list[Missing]]:
 
 def evaluate(history: WorkerHistory, occupation_code: str, target_level: str, *, on: date,
              rules: RuleSet | str | None = None) -> Eligibility:
-    """Whether the worker may apply for `target_level` on `on` by the regular route, and if not, what is missing."""
-    rules = rules_for(occupation_code, on) if rules is None else get_rules(rules) if isinstance(rules, str) else rules
+    """Whether the worker may apply for `target_level` on `on` by the regular route, else what is missing."""
+    if rules is None:
+        rules = rules_for(occupation_code, on)
+    elif isinstance(rules, str):
+        rules = get_rules(rules)
     clauses = rules.clauses_for(target_level)
     if not clauses:
         raise NoRegularRoute(f"{rules.code} has no application conditions for {target_level!r}: "
@@ -325,17 +282,23 @@ def evaluate(history: WorkerHistory, occupation_code: str, target_level: str, *,
     eligible_from = min(dated)[0] if dated else None
     met = [(since, i) for since, i in dated if since <= on]
     if met:
-        return Eligibility(target_level, rules.code, on, True, eligible_from, assessed[min(met)[1]][0].id, None, ())
+        matched = assessed[min(met)[1]][0].id
+        return Eligibility(target_level, rules.code, on, True, eligible_from, matched, None, ())
+    # The closest clause is the one time will satisfy first, else the one with the fewest gaps.
     closest = min(range(len(assessed)), key=lambda i: (assessed[i][1] is None, assessed[i][1] or date.max,
                                                        len(assessed[i][2]), i))
     clause, _, missing = assessed[closest]
     return Eligibility(target_level, rules.code, on, False, eligible_from, None, clause.id, tuple(missing))
 
 
-def next_regular_target(history: WorkerHistory, occupation_code: str, framework: str = "skill-2022") -> str | None:
+def next_regular_target(history: WorkerHistory, occupation_code: str,
+                        framework: str = "skill-2022") -> str | None:
     """The next appraised level above the highest one held (junior when none is); None past the last."""
     held = history.highest_level(occupation_code)
     floor = level_rank(held.level_code) if held else 0
     return next((lv.code for lv in get_framework(framework).appraised if lv.rank > floor), None)
 
 
+__all__ = ["Clause", "Diploma", "Eligibility", "HeldLevel", "Missing", "NoRegularRoute", "RuleSet",
+           "TrainingRecord", "WorkPeriod", "WorkerHistory", "all_rule_sets", "evaluate", "get_rules",
+           "next_regular_target", "rules_for"]

@@ -82,30 +82,32 @@ def _preference(option: _Option) -> tuple:
 
 def _paths(g: nx.MultiDiGraph, allow: frozenset[str], places: frozenset[str], start: str, target: str,
            cutoff: int) -> list[tuple[str, ...]]:
-    """Simple paths that stay in the start's skill ladder and visit at most one title series."""
+    """Simple paths on one skill ladder that leave each track at most once: who crosses over does not cross back."""
     memo = _cache.setdefault(g, {})
     memo_key = ("paths", allow, places, start, target, cutoff)
     if memo_key in memo:
         return memo[memo_key]
     succ, nodes = _options(g, allow, places), g.nodes
-    home = nodes[start]["track"] if nodes[start]["kind"] == "skill" else None
     found: list[tuple[str, ...]] = []
 
-    def walk(path: list[str], series: str | None) -> None:
-        if path[-1] == target:
+    def walk(path: list[str], left: frozenset[str], ladder: str | None) -> None:
+        here = path[-1]
+        if here == target:
             found.append(tuple(path))
             return
         if len(path) > cutoff:
             return
-        for nxt in succ.get(path[-1], {}):
-            attrs = nodes[nxt]
-            if nxt in path or (attrs["kind"] == "skill" and home is not None and attrs["track"] != home):
+        track = nodes[here]["track"]
+        for nxt in succ.get(here, {}):
+            to = nodes[nxt]
+            crossing = to["track"] != track
+            if nxt in path or (crossing and to["track"] in left) or (to["kind"] == "skill" and ladder not in
+                                                                     (None, to["track"])):
                 continue
-            if attrs["kind"] == "title" and series not in (None, attrs["series"]):
-                continue
-            walk(path + [nxt], attrs.get("series", series))
+            walk(path + [nxt], left | {track} if crossing else left, to["track"] if to["kind"] == "skill" else ladder)
 
-    walk([start], nodes[start].get("series"))
+    first = nodes[start]
+    walk([start], frozenset(), first["track"] if first["kind"] == "skill" else None)
     memo[memo_key] = found
     return found
 

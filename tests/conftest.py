@@ -64,7 +64,7 @@ def app(database_url, tmp_path_factory):
 
         from credentials.services.reference import load_reference_data
 
-        upgrade()
+        upgrade(revision="heads")
         load_reference_data(_db.session())
         _db.session.commit()
     yield application

@@ -84,7 +84,7 @@ def new_user():
                 display_name=form.display_name.data or None, password=form.password.data,
                 institution=institution,
                 bureau_scope=BureauScope(form.bureau_scope.data) if form.bureau_scope.data else None,
-                region_code=form.region_code.data.strip() or None, by=current_actor(),
+                region_code=(form.region_code.data or "").strip() or None, by=current_actor(),
             )
         except CredentialsError as error:
             db.session.rollback()

@@ -1,0 +1,313 @@
+"""Pages as each audience meets them: worker ladder, institution forms, bureau counts, admin, headers."""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+
+import pytest
+from sqlalchemy import select
+
+from credentials.models import Accreditation, Certificate, Institution, User, Worker
+from tests.conftest import national_id
+
+
+def rows(html: str, table_id: str) -> list[str]:
+    table = re.search(rf'<table class="table" id="{table_id}">(.*?)</table>', html, re.S).group(1)
+    return re.findall(r"<tr\b[^>]*>(.*?)</tr>", table.split("<tbody>")[1], re.S)
+
+
+def field_error(html: str, field: str) -> str:
+    found = re.search(rf'<p class="field__error" id="{field}-error">(.*?)</p>', html, re.S)
+    return found.group(1) if found else ""
+
+
+@pytest.fixture
+def staff(make_user):
+    return make_user("institution_staff")
+
+
+@pytest.fixture
+def staff_client(client, login, staff):
+    login(client, staff)
+    return client
+
+
+# ------------------------------------------------------------------ worker
+
+@pytest.fixture
+def worker_client(client, login, make_user, make_institution, make_certificate):
+    user = make_user("worker")
+    school = make_institution("苏州技师学院", scope=(("6-18-01-01", "senior_technician"),
+                                                     ("6-18-01-02", "senior_technician")))
+    make_certificate(user.worker, school, level="junior", issued_on=date(2018, 7, 1))
+    make_certificate(user.worker, school, level="intermediate", issued_on=date(2021, 3, 15))
+    make_certificate(user.worker, school, occupation="6-18-01-02", level="junior", issued_on=date(2020, 9, 9))
+    login(client, user)
+    return client
+
+
+def current_steps(html: str) -> list[str]:
+    return re.findall(r'<li class="ladder__step[^"]*"\s*aria-current="step">\s*<span class="ladder__name">([^<]+)',
+                      html)
+
+
+def test_worker_home_shows_each_occupation_with_the_current_level_marked(worker_client):
+    html = worker_client.get("/worker/").text
+
+    assert "车工" in html and "铣工" in html
+    assert current_steps(html) == ["中级工（四级）", "初级工（五级）"]  # highest level first
+
+
+def test_worker_timeline_shows_certificate_dates(worker_client):
+    html = worker_client.get("/worker/").text
+
+    assert '<time datetime="2021-03-15">2021年3月15日</time>' in html
+    assert '<time datetime="2018-07-01">2018年7月1日</time>' in html
+    assert "取得于 2021-03-15" in html
+
+
+def test_worker_home_in_english_by_query_parameter(worker_client):
+    html = worker_client.get("/worker/?lang=en").text
+
+    assert current_steps(html) == ["Intermediate Worker (Level 4)", "Junior Worker (Level 5)"]
+    assert '<time datetime="2021-03-15">2021-03-15</time>' in html
+    assert '<html lang="en">' in html
+
+
+def test_language_choice_is_remembered_in_a_cookie(worker_client):
+    response = worker_client.get("/lang/en?next=/worker/")
+    assert response.status_code == 302 and response.headers["Location"] == "/worker/"
+
+    html = worker_client.get("/worker/").text
+
+    assert "Senior Worker (Level 3)" in html and "中级工（四级）" not in html
+
+
+def test_worker_without_certificates_sees_a_friendly_empty_state(client, login, make_user):
+    login(client, make_user("worker"))
+
+    html = client.get("/worker/").text
+
+    assert "您还没有职业技能证书记录" in html and 'aria-current="step"' not in html
+
+
+# ------------------------------------------------------------------ institution: workers
+
+def test_workers_page_searches_by_name(staff_client, staff, make_worker):
+    make_worker("张三丰", employer=staff.institution)
+    make_worker("李四", employer=staff.institution)
+
+    found = rows(staff_client.get("/institution/workers?q=张三").text, "workers-table")
+
+    assert len(found) == 1 and "张三丰" in found[0]
+
+
+def test_workers_page_finds_a_worker_by_full_national_id(staff_client, staff, make_worker):
+    number = national_id()
+    make_worker("张三", employer=staff.institution, id_number=number)
+    make_worker("李四", employer=staff.institution)
+
+    for typed in (number, number.lower()):
+        found = rows(staff_client.get("/institution/workers", query_string={"q": typed}).text, "workers-table")
+        assert len(found) == 1 and "张三" in found[0] and number not in found[0]
+
+
+def test_workers_page_is_paginated_twenty_a_page(staff_client, staff, make_worker):
+    for n in range(25):
+        make_worker(f"工人{n:02d}", employer=staff.institution)
+
+    first = staff_client.get("/institution/workers").text
+    second = staff_client.get("/institution/workers?page=2").text
+
+    assert len(rows(first, "workers-table")) == 20 and len(rows(second, "workers-table")) == 5
+    assert "第 1 / 2 页，共 25 条" in first and 'rel="next"' in first
+    assert "第 2 / 2 页，共 25 条" in second and 'rel="prev"' in second
+
+
+def test_register_worker_from_the_page(staff_client, db):
+    response = staff_client.post("/institution/workers",
+                                 data={"name": "王五", "national_id": national_id(), "city_code": "3205"})
+
+    assert response.status_code == 302
+    assert db.session.scalar(select(Worker.name)) == "王五"
+
+
+def test_register_form_shows_the_check_digit_error_next_to_the_id_and_keeps_input(staff_client, db):
+    number = national_id()
+    wrong = number[:17] + ("1" if number[17] == "0" else "0")
+
+    response = staff_client.post("/institution/workers",
+                                 data={"name": "王五", "national_id": wrong, "city_code": "3205"})
+
+    assert response.status_code == 422
+    assert "校验位不正确" in field_error(response.text, "national_id")
+    assert field_error(response.text, "name") == ""
+    assert 'value="王五"' in response.text and 'value="3205"' in response.text
+    assert db.session.scalar(select(Worker.id)) is None
+
+
+def test_register_form_shows_missing_fields_one_by_one(staff_client):
+    response = staff_client.post("/institution/workers", data={"name": "", "national_id": "", "city_code": ""})
+
+    assert response.status_code == 422
+    assert all(field_error(response.text, f) for f in ("name", "national_id", "city_code"))
+
+
+def test_register_form_reports_a_duplicate_on_the_id_field(staff_client, make_worker):
+    number = national_id()
+    make_worker(id_number=number)
+
+    response = staff_client.post("/institution/workers",
+                                 data={"name": "王五", "national_id": number, "city_code": "3205"})
+
+    assert response.status_code == 422
+    assert "已登记" in field_error(response.text, "national_id")
+
+
+# ------------------------------------------------------------------ institution: certificates
+
+def test_issue_certificate_from_the_page(staff_client, staff, make_worker, vault, db):
+    worker = make_worker(employer=staff.institution)
+
+    response = staff_client.post("/institution/certificates", data={
+        "national_id": vault.reveal(worker.id_ciphertext), "occupation_code": "6-18-01-01", "level": "senior", "issued_on": "2023-06-01"})
+
+    assert response.status_code == 302
+    issued = db.session.scalar(select(Certificate))
+    assert (issued.worker_id, issued.level, issued.institution_id) == (worker.id, "senior", staff.institution_id)
+    page = staff_client.get(response.headers["Location"]).text
+    assert f"已发放证书 {issued.number}" in page and len(rows(page, "certificates-table")) == 1
+
+
+def test_issue_form_shows_that_the_institution_is_not_accredited(staff_client, staff, make_worker, vault, db):
+    worker = make_worker(employer=staff.institution)
+
+    response = staff_client.post("/institution/certificates", data={
+        "national_id": vault.reveal(worker.id_ciphertext), "occupation_code": "6-18-01-02", "level": "junior",
+        "issued_on": "2023-06-01"})
+
+    assert "未获准评价“铣工”初级工（五级）" in response.text
+    assert db.session.scalar(select(Certificate.id)) is None
+
+
+# ------------------------------------------------------------------ bureau
+
+def level_cells(html: str) -> dict[str, int]:
+    return {code: int(count) for code, count in
+            re.findall(r'<tr data-level="(\w+)"><td>[^<]+</td><td>(\d+)</td>', html)}
+
+
+@pytest.fixture
+def two_cities(make_institution, make_worker, make_certificate):
+    school = make_institution()
+    suzhou, nanjing = make_worker("苏人"), make_worker("宁人", city_code="3201", area="320102")
+    make_certificate(suzhou, school, level="junior", issued_on=date(2015, 1, 1))
+    make_certificate(suzhou, school, level="senior", issued_on=date(2019, 1, 1))
+    make_certificate(nanjing, school, level="senior", issued_on=date(2020, 1, 1))
+    make_certificate(make_worker("深人", city_code="4403", area="440305"), school, level="technician")
+
+
+@pytest.mark.parametrize(("scope", "region", "workers", "counts"), [
+    ("city", "3205", 1, {"junior": 1, "senior": 1}),
+    ("province", "32", 2, {"junior": 1, "senior": 2}),
+    ("ministry", None, 3, {"junior": 1, "senior": 2, "technician": 1}),
+])
+def test_bureau_home_counts_match_the_officers_region(client, login, make_user, two_cities,
+                                                      scope, region, workers, counts):
+    login(client, make_user("bureau_officer", scope=scope, region=region))
+
+    html = client.get("/bureau/").text
+
+    expected = {"junior": 0, "intermediate": 0, "senior": 0, "technician": 0, "senior_technician": 0} | counts
+    assert level_cells(html) == expected
+    assert f'id="stat-workers">{workers}<' in html
+    assert f'id="stat-certificates">{sum(counts.values())}<' in html
+
+
+def test_province_officer_sees_both_cities_certificates(client, login, make_user, two_cities):
+    login(client, make_user("bureau_officer", scope="province", region="32"))
+
+    html = client.get("/bureau/certificates").text
+
+    assert "苏人" in html and "宁人" in html and "深人" not in html
+    assert "江苏" in client.get("/bureau/").text
+
+
+# ------------------------------------------------------------------ admin
+
+@pytest.fixture
+def admin_client(client, login, make_user):
+    login(client, make_user("admin"))
+    return client
+
+
+def test_admin_creates_a_city_officer(admin_client, db):
+    response = admin_client.post("/admin/users/new", data={
+        "username": "wuxi-hrss", "password": "a-long-enough-passphrase", "role": "bureau_officer",
+        "institution_id": "", "bureau_scope": "city", "region_code": "3202"})
+
+    assert response.status_code == 302
+    created = db.session.scalar(select(User).where(User.username == "wuxi-hrss"))
+    assert (created.bureau_scope.value, created.region_code) == ("city", "3202")
+
+
+def test_admin_sees_a_field_error_for_a_short_password(admin_client, db):
+    response = admin_client.post("/admin/users/new", data={
+        "username": "someone", "password": "short", "role": "admin", "institution_id": "", "bureau_scope": "",
+        "region_code": ""})
+
+    assert response.status_code == 422
+    assert "至少需要 12 个字符" in field_error(response.text, "password")
+    assert db.session.scalar(select(User.id).where(User.username == "someone")) is None
+
+
+def test_admin_form_accepts_a_post_without_the_optional_region_code(admin_client, db):
+    response = admin_client.post("/admin/users/new", data={
+        "username": "ops", "password": "a-long-enough-passphrase", "role": "admin", "institution_id": "",
+        "bureau_scope": ""})
+
+    assert response.status_code == 302
+    assert db.session.scalar(select(User.role).where(User.username == "ops")).value == "admin"
+
+
+def test_admin_creates_an_institution_and_accredits_it(admin_client, db):
+    response = admin_client.post("/admin/institutions/new",
+                                 data={"name": "无锡技师学院", "kind": "technician_college", "city_code": "3202"})
+    assert response.status_code == 302
+    institution = db.session.scalar(select(Institution).where(Institution.name == "无锡技师学院"))
+    assert response.headers["Location"] == f"/admin/institutions/{institution.id}"
+
+    response = admin_client.post(response.headers["Location"], data={
+        "occupation_code": "6-18-01-01", "max_level": "technician", "valid_from": "2024-01-01"})
+
+    assert response.status_code == 302
+    accreditation = db.session.scalar(select(Accreditation).where(Accreditation.institution_id == institution.id))
+    assert (accreditation.max_level, accreditation.valid_from) == ("technician", date(2024, 1, 1))
+
+
+# ------------------------------------------------------------------ headers and errors
+
+@pytest.mark.parametrize(("role", "paths"), [
+    ("worker", ["/worker/"]),
+    ("institution_staff", ["/institution/", "/institution/workers", "/institution/certificates"]),
+    ("bureau_officer", ["/bureau/", "/bureau/certificates"]),
+    ("admin", ["/admin/", "/admin/users/new", "/admin/institutions/new"]),
+])
+def test_authenticated_pages_are_not_cached_and_carry_the_csp(client, login, make_user, role, paths):
+    login(client, make_user(role))
+
+    for path in paths:
+        response = client.get(path)
+        assert response.status_code == 200, path
+        assert response.headers["Cache-Control"] == "no-store", path
+        assert "default-src 'self'" in response.headers["Content-Security-Policy"], path
+        assert "frame-ancestors 'none'" in response.headers["Content-Security-Policy"], path
+
+
+def test_404_page_is_html_with_the_request_id(client):
+    response = client.get("/no-such-page", headers={"X-Request-Id": "req123abc"})
+
+    assert response.status_code == 404 and response.mimetype == "text/html"
+    assert "<code>req123abc</code>" in response.text and "页面不存在" in response.text
+    assert response.headers["X-Request-Id"] == "req123abc"
