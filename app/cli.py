@@ -59,7 +59,8 @@ def create_user_command(role, username, password, display_name, institution_id, 
     scope, region = None, None
     if sum(map(bool, (city_code, province_code, ministry))) > 1:
         raise click.UsageError("give only one of --city, --province, --ministry")
-    if role is Role.BUREAU_OFFICER or city_code or province_code or ministry:  # the domain refuses a stray scope
+    # A scope given to another role goes to the domain too, which refuses it rather than dropping it.
+    if role is Role.BUREAU_OFFICER or city_code or province_code or ministry:
         scope, region = (BureauScope.MINISTRY, None) if ministry else (
             (BureauScope.PROVINCE, province_code) if province_code else (BureauScope.CITY, city_code))
     try:
@@ -93,8 +94,8 @@ def synth_command(count: int, seed: int, batch: int) -> None:
     load_reference_data(db.session())
     db.session.commit()
     try:
-        result = synthesize(db.session(), current_app.extensions["vault"], workers=count, seed=seed, batch=batch,
-                            progress=lambda done: click.echo(f"  {done:,} workers", err=True))
+        result = synthesize(db.session(), current_app.extensions["vault"], workers=count, seed=seed,
+                            batch=batch, progress=lambda done: click.echo(f"  {done:,} workers", err=True))
     except CredentialsError as error:
         db.session.rollback()
         raise click.ClickException(error.message("en")) from None

@@ -86,8 +86,12 @@ class AuthenticationFailed(CredentialsError):
 
     status = 401
     messages = {
-        "credentials": ("账号或密码不正确", "Wrong account or password"),
-        "locked": ("登录失败次数过多，请 {minutes} 分钟后再试", "Too many failed sign-ins; try again in {minutes} minutes"),
+        # A locked account answers exactly like a wrong password, so that sign-in never reveals
+        # whether an account exists; the codes differ only for the logs.
+        "credentials": ("账号或密码不正确（连续输错 5 次将锁定 {minutes} 分钟）",
+                        "Wrong account or password (5 failures in a row lock the account for {minutes} minutes)"),
+        "locked": ("账号或密码不正确（连续输错 5 次将锁定 {minutes} 分钟）",
+                   "Wrong account or password (5 failures in a row lock the account for {minutes} minutes)"),
         "token": ("令牌无效或已过期", "The token is invalid or has expired"),
     }
 

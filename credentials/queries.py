@@ -61,10 +61,14 @@ def _region_clause(user: User, city_column):
     return false()
 
 
-def workers_for(user: User, *, search: str | None = None, id_hash: str | None = None) -> Select:
+def workers_for(
+    user: User, *, search: str | None = None, id_hash: str | None = None, worker_id: int | None = None
+) -> Select:
     statement = select(Worker).where(worker_scope(user)).order_by(Worker.id.desc())
     if id_hash:
         statement = statement.where(Worker.id_hash == id_hash)
+    elif worker_id is not None:
+        statement = statement.where(Worker.id == worker_id)
     elif search:
         statement = statement.where(Worker.name.contains(search.strip(), autoescape=True))
     return statement

@@ -11,13 +11,12 @@ from dataclasses import dataclass
 from datetime import date
 from functools import cache
 
-from ladder.frameworks import LadderDataError, framework_for, get_framework, level_rank, read_data
+from ladder.frameworks import NATIONAL, LadderDataError, framework_for, get_framework, level_rank, read_data
 from ladder.i18n import Text, join
 from ladder.timeline import Dated
 
-NATIONAL = "CN"
-_REWARD_KEYS = {"ranks", "ranks_by_team_size", "medals", "paper_level", "top_share", "tiers", "effect", "titles",
-                "text_zh", "text_en"}
+_REWARD_KEYS = {"ranks", "ranks_by_team_size", "medals", "paper_level", "top_share", "tiers", "effect",
+                "titles", "text_zh", "text_en"}
 
 
 class UnknownPolicy(LookupError):
@@ -45,12 +44,13 @@ class LevelEffect:
             if cap:
                 level_rank(cap)
             return cls(kind, steps=int(arg), cap=cap)
-        raise LadderDataError(f"cannot read level effect {text!r}; expected set:L, set_or_up:L, up:N or up:N cap:L")
+        raise LadderDataError(f"cannot read level effect {text!r}; "
+                              "expected set:L, set_or_up:L, up:N or up:N cap:L")
 
     def apply(self, current: str | None, ladder: tuple[str, ...]) -> str | None:
         """The level reached from `current` (None: no level yet), or None when the effect gives nothing."""
-        position = max((i for i, code in enumerate(ladder) if current and level_rank(code) <= level_rank(current)),
-                       default=-1)
+        rank = level_rank(current) if current else 0
+        position = max((i for i, code in enumerate(ladder) if level_rank(code) <= rank), default=-1)
         if self.kind == "up":
             target = position + self.steps
             if self.cap:
@@ -83,7 +83,10 @@ class Reward:
         if medal is not None and medal in self.medals:
             return True
         ranks = (self.ranks_by_team_size or {}).get(team_size, self.ranks)
-        return ranks is not None and rank is not None and ranks[0] <= rank and (ranks[1] is None or rank <= ranks[1])
+        if ranks is None or rank is None:
+            return False
+        first, last = ranks
+        return first <= rank and (last is None or rank <= last)
 
 
 @dataclass(frozen=True)
@@ -116,14 +119,15 @@ def _ranks(value: list[int]) -> tuple[int, int | None]:
 
 
 def _reward(row: dict, policy_id: str, tiers: set[str]) -> Reward:
-    unknown = set(row) - _REWARD_KEYS
-    if unknown or set(row.get("tiers", ())) - tiers:
+    unknown = (set(row) - _REWARD_KEYS) | (set(row.get("tiers", ())) - tiers)
+    if unknown:
         raise LadderDataError(f"competitions.toml: a reward of {policy_id!r} has unknown keys or tiers: "
-                              f"{sorted(unknown | (set(row.get('tiers', ())) - tiers))}")
-    return Reward(text=Text.of(row, "text_"), effect=LevelEffect.parse(row["effect"]) if "effect" in row else None,
+                              f"{sorted(unknown)}")
+    by_team = {int(size): _ranks(ranks) for size, ranks in row.get("ranks_by_team_size", {}).items()}
+    return Reward(text=Text.of(row, "text_"),
+                  effect=LevelEffect.parse(row["effect"]) if "effect" in row else None,
                   titles=tuple(Text.of(t) for t in row.get("titles", ())),
-                  ranks=_ranks(row["ranks"]) if "ranks" in row else None,
-                  ranks_by_team_size={int(k): _ranks(v) for k, v in row.get("ranks_by_team_size", {}).items()} or None,
+                  ranks=_ranks(row["ranks"]) if "ranks" in row else None, ranks_by_team_size=by_team or None,
                   medals=frozenset(row.get("medals", ())), paper_level=row.get("paper_level"),
                   top_share=row.get("top_share"), tiers=frozenset(row.get("tiers", ())))
 
@@ -142,8 +146,8 @@ def _data() -> tuple[Mapping[str, Text], Mapping[str, Text], tuple[CompetitionPo
             jurisdictions=tuple(row["jurisdictions"]), is_tier_default=row.get("is_tier_default", False),
             valid_from=row.get("valid_from"), valid_to=row.get("valid_to"),
             rewards=tuple(_reward(r, row["id"], set(tiers)) for r in row["reward"]),
-            medal_ranks=row.get("medal_ranks", {}), max_promotions_per_year=row.get("max_promotions_per_year"),
-            source=row["source"]))
+            medal_ranks=row.get("medal_ranks", {}), source=row["source"],
+            max_promotions_per_year=row.get("max_promotions_per_year")))
     return tiers, medals, tuple(policies)
 
 
@@ -179,22 +183,27 @@ def default_policy(tier: str, *, on: date, jurisdiction: str = NATIONAL) -> Comp
 
 
 def promotion_for(tier: str, result: int | str, current_level: str | None, *, on: date,
-                  policy: CompetitionPolicy | str | None = None, jurisdiction: str = NATIONAL, team_size: int = 1,
-                  paper_level: str | None = None, entrants: int | None = None,
+                  policy: CompetitionPolicy | str | None = None, jurisdiction: str = NATIONAL,
+                  team_size: int = 1, paper_level: str | None = None, entrants: int | None = None,
                   prior_promotions: Iterable[date] = ()) -> CompetitionPromotion | None:
-    """What a result (a rank, or a medal such as "excellence") earns; None when the policy rewards it with nothing.
+    """What a result (a rank, or a medal such as "excellence") earns; None when no reward row matches it.
 
-    `prior_promotions` are the dates of the worker's earlier competition promotions, for yearly limits.
+    `policy`: the competition's own policy; by default the tier's policy for the jurisdiction (else national).
+    `prior_promotions`: dates of the worker's earlier competition promotions, for yearly limits.
     """
     if isinstance(policy, str):
         policy = get_policy(policy)
     policy = policy or default_policy(tier, on=on, jurisdiction=jurisdiction)
     if policy is None:
         return None
+    if tier not in policy.tiers:
+        raise ValueError(f"policy {policy.id!r} covers {', '.join(policy.tiers)}, not {tier!r}")
     if isinstance(result, str) and result not in medals():
         raise ValueError(f"unknown medal {result!r}; known: {', '.join(medals())}")
-    medal = result if isinstance(result, str) else next((m for m, r in policy.medal_ranks.items() if r == result), None)
-    rank = result if isinstance(result, int) else policy.medal_ranks.get(result)
+    if isinstance(result, str):
+        medal, rank = result, policy.medal_ranks.get(result)
+    else:
+        medal, rank = next((m for m, r in policy.medal_ranks.items() if r == result), None), result
     matched = [r for r in policy.rewards if r.matches(tier, rank, medal, team_size=team_size,
                                                       paper_level=paper_level, entrants=entrants)]
     if not matched:
@@ -204,7 +213,8 @@ def promotion_for(tier: str, result: int | str, current_level: str | None, *, on
     target = max((code for code in reached if code), key=level_rank, default=None)
     limited = bool(target and policy.max_promotions_per_year is not None and
                    sum(d.year == on.year for d in prior_promotions) >= policy.max_promotions_per_year)
-    return CompetitionPromotion(policy_id=policy.id, policy_name=policy.name, target_level=None if limited else target,
+    return CompetitionPromotion(policy_id=policy.id, policy_name=policy.name,
+                                target_level=None if limited else target,
                                 titles=tuple(t for r in matched for t in r.titles),
                                 rule=join([r.text for r in matched]), limit_reached=limited)
 
@@ -213,10 +223,12 @@ def promotion_steps(policy: CompetitionPolicy, framework: str) -> dict[tuple[str
     """Every (from, to) level pair a policy can grant within a framework, with the reward texts behind it."""
     ladder = tuple(level.code for level in get_framework(framework).appraised)
     steps: dict[tuple[str, str], list[Text]] = {}
-    for reward in (r for r in policy.rewards if r.effect):
-        for current in ladder:
+    for reward in policy.rewards:
+        for current in ladder if reward.effect else ():
             target = reward.effect.apply(current, ladder)
-            texts = steps.setdefault((current, target), []) if target else []
-            if target and reward.text not in texts:
+            if target is None:
+                continue
+            texts = steps.setdefault((current, target), [])
+            if reward.text not in texts:
                 texts.append(reward.text)
     return steps

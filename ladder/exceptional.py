@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import date
 from functools import cache
 
-from ladder.frameworks import LadderDataError, get_level, level_rank, read_data, vocabulary
+from ladder.frameworks import NATIONAL, LadderDataError, get_level, level_rank, read_data, vocabulary
 from ladder.i18n import Text
 from ladder.timeline import Dated
 
@@ -42,9 +42,12 @@ class ExceptionalClause:
     evidence_any: frozenset[str] = frozenset()
 
     def is_met(self, current_level: str | None, years_in_post: float, evidence: Iterable[str] = ()) -> bool:
-        if self.from_level and (current_level is None or level_rank(current_level) < level_rank(self.from_level)):
+        below = self.from_level and (current_level is None
+                                     or level_rank(current_level) < level_rank(self.from_level))
+        if below:
             return False
-        return years_in_post >= self.years_in_post and (not self.evidence_any or not self.evidence_any.isdisjoint(evidence))
+        has_evidence = not self.evidence_any or not self.evidence_any.isdisjoint(evidence)
+        return years_in_post >= self.years_in_post and has_evidence
 
 
 @dataclass(frozen=True)
@@ -71,8 +74,9 @@ class ExceptionalCheck:
 def _data() -> tuple[tuple[ExceptionalLimit, ...], tuple[ExceptionalPolicy, ...]]:
     raw = read_data("exceptional.toml")
     limits = tuple(
-        ExceptionalLimit(id=row["id"], kind=row["kind"], name=Text.of(row, "name_"), jurisdiction=row["jurisdiction"],
-                         valid_from=row.get("valid_from"), valid_to=row.get("valid_to"), targets=tuple(row["targets"]),
+        ExceptionalLimit(id=row["id"], kind=row["kind"], name=Text.of(row, "name_"),
+                         jurisdiction=row["jurisdiction"], valid_from=row.get("valid_from"),
+                         valid_to=row.get("valid_to"), targets=tuple(row["targets"]),
                          max_levels_skipped=row["max_levels_skipped"], source=row["source"])
         for row in raw["limit"])
     policies = []
@@ -81,12 +85,14 @@ def _data() -> tuple[tuple[ExceptionalLimit, ...], tuple[ExceptionalPolicy, ...]
         for c in row["clause"]:
             unknown = set(c.get("evidence_any", ())) - set(vocabulary("evidence"))
             if unknown:
-                raise LadderDataError(f"exceptional.toml: clause {c['id']!r} names unknown evidence {sorted(unknown)}")
+                raise LadderDataError(f"exceptional.toml: clause {c['id']!r} names unknown evidence "
+                                      f"{sorted(unknown)}")
             clauses.append(ExceptionalClause(id=c["id"], policy_id=row["id"], target=c["target"],
                                              text=Text.of(c, "text_"), from_level=c.get("from_level"),
                                              years_in_post=c.get("years_in_post", 0),
                                              evidence_any=frozenset(c.get("evidence_any", ()))))
-        policies.append(ExceptionalPolicy(id=row["id"], name=Text.of(row, "name_"), jurisdiction=row["jurisdiction"],
+        policies.append(ExceptionalPolicy(id=row["id"], name=Text.of(row, "name_"),
+                                          jurisdiction=row["jurisdiction"],
                                           valid_from=row.get("valid_from"), valid_to=row.get("valid_to"),
                                           clauses=tuple(clauses), source=row["source"]))
     for limit in limits:
@@ -99,7 +105,8 @@ def exceptional_limits(*, on: date | None = None) -> tuple[ExceptionalLimit, ...
     return tuple(limit for limit in _data()[0] if limit.in_force(on))
 
 
-def exceptional_policies(*, on: date | None = None, jurisdiction: str | None = None) -> tuple[ExceptionalPolicy, ...]:
+def exceptional_policies(*, on: date | None = None,
+                         jurisdiction: str | None = None) -> tuple[ExceptionalPolicy, ...]:
     return tuple(p for p in _data()[1] if p.in_force(on) and jurisdiction in (None, p.jurisdiction))
 
 
@@ -111,7 +118,8 @@ def max_skip(kind: str = "skip", *, on: date | None = None) -> int:
 def _limit(kind: str, on: date | None) -> ExceptionalLimit:
     if kind not in KINDS:
         raise ValueError(f"unknown promotion kind {kind!r}; expected one of {KINDS}")
-    found = [limit for limit in exceptional_limits(on=on) if limit.kind == kind and limit.jurisdiction == "CN"]
+    found = [limit for limit in exceptional_limits(on=on)
+             if limit.kind == kind and limit.jurisdiction == NATIONAL]
     if not found:
         raise LookupError(f"no national rule for {kind} promotion was in force on {on}")
     return max(found, key=lambda limit: limit.valid_from or date.min)
@@ -119,7 +127,7 @@ def _limit(kind: str, on: date | None) -> ExceptionalLimit:
 
 def check_exceptional_target(current_level: str, target_level: str, kind: str, *,
                              on: date | None = None) -> ExceptionalCheck:
-    """Whether a 破格 (`exceptional`) or 越级 (`skip`) application from current to target is allowed at all."""
+    """Whether a 破格 (`exceptional`) or 越级 (`skip`) application from current to target may be made."""
     limit = _limit(kind, on)
     current, target = get_level(current_level), get_level(target_level)
     skipped = target.rank - current.rank - 1
@@ -134,11 +142,12 @@ def check_exceptional_target(current_level: str, target_level: str, kind: str, *
                                f"the target {target.short_en} must be above the current {current.short_en}"))
     elif kind == "skip" and skipped == 0:
         violations.append(Text("越级晋升须跨过至少一个等级；相邻等级请走正常或破格晋升",
-                               "a level-skipping promotion must skip at least one level; for the next level use the "
-                               "regular or exceptional route"))
+                               "a level-skipping promotion must skip at least one level; for the next level "
+                               "use the regular or exceptional route"))
     elif skipped > limit.max_levels_skipped:
         violations.append(Text(f"最多跨越 {limit.max_levels_skipped} 个等级，此申请跨越 {skipped} 个",
-                               f"at most {limit.max_levels_skipped} level(s) may be skipped; this skips {skipped}"))
+                               f"at most {limit.max_levels_skipped} level(s) may be skipped; "
+                               f"this skips {skipped}"))
     return ExceptionalCheck(ok=not violations, violations=tuple(violations))
 
 

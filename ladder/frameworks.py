@@ -14,6 +14,7 @@ from typing import Any
 from ladder.i18n import Text
 
 DEFAULT_FRAMEWORK = "skill-2022"
+NATIONAL = "CN"  # jurisdiction of national rules; local ones carry a GB/T 2260 division code
 _ZH_DIGITS = "〇一二三四五"
 
 
@@ -35,7 +36,8 @@ class UnknownTitle(ValueError):
 
 def read_data(name: str) -> dict[str, Any]:
     """Parse one TOML file shipped in ladder/data."""
-    return tomllib.loads(resources.files("ladder").joinpath("data").joinpath(name).read_text(encoding="utf-8"))
+    path = resources.files("ladder").joinpath("data").joinpath(name)
+    return tomllib.loads(path.read_text(encoding="utf-8"))
 
 
 def data_files(prefix: str) -> tuple[str, ...]:
@@ -237,6 +239,7 @@ def level_by_digit(digit: int, framework: str = DEFAULT_FRAMEWORK) -> Level:
     raise UnknownLevel(f"no level has certificate digit {digit!r} (valid digits: 1-5, 1 being the highest)")
 
 
+@cache
 def level_rank(code: str) -> int:
     """Rank of a level code; codes and ranks are the same in every framework."""
     for fw in all_frameworks():

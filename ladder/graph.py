@@ -17,6 +17,7 @@ import networkx as nx
 
 from ladder import competitions, eligibility, exceptional
 from ladder.frameworks import (
+    NATIONAL,
     LadderDataError,
     all_frameworks,
     all_title_series,
@@ -51,8 +52,8 @@ class _Rule(Dated):
     policy: str
     policy_name: Text
     jurisdiction: str
-    valid_from: date | None = None
-    valid_to: date | None = None
+    valid_from: date | None
+    valid_to: date | None
     min_years: int | None = None
 
 
@@ -61,12 +62,11 @@ def _regular_rules() -> list[_Rule]:
     for rs in eligibility.all_rule_sets():
         for target in dict.fromkeys(c.target for c in rs.clauses):
             clauses = rs.clauses_for(target)
-            texts = tuple(c.text for c in clauses)
             for prev in dict.fromkeys(c.prev_level for c in clauses if c.prev_level):
-                # The fewest years a worker can reach by time and training alone; diplomas are shortcuts.
+                # The fewest years reachable by time and training alone; a diploma is a shortcut for some.
                 years = [c.years_since_prev or 0 for c in clauses if c.prev_level == prev and not c.diplomas]
-                rules.append(_Rule("regular", prev, target, texts, rs.code, rs.name, "CN", rs.valid_from, rs.valid_to,
-                                   min(years) if years else 0))
+                rules.append(_Rule("regular", prev, target, tuple(c.text for c in clauses), rs.code, rs.name,
+                                   NATIONAL, rs.valid_from, rs.valid_to, min(years, default=0)))
     return rules
 
 
@@ -74,27 +74,29 @@ def _exceptional_rules() -> list[_Rule]:
     rules = []
     ladder = get_framework("skill-2022").appraised
     for limit in exceptional.exceptional_limits():
+        fewest_skipped = 1 if limit.kind == "skip" else 0
         for target in map(get_level, limit.targets):
-            lowest_skip = 1 if limit.kind == "skip" else 0
-            for source in ladder:
-                if lowest_skip <= target.rank - source.rank - 1 <= limit.max_levels_skipped:
-                    rules.append(_Rule(limit.kind, source.code, target.code, (limit.name,), limit.id, limit.name,
-                                       limit.jurisdiction, limit.valid_from, limit.valid_to))
+            rules += [_Rule(limit.kind, source.code, target.code, (limit.name,), limit.id, limit.name,
+                            limit.jurisdiction, limit.valid_from, limit.valid_to)
+                      for source in ladder
+                      if fewest_skipped <= target.rank - source.rank - 1 <= limit.max_levels_skipped]
     for policy in exceptional.exceptional_policies():
         pairs: dict[tuple[str, str], list[Text]] = {}
         for clause in policy.clauses:
             if clause.from_level:  # a clause open to any level is not one step of the ladder
                 pairs.setdefault((clause.from_level, clause.target), []).append(clause.text)
-        rules += [_Rule("exceptional", s, t, tuple(texts), policy.id, policy.name, policy.jurisdiction,
-                        policy.valid_from, policy.valid_to) for (s, t), texts in pairs.items()]
+        rules += [_Rule("exceptional", source, target, tuple(texts), policy.id, policy.name,
+                        policy.jurisdiction, policy.valid_from, policy.valid_to)
+                  for (source, target), texts in pairs.items()]
     return rules
 
 
 def _competition_rules() -> list[_Rule]:
-    """Steps of the policies that apply to a whole tier; a single contest's own notice is not a route."""
-    return [_Rule("competition", s, t, tuple(texts), policy.id, policy.name, place, policy.valid_from, policy.valid_to)
+    """Steps of the policies that apply to a whole tier; one contest's own notice is not a route."""
+    return [_Rule("competition", source, target, tuple(texts), policy.id, policy.name, place,
+                  policy.valid_from, policy.valid_to)
             for policy in competitions.all_policies() if policy.is_tier_default
-            for (s, t), texts in competitions.promotion_steps(policy, "skill-2022").items()
+            for (source, target), texts in competitions.promotion_steps(policy, "skill-2022").items()
             for place in policy.jurisdictions]
 
 
@@ -105,12 +107,13 @@ def _listed_rules() -> list[_Rule]:
             name = Text.of(policy, "name_")
             for edge in policy["edge"]:
                 if edge["kind"] not in EDGE_KINDS:
-                    raise LadderDataError(f"{file}: policy {policy['id']!r} has an edge of unknown kind {edge['kind']!r}")
+                    raise LadderDataError(f"{file}: policy {policy['id']!r} has an edge of unknown kind "
+                                          f"{edge['kind']!r}")
                 for series in edge.get("series", [None]):
-                    source, target = (edge[key].replace("{series}", series or "") for key in ("from", "to"))
-                    rules.append(_Rule(edge["kind"], source, target, (Text.of(edge, "requirement_"),), policy["id"],
-                                       name, policy["jurisdiction"], policy.get("valid_from"), policy.get("valid_to"),
-                                       edge.get("min_years")))
+                    source, target = (edge[end].replace("{series}", series or "") for end in ("from", "to"))
+                    rules.append(_Rule(edge["kind"], source, target, (Text.of(edge, "requirement_"),),
+                                       policy["id"], name, policy["jurisdiction"], policy.get("valid_from"),
+                                       policy.get("valid_to"), edge.get("min_years")))
     return rules
 
 
@@ -129,12 +132,13 @@ def _placements(rule: _Rule) -> list[tuple[str, str, date | None, date | None]]:
     title_source, title_target = ":" in rule.source, ":" in rule.target
     if title_source and title_target:
         return [(_title_node(rule.source), _title_node(rule.target), rule.valid_from, rule.valid_to)]
+    skill_ends = [ref for ref, is_title in ((rule.source, title_source), (rule.target, title_target))
+                  if not is_title]
     placed = []
     for fw in all_frameworks():
-        if not all(fw.has(ref) for ref, is_title in ((rule.source, title_source), (rule.target, title_target))
-                   if not is_title):
+        if not all(fw.has(ref) for ref in skill_ends):
             continue
-        start = max(d for d in (rule.valid_from, fw.valid_from) if d is not None)
+        start = max(rule.valid_from or fw.valid_from, fw.valid_from)
         ends = [d for d in (rule.valid_to, fw.valid_to) if d is not None]
         end = min(ends) if ends else None
         if end is None or start <= end:
@@ -148,14 +152,14 @@ def _add_nodes(g: nx.MultiDiGraph, on: date | None) -> None:
     for fw in all_frameworks():
         if on is None or fw.in_force(on):
             for lv in fw.levels:
-                g.add_node(lv.node_id, kind="skill", track=fw.code, framework=fw.code, code=lv.code, rank=lv.rank,
-                           aligned_rank=lv.rank, name_zh=lv.name_zh, name_en=lv.name_en,
+                g.add_node(lv.node_id, kind="skill", track=fw.code, framework=fw.code, code=lv.code,
+                           rank=lv.rank, aligned_rank=lv.rank, name_zh=lv.name_zh, name_en=lv.name_en,
                            is_high_skilled=lv.is_high_skilled)
     for series in all_title_series():
         for grade in series.grades:
-            g.add_node(grade.node_id, kind="title", track=f"title:{series.code}", series=series.code, code=grade.code,
-                       rank=grade.rank, aligned_rank=grade.aligned_rank, name_zh=grade.name_zh,
-                       name_en=grade.name_en, is_high_skilled=False)
+            g.add_node(grade.node_id, kind="title", track=f"title:{series.code}", series=series.code,
+                       code=grade.code, rank=grade.rank, aligned_rank=grade.aligned_rank,
+                       name_zh=grade.name_zh, name_en=grade.name_en, is_high_skilled=False)
 
 
 def build_graph(on: date | None = None) -> nx.MultiDiGraph:
@@ -165,10 +169,10 @@ def build_graph(on: date | None = None) -> nx.MultiDiGraph:
     for rule in _rules():
         for source, target, start, end in _placements(rule):
             if source in g and target in g and in_window(on, start, end):
-                g.add_edge(source, target, key=f"{rule.kind}:{rule.policy}:{rule.jurisdiction}", kind=rule.kind,
-                           min_years=rule.min_years, requirements=rule.requirements, policy=rule.policy,
-                           policy_name=rule.policy_name, jurisdiction=rule.jurisdiction, valid_from=start,
-                           valid_to=end)
+                g.add_edge(source, target, key=f"{rule.kind}:{rule.policy}:{rule.jurisdiction}",
+                           kind=rule.kind, min_years=rule.min_years, requirements=rule.requirements,
+                           policy=rule.policy, policy_name=rule.policy_name, jurisdiction=rule.jurisdiction,
+                           valid_from=start, valid_to=end)
     check_integrity(g)
     return g
 
@@ -193,8 +197,10 @@ def check_integrity(g: nx.MultiDiGraph) -> None:
         elif data["kind"] in PROMOTION_KINDS and g.nodes[u]["track"] != g.nodes[v]["track"]:
             problems.append(f"{data['kind']} edge {u} -> {v} leaves its track")
     for track, nodes in tracks.items():
-        promotions = nx.DiGraph((u, v) for u, v, kind in g.subgraph(nodes).edges(data="kind") if kind in PROMOTION_KINDS)
+        promotions = nx.DiGraph()
         promotions.add_nodes_from(nodes)
+        promotions.add_edges_from((u, v) for u, v, kind in g.subgraph(nodes).edges(data="kind")
+                                  if kind in PROMOTION_KINDS)
         for cycle in list(nx.simple_cycles(promotions))[:5]:
             problems.append(f"promotion cycle in {track}: {' -> '.join(cycle + cycle[:1])}")
         entry = min(nodes, key=lambda n: g.nodes[n]["rank"])
@@ -217,21 +223,23 @@ def _plain(value: Any) -> Any:
 
 def to_json(g: nx.MultiDiGraph) -> dict[str, Any]:
     """Nodes and edges with their attributes, ready for json.dumps."""
+    def attrs(data: dict) -> dict:
+        return {name: _plain(value) for name, value in data.items()}
+
     return {"on": _plain(g.graph.get("on")),
-            "nodes": [{"id": n, **{k: _plain(v) for k, v in data.items()}} for n, data in g.nodes(data=True)],
-            "edges": [{"source": u, "target": v, "key": key, **{k: _plain(val) for k, val in data.items()}}
+            "nodes": [{"id": node, **attrs(data)} for node, data in g.nodes(data=True)],
+            "edges": [{"source": u, "target": v, "key": key, **attrs(data)}
                       for u, v, key, data in g.edges(keys=True, data=True)]}
 
 
 def layout(g: nx.MultiDiGraph) -> dict[str, Any]:
     """Grid positions for a layered drawing: one column per track (skill ladders first, then title series),
     y rising with rank; title grades sit beside the skill level they cross over with."""
-    order = [fw.code for fw in all_frameworks()] + [f"title:{s.code}" for s in all_title_series()]
-    present = [t for t in order if any(track == t for _, track in g.nodes(data="track"))]
-    columns = []
-    for x, track in enumerate(present):
-        name = get_framework(track) if not track.startswith("title:") else get_title_series(track.split(":")[1])
-        columns.append({"track": track, "x": x, "name_zh": name.name_zh, "name_en": name.name_en})
-    column_of = {c["track"]: c["x"] for c in columns}
+    tracks = {track for _, track in g.nodes(data="track")}
+    named = [(fw.code, fw) for fw in all_frameworks()] + [(f"title:{s.code}", s) for s in all_title_series()]
+    columns = [{"track": track, "x": x, "name_zh": named_by.name_zh, "name_en": named_by.name_en}
+               for x, (track, named_by) in enumerate((t, n) for t, n in named if t in tracks)]
+    column_of = {column["track"]: column["x"] for column in columns}
     return {"columns": columns,
-            "nodes": {n: {"x": column_of[d["track"]], "y": d["aligned_rank"]} for n, d in g.nodes(data=True)}}
+            "nodes": {node: {"x": column_of[data["track"]], "y": data["aligned_rank"]}
+                      for node, data in g.nodes(data=True)}}

@@ -41,7 +41,8 @@ def duration(months: int, lang: str) -> str:
     if lang == "zh":
         parts = ([f"{years} 年"] if years else []) + ([f"{rest} 个月"] if rest or not years else [])
         return " ".join(parts)
-    parts = ([_plural(years, "year")] if years else []) + ([_plural(rest, "month")] if rest or not years else [])
+    parts = [_plural(years, "year")] if years else []
+    parts += [_plural(rest, "month")] if rest or not years else []
     return " ".join(parts)
 
 

@@ -17,15 +17,15 @@ from weakref import WeakKeyDictionary
 import networkx as nx
 
 from ladder.eligibility import WorkerHistory, evaluate, get_rules, next_regular_target
-from ladder.frameworks import all_frameworks, framework_for
+from ladder.frameworks import NATIONAL, all_frameworks, framework_for
 from ladder.i18n import Text, join
 from ladder.timeline import add_years, in_window
 
 DEFAULT_ALLOW = frozenset({"regular", "skill_to_title", "title_to_skill"})
 EVIDENCE_KINDS = frozenset({"exceptional", "skip", "competition"})
-NATIONAL = "CN"
 MAX_STEPS = 8
-_KIND_ORDER = {"regular": 0, "skill_to_title": 1, "title_to_skill": 1, "exceptional": 2, "skip": 3, "competition": 4}
+_KIND_ORDER = {"regular": 0, "skill_to_title": 1, "title_to_skill": 1, "exceptional": 2, "skip": 3,
+               "competition": 4}
 
 
 @dataclass(frozen=True)
@@ -50,15 +50,18 @@ class Route:
 
     @property
     def nodes(self) -> tuple[str, ...]:
-        return tuple(s for s in (self.steps[0].source, *(step.target for step in self.steps)) if s is not None)
+        ends = (self.steps[0].source, *(step.target for step in self.steps))
+        return tuple(node for node in ends if node is not None)
 
 
-# Per graph: options for each hop and the simple paths between two nodes, computed once.
+# Per graph, computed once: the usable edges of every hop and the paths between two nodes. Graphs are
+# treated as immutable (graph_for hands out frozen ones).
 _Option = tuple[str, dict]  # (edge key, edge data)
+_Successors = dict[str, dict[str, list[_Option]]]
 _cache: WeakKeyDictionary[nx.MultiDiGraph, dict] = WeakKeyDictionary()
 
 
-def _options(g: nx.MultiDiGraph, allow: frozenset[str], places: frozenset[str]) -> dict[str, dict[str, list[_Option]]]:
+def _options(g: nx.MultiDiGraph, allow: frozenset[str], places: frozenset[str]) -> _Successors:
     """Allowed edges as successor lists, the most promising rule first for every hop."""
     memo = _cache.setdefault(g, {})
     if (allow, places) not in memo:
@@ -77,12 +80,13 @@ def _preference(option: _Option) -> tuple:
     key, data = option
     years = data["min_years"]
     undated = years is None and data["kind"] not in EVIDENCE_KINDS
-    return (undated, years or 0, data["jurisdiction"] == NATIONAL, _KIND_ORDER[data["kind"]], key)
+    local_first = data["jurisdiction"] == NATIONAL  # on a tie, the local rule the caller asked for
+    return (undated, years or 0, local_first, _KIND_ORDER[data["kind"]], key)
 
 
 def _paths(g: nx.MultiDiGraph, allow: frozenset[str], places: frozenset[str], start: str, target: str,
            cutoff: int) -> list[tuple[str, ...]]:
-    """Simple paths on one skill ladder that leave each track at most once: who crosses over does not cross back."""
+    """Simple paths on one skill ladder that leave each track at most once (no crossing over and back)."""
     memo = _cache.setdefault(g, {})
     memo_key = ("paths", allow, places, start, target, cutoff)
     if memo_key in memo:
@@ -101,10 +105,11 @@ def _paths(g: nx.MultiDiGraph, allow: frozenset[str], places: frozenset[str], st
         for nxt in succ.get(here, {}):
             to = nodes[nxt]
             crossing = to["track"] != track
-            if nxt in path or (crossing and to["track"] in left) or (to["kind"] == "skill" and ladder not in
-                                                                     (None, to["track"])):
+            other_ladder = to["kind"] == "skill" and ladder not in (None, to["track"])
+            if nxt in path or other_ladder or (crossing and to["track"] in left):
                 continue
-            walk(path + [nxt], left | {track} if crossing else left, to["track"] if to["kind"] == "skill" else ladder)
+            walk(path + [nxt], left | {track} if crossing else left,
+                 to["track"] if to["kind"] == "skill" else ladder)
 
     first = nodes[start]
     walk([start], frozenset(), first["track"] if first["kind"] == "skill" else None)
@@ -115,10 +120,10 @@ def _paths(g: nx.MultiDiGraph, allow: frozenset[str], places: frozenset[str], st
 _First = tuple[str, date | None, Text]  # (next regular level's node, when eligible, why)
 
 
-def _due(data: dict, arrive: date | None, start_date: date, first: _First | None, by_eligibility: bool,
+def _due(data: dict, arrive: date | None, start_date: date, first: _First | None,
          dated_graph: bool) -> tuple[bool, date | None]:
     """(usable, earliest date) of one edge for a step whose source was reached on `arrive`."""
-    if by_eligibility and data["kind"] == "regular":
+    if first is not None and data["kind"] == "regular":
         return True, first[1]
     if arrive is None or (data["min_years"] is None and data["kind"] not in EVIDENCE_KINDS):
         return True, None
@@ -129,20 +134,28 @@ def _due(data: dict, arrive: date | None, start_date: date, first: _First | None
     return in_window(due, data["valid_from"], data["valid_to"]), due
 
 
-def _date_route(g: nx.MultiDiGraph, path: tuple[str, ...], succ: dict, reached: date | None, start_date: date,
-                first: _First | None) -> Route | None:
+def _choose(options: list[_Option], arrive: date | None, start_date: date, first: _First | None,
+            dated_graph: bool) -> tuple[str, dict, date | None] | None:
+    """The first usable rule of a hop (its options come best first), with the step's date."""
+    for key, data in options:
+        usable, due = _due(data, arrive, start_date, first, dated_graph)
+        if usable:
+            return key, data, due
+    return None
+
+
+def _date_route(g: nx.MultiDiGraph, path: tuple[str, ...], succ: _Successors, reached: date | None,
+                start_date: date, first: _First | None) -> Route | None:
     dated_graph = g.graph.get("on") is not None
     steps, arrive = [], reached
     for u, v in zip(path, path[1:], strict=False):
-        by_eligibility = first is not None and u == path[0] and v == first[0]
-        for key, data in succ[u][v]:
-            usable, due = _due(data, arrive, start_date, first, by_eligibility, dated_graph)
-            if usable:
-                break
-        else:
+        mine = first if first is not None and u == path[0] and v == first[0] else None
+        chosen = _choose(succ[u][v], arrive, start_date, mine, dated_graph)
+        if chosen is None:
             return None
-        own = by_eligibility and data["kind"] == "regular"
-        condition = first[2] if own else join(data["requirements"])
+        key, data, due = chosen
+        by_eligibility = mine is not None and data["kind"] == "regular"
+        condition = mine[2] if by_eligibility else join(data["requirements"])
         steps.append(Step(key, u, v, data["kind"], data["policy"], due, condition.zh, condition.en))
         arrive = due
     return Route(tuple(steps))
@@ -159,14 +172,16 @@ def plan_routes(g: nx.MultiDiGraph, start_node: str, target_node: str, *, start_
     """Up to k routes from start to target, earliest arrival first, then fewer steps.
 
     `held_since`: when the start position was reached (default: start_date). `allow`: edge kinds to use;
-    exceptional, skip and competition only when the worker has the evidence. `jurisdiction`: a division code
-    whose local rules apply besides the national ones.
+    exceptional, skip and competition only when the worker has the evidence. `jurisdiction`: a division
+    code whose local rules apply besides the national ones.
     """
-    return _plan(g, start_node, target_node, start_date, held_since or start_date, k, frozenset(allow),
-                 jurisdiction, cutoff, first=None)
+    return _plan(g, start_node, target_node, start_date=start_date, reached=held_since or start_date, k=k,
+                 allow=frozenset(allow), jurisdiction=jurisdiction, cutoff=cutoff)
 
 
-def _plan(g, start, target, start_date, reached, k, allow, jurisdiction, cutoff, first) -> list[Route]:
+def _plan(g: nx.MultiDiGraph, start: str, target: str, *, start_date: date, reached: date | None, k: int,
+          allow: frozenset[str], jurisdiction: str | None, cutoff: int = MAX_STEPS,
+          first: _First | None = None) -> list[Route]:
     for node in (start, target):
         if node not in g:
             raise KeyError(f"{node!r} is not a node of this career graph")
@@ -182,7 +197,7 @@ def plan_for_worker(g: nx.MultiDiGraph, history: WorkerHistory, occupation_code:
                     jurisdiction: str | None = None) -> list[Route]:
     """Routes from the worker's highest level in the occupation (however it was reached) to a target.
 
-    The first regular skill step is dated by the eligibility engine rather than by the graph's minimum.
+    The step to the next regular level is dated by the eligibility engine rather than by the graph's minimum.
     """
     framework = _framework_of(g, today)
     held = history.highest_level(occupation_code)
@@ -190,22 +205,23 @@ def plan_for_worker(g: nx.MultiDiGraph, history: WorkerHistory, occupation_code:
     first = None
     if next_code is not None:
         verdict = evaluate(history, occupation_code, next_code, on=today)
-        due = max(verdict.eligible_from, today) if verdict.eligible_from else None
         if verdict.eligible:
-            rules = get_rules(verdict.rules)
-            condition = next(c.text for c in rules.clauses if c.id == verdict.matched_clause)
+            clauses = get_rules(verdict.rules).clauses
+            condition = next(c.text for c in clauses if c.id == verdict.matched_clause)
         else:
             condition = Text("；".join(verdict.describe("zh")), "; ".join(verdict.describe("en")))
-        first = (f"{framework}:{next_code}", due, condition)
+        first = (f"{framework}:{next_code}", verdict.eligible_from and max(verdict.eligible_from, today),
+                 condition)
+    plan = {"start_date": today, "k": k, "allow": frozenset(allow), "jurisdiction": jurisdiction}
     if held is not None:
-        return _plan(g, f"{framework}:{held.level_code}", target_node, today, held.reached_on, k, frozenset(allow),
-                     jurisdiction, MAX_STEPS, first)
-    # No level yet: enter at the first appraised level, then plan on from there.
+        return _plan(g, f"{framework}:{held.level_code}", target_node, reached=held.reached_on, first=first,
+                     **plan)
+    # No level yet: the first step enters the ladder at the first appraised level.
     entry_node, entry_date, condition = first
     entry = Step(None, None, entry_node, "regular", verdict.rules, entry_date, condition.zh, condition.en)
     if entry_node == target_node:
         return [Route((entry,))]
-    onward = _plan(g, entry_node, target_node, today, entry_date, k, frozenset(allow), jurisdiction, MAX_STEPS, None)
+    onward = _plan(g, entry_node, target_node, reached=entry_date, **plan)
     return _rank((Route((entry, *route.steps)) for route in onward), k)
 
 

@@ -100,7 +100,7 @@ class WorkTime:
         return started[-1:]
 
     def reached(self, anchor: date, years: int) -> date | None:
-        """First day on which `years` of work since `anchor` are complete; None if the recorded work never gets there."""
+        """First day `years` of work since `anchor` are complete; None if the recorded work stops short."""
         worked = 0
         for start, end in self._counted():
             start = max(start, anchor)

@@ -6,8 +6,18 @@ import pytest
 from sqlalchemy import func, select
 
 from credentials.demo import DEMO_PASSWORD, OFFICERS, STAFF, WORKERS, demo_national_id
-from credentials.models import AuditEvent, BureauScope, Certificate, City, Institution, Occupation, Province, Role
-from credentials.models import User, Worker
+from credentials.models import (
+    AuditEvent,
+    BureauScope,
+    Certificate,
+    City,
+    Institution,
+    Occupation,
+    Province,
+    Role,
+    User,
+    Worker,
+)
 from credentials.services.accounts import authenticate
 from tests.conftest import PASSWORD, _empty_tables
 
@@ -22,7 +32,8 @@ def invoke(runner, *args):
 
 
 def create_user(runner, role, username, *extra, password=PASSWORD):
-    return invoke(runner, "create-user", "--role", role, "--username", username, "--password", password, *extra)
+    return invoke(runner, "create-user", "--role", role, "--username", username, "--password", password,
+                  *extra)
 
 
 # ------------------------------------------------------------------ create-user
@@ -92,7 +103,7 @@ def test_create_user_with_bad_options_is_a_usage_error(db, runner, extra, messag
 
 
 def test_create_user_refuses_a_weak_password(db, runner):
-    result = create_user(runner, "admin", "root", password="short")
+    result = create_user(runner, "admin", "root", password="short")  # noqa: S106
 
     assert result.exit_code != 0 and "at least 12 characters" in result.output
     assert count(db, User) == 0

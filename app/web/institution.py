@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
 from credentials import CredentialsError
-from credentials.models import Certificate, Role, TargetGroup
+from credentials.models import Certificate, Role, TargetGroup, Worker
 from credentials.queries import certificates_for, workers_for
 from credentials.services.certificates import issue_certificate
 from credentials.services.reference import find_occupation
@@ -48,15 +48,28 @@ def workers():
             db.session.rollback()
             if not apply_field_error(form, error):
                 flash(error_text(error), "error")
+                g.form_error = True
         else:
             db.session.commit()
             flash(_("已登记劳动者 %(name)s", name=worker.name), "success")
             return redirect(url_for("institution.workers"))
     query = request.args.get("q", "").strip()
-    id_hash = _id_hash_if_national_id(query)
-    page = paginate(workers_for(user, search=None if id_hash else query, id_hash=id_hash))
-    status = 422 if form.errors else 200
+    worker_id = request.args.get("worker", type=int)
+    page = paginate(workers_for(user, search=query, worker_id=worker_id))
+    status = 422 if form.errors or _had_error() else 200
     return render_template("institution/workers.html", form=form, page=page, query=query), status
+
+
+@bp.post("/workers/search")
+@allow(Role.INSTITUTION_STAFF)
+def search_workers():
+    """Search arrives by POST so that a national ID never sits in a URL (logs, history, referrers)."""
+    query = request.form.get("q", "").strip()[:64]
+    id_hash = _id_hash_if_national_id(query)
+    if id_hash is None:
+        return redirect(url_for("institution.workers", q=query or None))
+    found = db.session.scalar(workers_for(current_actor(), id_hash=id_hash).with_only_columns(Worker.id))
+    return redirect(url_for("institution.workers", worker=found or 0))
 
 
 @bp.route("/certificates", methods=["GET", "POST"])
@@ -72,13 +85,14 @@ def certificates():
             db.session.rollback()
             if not apply_field_error(form, error):
                 flash(error_text(error), "error")
+                g.form_error = True
         else:
             db.session.commit()
             flash(_("已发放证书 %(number)s", number=certificate.number), "success")
             return redirect(url_for("institution.certificates"))
     query = request.args.get("q", "").strip()
     page = paginate(certificates_for(user, search=query, status=_status_filter()))
-    status = 422 if form.errors else 200
+    status = 422 if form.errors or _had_error() else 200
     return render_template("institution/certificates.html", form=form, page=page, query=query), status
 
 
@@ -97,6 +111,10 @@ def _issue(form: CertificateForm, user) -> Certificate:
         session, worker=worker, occupation=occupation, level=form.level.data, issued_on=form.issued_on.data,
         institution=user.institution, number=(form.number.data or "").strip() or None, by=user,
     )
+
+
+def _had_error() -> bool:
+    return bool(g.get("form_error"))
 
 
 def _status_filter() -> str | None:

@@ -61,6 +61,8 @@ class Certificate(Base):
     )
     revoked_at: Mapped[datetime | None]
     revocation_reason: Mapped[str | None] = mapped_column(Text)
+    # Its bit in the published revocation status lists; allocated when a digital credential is first issued.
+    status_list_index: Mapped[int | None] = mapped_column(unique=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     worker: Mapped[Worker] = relationship()

@@ -85,7 +85,7 @@ def authenticate(
     user = _find_login(session, vault, (login or "").strip())
     if user is None or not user.is_active:
         verify_password(dummy_hash(), password or "")
-        raise AuthenticationFailed("credentials")
+        raise AuthenticationFailed("credentials", minutes=lockout_minutes)
     if user.locked_until is not None and _aware(user.locked_until) > now:
         raise AuthenticationFailed("locked", minutes=lockout_minutes)
     if not verify_password(user.password_hash, password or ""):
@@ -95,7 +95,7 @@ def authenticate(
             user.failed_logins = 0
             record(session, actor=None, action="user.locked", entity_type="user", entity_id=user.id)
         session.flush()
-        raise AuthenticationFailed("credentials")
+        raise AuthenticationFailed("credentials", minutes=lockout_minutes)
     user.failed_logins = 0
     user.locked_until = None
     user.last_login_at = now

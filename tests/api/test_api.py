@@ -37,7 +37,7 @@ def test_token_is_issued_for_the_right_password_and_works_as_bearer(client, staf
     response = client.post("/api/v1/auth/token", json={"account": "staff-a", "password": PASSWORD})
 
     assert response.status_code == 201
-    assert response.json["token_type"] == "Bearer" and response.json["role"] == "institution_staff"
+    assert (response.json["token_type"], response.json["role"]) == ("Bearer", "institution_staff")
     headers = {"Authorization": f"Bearer {response.json['access_token']}"}
     assert client.get("/api/v1/workers", headers=headers).status_code == 200
 
@@ -55,7 +55,7 @@ def test_token_refused_with_one_message_whether_or_not_the_account_exists(client
     response = client.post("/api/v1/auth/token", json={"account": account, "password": password})
 
     body = assert_problem(response, 401)
-    assert (body["code"], body["detail"]) == ("credentials", "账号或密码不正确")
+    assert (body["code"], body["detail"]) == ("credentials", "账号或密码不正确（连续输错 5 次将锁定 15 分钟）")
     assert "access_token" not in body
 
 
@@ -179,7 +179,8 @@ def test_issue_certificate(client, auth, staff, make_worker):
     worker = make_worker(employer=staff.institution)
 
     response = client.post("/api/v1/certificates", headers=auth, json={
-        "worker_id": worker.id, "occupation_code": "6-18-01-01", "level": "senior", "issued_on": "2023-06-01"})
+        "worker_id": worker.id, "occupation_code": "6-18-01-01", "level": "senior",
+        "issued_on": "2023-06-01"})
 
     assert response.status_code == 201, response.json
     assert response.json["number"].startswith("S000032") and response.json["number"][13:16] == "233"
@@ -190,7 +191,8 @@ def test_issue_certificate_for_an_unknown_occupation_is_a_field_error(client, au
     worker = make_worker(employer=staff.institution)
 
     response = client.post("/api/v1/certificates", headers=auth, json={
-        "worker_id": worker.id, "occupation_code": "9-99-99-99", "level": "senior", "issued_on": "2023-06-01"})
+        "worker_id": worker.id, "occupation_code": "9-99-99-99", "level": "senior",
+        "issued_on": "2023-06-01"})
 
     body = assert_problem(response, 422)
     assert "9-99-99-99" in body["errors"]["occupation_code"][0]
@@ -200,7 +202,8 @@ def test_issue_certificate_outside_accreditation_is_a_422(client, auth, staff, m
     worker = make_worker(employer=staff.institution)
 
     response = client.post("/api/v1/certificates", headers=auth, json={
-        "worker_id": worker.id, "occupation_code": "6-18-01-02", "level": "junior", "issued_on": "2023-06-01"})
+        "worker_id": worker.id, "occupation_code": "6-18-01-02", "level": "junior",
+        "issued_on": "2023-06-01"})
 
     assert assert_problem(response, 422)["code"] == "not_accredited"
 
@@ -208,7 +211,8 @@ def test_issue_certificate_outside_accreditation_is_a_422(client, auth, staff, m
 # ------------------------------------------------------------------ reference data
 
 def test_levels_list_both_frameworks(client, auth):
-    frameworks = {f["code"]: f for f in client.get("/api/v1/reference/levels", headers=auth).json["frameworks"]}
+    listed = client.get("/api/v1/reference/levels", headers=auth).json["frameworks"]
+    frameworks = {f["code"]: f for f in listed}
 
     assert set(frameworks) == {"skill-2013", "skill-2022"}
     assert len(frameworks["skill-2013"]["levels"]) == 5 and len(frameworks["skill-2022"]["levels"]) == 8

@@ -58,7 +58,7 @@ def test_password_policy_refuses_short_and_common_passwords(db, password, reason
 
 
 def test_password_of_twelve_uncommon_characters_is_accepted_and_stored_hashed(db):
-    user = new_user(db, role=Role.ADMIN, username="root", password="twelve chars")
+    user = new_user(db, role=Role.ADMIN, username="root", password="twelve chars")  # noqa: S106
 
     assert user.password_hash.startswith("scrypt$") and "twelve chars" not in user.password_hash
 
@@ -82,15 +82,30 @@ def resolve(bindings, spec: dict) -> dict:
 CITY, PROVINCE, MINISTRY = BureauScope.CITY, BureauScope.PROVINCE, BureauScope.MINISTRY
 
 
+def officer(scope=None, region=None, **extra) -> dict:
+    spec = {"role": Role.BUREAU_OFFICER, "username": "b", **extra}
+    if scope is not None:
+        spec["bureau_scope"] = scope
+    if region is not None:
+        spec["region_code"] = region
+    return spec
+
+
+def staff(**extra) -> dict:
+    return {"role": Role.INSTITUTION_STAFF, "username": "s", **extra}
+
+
+def admin(**extra) -> dict:
+    return {"role": Role.ADMIN, "username": "a", **extra}
+
+
 @pytest.mark.parametrize("spec", [
     pytest.param({"role": Role.WORKER, "worker": True}, id="worker-with-worker"),
-    pytest.param({"role": Role.INSTITUTION_STAFF, "username": "s", "institution": True}, id="staff-with-institution"),
-    pytest.param({"role": Role.BUREAU_OFFICER, "username": "c", "bureau_scope": CITY, "region_code": "3205"},
-                 id="city-officer"),
-    pytest.param({"role": Role.BUREAU_OFFICER, "username": "p", "bureau_scope": PROVINCE, "region_code": "32"},
-                 id="province-officer"),
-    pytest.param({"role": Role.BUREAU_OFFICER, "username": "m", "bureau_scope": MINISTRY}, id="ministry-officer"),
-    pytest.param({"role": Role.ADMIN, "username": "a"}, id="admin"),
+    pytest.param(staff(institution=True), id="staff-with-institution"),
+    pytest.param(officer(CITY, "3205"), id="city-officer"),
+    pytest.param(officer(PROVINCE, "32"), id="province-officer"),
+    pytest.param(officer(MINISTRY), id="ministry-officer"),
+    pytest.param(admin(), id="admin"),
 ])
 def test_each_role_accepts_its_own_binding(db, bindings, spec):
     user = new_user(db, **resolve(bindings, spec))
@@ -99,32 +114,26 @@ def test_each_role_accepts_its_own_binding(db, bindings, spec):
 
 
 @pytest.mark.parametrize(("spec", "field", "en"), [
-    pytest.param({"role": Role.WORKER}, "role", "a worker account needs a worker", id="worker-without-worker"),
+    pytest.param({"role": Role.WORKER}, "role", "a worker account needs a worker",
+                 id="worker-without-worker"),
     pytest.param({"role": Role.WORKER, "worker": True, "institution": True}, "role", "only institution staff",
                  id="worker-with-institution"),
-    pytest.param({"role": Role.INSTITUTION_STAFF, "username": "s"}, "role", "needs an institution",
-                 id="staff-without-institution"),
-    pytest.param({"role": Role.INSTITUTION_STAFF, "institution": True}, "username", "Required",
-                 id="staff-without-username"),
-    pytest.param({"role": Role.BUREAU_OFFICER, "username": "b"}, "role", "needs a scope", id="officer-without-scope"),
-    pytest.param({"role": Role.BUREAU_OFFICER, "username": "c", "bureau_scope": CITY}, "role", "valid city code",
-                 id="city-officer-without-city"),
-    pytest.param({"role": Role.BUREAU_OFFICER, "username": "c", "bureau_scope": CITY, "region_code": "9999"},
-                 "role", "valid city code", id="city-officer-unknown-city"),
-    pytest.param({"role": Role.BUREAU_OFFICER, "username": "c", "bureau_scope": CITY, "region_code": "32"},
-                 "role", "valid city code", id="city-officer-given-a-province"),
-    pytest.param({"role": Role.BUREAU_OFFICER, "username": "p", "bureau_scope": PROVINCE, "region_code": "3205"},
-                 "role", "valid province code", id="province-officer-given-a-city"),
-    pytest.param({"role": Role.BUREAU_OFFICER, "username": "m", "bureau_scope": MINISTRY, "region_code": "32"},
-                 "role", "no region", id="ministry-officer-with-region"),
-    pytest.param({"role": Role.BUREAU_OFFICER, "username": "b", "bureau_scope": CITY, "region_code": "3205",
-                  "institution": True}, "role", "only institution staff", id="officer-with-institution"),
-    pytest.param({"role": Role.ADMIN, "username": "a", "bureau_scope": CITY, "region_code": "3205"}, "role",
-                 "only bureau officers", id="admin-with-scope"),
-    pytest.param({"role": Role.ADMIN, "username": "a", "region_code": "3205"}, "role", "only bureau officers",
-                 id="admin-with-region"),
-    pytest.param({"role": Role.INSTITUTION_STAFF, "username": "s", "institution": True, "bureau_scope": MINISTRY},
-                 "role", "only bureau officers", id="staff-with-scope"),
+    pytest.param(staff(), "role", "needs an institution", id="staff-without-institution"),
+    pytest.param(staff(username=None, institution=True), "username", "Required", id="staff-without-username"),
+    pytest.param(staff(institution=True, bureau_scope=MINISTRY), "role", "only bureau officers",
+                 id="staff-with-scope"),
+    pytest.param(officer(), "role", "needs a scope", id="officer-without-scope"),
+    pytest.param(officer(CITY), "role", "valid city code", id="city-officer-without-city"),
+    pytest.param(officer(CITY, "9999"), "role", "valid city code", id="city-officer-unknown-city"),
+    pytest.param(officer(CITY, "32"), "role", "valid city code", id="city-officer-given-a-province"),
+    pytest.param(officer(PROVINCE, "3205"), "role", "valid province code",
+                 id="province-officer-given-a-city"),
+    pytest.param(officer(MINISTRY, "32"), "role", "no region", id="ministry-officer-with-region"),
+    pytest.param(officer(CITY, "3205", institution=True), "role", "only institution staff",
+                 id="officer-with-institution"),
+    pytest.param(admin(bureau_scope=CITY, region_code="3205"), "role", "only bureau officers",
+                 id="admin-with-scope"),
+    pytest.param(admin(region_code="3205"), "role", "only bureau officers", id="admin-with-region"),
 ])
 def test_wrong_binding_for_the_role_is_refused(db, bindings, spec, field, en):
     with pytest.raises(ValidationFailed) as caught:
@@ -191,8 +200,8 @@ def test_failed_sign_in_gives_one_generic_message(db, vault, make_user, login, p
         sign_in(db, vault, login, password)
 
     assert caught.value.code == "credentials"
-    assert caught.value.message("zh") == "账号或密码不正确"
-    assert caught.value.message("en") == "Wrong account or password"
+    assert caught.value.message("zh") == "账号或密码不正确（连续输错 5 次将锁定 15 分钟）"
+    assert caught.value.message("en") == "Wrong account or password (5 failures in a row lock the account for 15 minutes)"
 
 
 def test_disabled_account_cannot_sign_in_even_with_the_right_password(db, vault, make_user):

@@ -113,7 +113,7 @@ def test_cli_verify_reports_an_intact_trail(db, trail, runner):
 
 
 def test_cli_verify_exits_1_and_names_the_altered_row(db, trail, runner):
-    tamper(db, f"UPDATE audit_events SET after = {json_param(db)} WHERE id = :id",
+    tamper(db, f"UPDATE audit_events SET after = {json_param(db)} WHERE id = :id",  # noqa: S608
            value=json.dumps({"n": 2, "name": "李*四"}), id=trail[2])
 
     result = runner.invoke(args=["audit", "verify"])

@@ -99,7 +99,8 @@ def test_bureau_officers_see_workers_of_their_region(db, world, make_user, scope
     ("province", "32", ("employed_a_by_b", "holder_a_by_a", "nanjing_by_a")),
     ("ministry", None, ("employed_a_by_b", "holder_a_by_a", "nanjing_by_a", "shenzhen_by_b")),
 ])
-def test_bureau_officers_see_certificates_of_workers_in_their_region(db, world, make_user, scope, region, expected):
+def test_bureau_officers_see_certificates_of_workers_in_their_region(db, world, make_user,
+                                                                    scope, region, expected):
     officer = make_user("bureau_officer", scope=scope, region=region)
 
     assert seen_certificates(db, officer) == numbers(*(getattr(world.c, name) for name in expected))
@@ -109,9 +110,12 @@ def test_level_counts_follow_the_officers_region(db, world, make_user):
     suzhou = make_user("bureau_officer", scope="city", region="3205")
     jiangsu = make_user("bureau_officer", scope="province", region="32")
 
-    assert dict(db.session.execute(level_counts(suzhou)).all()) == {"junior": 1, "intermediate": 1}
-    assert dict(db.session.execute(level_counts(jiangsu)).all()) == {"junior": 1, "intermediate": 1, "senior": 1}
-    assert dict(db.session.execute(level_counts(jiangsu, city_code="3201")).all()) == {"senior": 1}
+    def counts(user, **kwargs):
+        return dict(db.session.execute(level_counts(user, **kwargs)).all())
+
+    assert counts(suzhou) == {"junior": 1, "intermediate": 1}
+    assert counts(jiangsu) == {"junior": 1, "intermediate": 1, "senior": 1}
+    assert counts(jiangsu, city_code="3201") == {"senior": 1}
 
 
 def test_admin_sees_everything(db, world, make_user):

@@ -31,8 +31,8 @@ def id_ending_in_x(birth=date(1990, 1, 1), area="320505") -> str:
 
 
 def raw_row(db, table: str, row_id: int) -> dict:
-    row = db.session.execute(text(f"SELECT * FROM {table} WHERE id = :id"), {"id": row_id}).mappings().one()  # noqa: S608
-    return dict(row)
+    statement = text(f"SELECT * FROM {table} WHERE id = :id")  # noqa: S608 - fixed table names
+    return dict(db.session.execute(statement, {"id": row_id}).mappings().one())
 
 
 @pytest.mark.parametrize(("sequence", "gender"), [(123, Gender.MALE), (124, Gender.FEMALE)])
@@ -152,7 +152,8 @@ def test_name_whitespace_is_collapsed(db, vault):
 def test_registration_writes_an_audit_event_with_masked_data_only(db, vault, make_user):
     officer = make_user("admin")
     number = national_id(date(1992, 2, 2), 345)
-    worker = register_worker(db.session(), vault, name="王小明", national_id=number, city_code="3205", by=officer)
+    worker = register_worker(db.session(), vault, name="王小明", national_id=number, city_code="3205",
+                             by=officer)
     db.session.commit()
 
     event = db.session.scalar(select(AuditEvent).where(AuditEvent.action == "worker.registered"))

@@ -56,7 +56,7 @@ def test_a_medal_also_counts_as_its_rank():
     (3, "technician", "senior_technician"),
     (21, "senior", "no reward"),
 ])
-def test_national_class_one_places_six_to_twenty_go_up_one_level_capped_at_technician(rank, current, expected):
+def test_national_class_one_places_six_to_twenty_go_up_one_level_up_to_technician(rank, current, expected):
     assert target("national_class_1", rank, current) == expected
 
 
@@ -89,7 +89,7 @@ def test_tianjin_reward_table(tier, rank, current, expected):
 def test_tianjin_enterprise_contests_promote_the_top_thirty_percent_to_intermediate():
     assert target("enterprise", 3, "junior", jurisdiction=TIANJIN, entrants=10) == "intermediate"
     assert target("enterprise", 4, "junior", jurisdiction=TIANJIN, entrants=10) == "no reward"
-    assert target("enterprise", 1, "junior", jurisdiction=TIANJIN) == "no reward"  # the share needs the field size
+    assert target("enterprise", 1, "junior", jurisdiction=TIANJIN) == "no reward"  # a share needs the field
 
 
 def test_local_policy_wins_and_the_national_one_fills_in():
@@ -106,11 +106,13 @@ def test_worldskills_rewards_are_local():
     assert target("worldskills", "participant", "senior", jurisdiction="310000") == "technician"
 
 
-@pytest.mark.parametrize(("paper", "rank", "expected"), [("senior", 5, "technician"), ("senior", 15, "senior"),
-                                                         ("intermediate", 1, "senior"),
-                                                         ("intermediate", 15, "intermediate")])
+@pytest.mark.parametrize(("paper", "rank", "expected"), [
+    ("senior", 5, "technician"), ("senior", 15, "senior"), ("intermediate", 1, "senior"),
+    ("intermediate", 15, "intermediate"),
+])
 def test_2012_national_contest_rewards_depend_on_the_paper_level(paper, rank, expected):
-    assert target("national_class_1", rank, "junior", policy="national-contest-2012", paper_level=paper) == expected
+    promotion = target("national_class_1", rank, "junior", policy="national-contest-2012", paper_level=paper)
+    assert promotion == expected
 
 
 def test_heilongjiang_passing_competitors_reach_senior_unless_already_there():

@@ -57,7 +57,8 @@ def test_city_2017_relaxes_technician_after_twenty_years_or_twelve_with_an_honou
 
 
 def test_city_2017_senior_technician_needs_fifteen_years_and_a_national_or_provincial_honour():
-    clause = next(c for c in exceptional_clauses("senior_technician") if c.id == "city-2017.senior_technician.b")
+    clauses = exceptional_clauses("senior_technician")
+    clause = next(c for c in clauses if c.id == "city-2017.senior_technician.b")
     assert clause.is_met("senior", 15, {"national_technical_expert"})
     assert not clause.is_met("senior", 15, {"city_technical_expert"})
 

@@ -72,8 +72,8 @@ def test_next_level_follows_the_framework_and_stops_at_the_top():
     assert next_level("chief_technician") is None
 
 
-@pytest.mark.parametrize(("digit", "code"), [(5, "junior"), (4, "intermediate"), (3, "senior"), (2, "technician"),
-                                             (1, "senior_technician")])
+@pytest.mark.parametrize(("digit", "code"), [(5, "junior"), (4, "intermediate"), (3, "senior"),
+                                             (2, "technician"), (1, "senior_technician")])
 def test_certificate_digit_runs_backwards(digit, code):
     assert level_by_digit(digit).code == code
 
@@ -107,10 +107,11 @@ def test_engineering_series_names_and_gbt_codes():
 
 def test_every_crossover_series_of_2020_is_present_with_the_graded_core():
     codes = {s.code for s in all_title_series()}
-    assert {"engineering", "agriculture", "arts_and_crafts", "cultural_heritage", "laboratory", "art", "sports",
-            "technical_school_teacher", "practice_instructor"} <= codes
+    assert {"engineering", "agriculture", "arts_and_crafts", "cultural_heritage", "laboratory", "art",
+            "sports", "technical_school_teacher", "practice_instructor"} <= codes
     for series in all_title_series():
-        assert {"assistant", "intermediate", "associate_senior", "full_senior"} <= {g.code for g in series.grades}
+        codes = {g.code for g in series.grades}
+        assert {"assistant", "intermediate", "associate_senior", "full_senior"} <= codes
 
 
 def test_unknown_title_series_or_grade_is_an_error():

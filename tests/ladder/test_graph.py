@@ -22,9 +22,9 @@ def edge(g, u, v, key):
 
 def test_nodes_carry_kind_track_names_and_rank(today_graph):
     node = today_graph.nodes["skill-2022:senior"]
-    assert node == {"kind": "skill", "track": "skill-2022", "framework": "skill-2022", "code": "senior", "rank": 4,
-                    "aligned_rank": 4, "name_zh": "高级工（三级）", "name_en": "Senior Worker (Level 3)",
-                    "is_high_skilled": True}
+    assert node == {"kind": "skill", "track": "skill-2022", "framework": "skill-2022", "code": "senior",
+                    "rank": 4, "aligned_rank": 4, "name_zh": "高级工（三级）",
+                    "name_en": "Senior Worker (Level 3)", "is_high_skilled": True}
     title = today_graph.nodes["title:engineering:intermediate"]
     assert (title["kind"], title["series"], title["name_en"], title["aligned_rank"]) == (
         "title", "engineering", "Engineer", 5)
@@ -41,7 +41,8 @@ def test_regular_edges_take_their_years_from_the_application_conditions(today_gr
     assert regular["min_years"] == 5  # diplomas shorten it, but not for everyone
     assert regular["policy"] == "standard-2018" and len(regular["requirements"]) == 4
     older = build_graph(date(2010, 1, 1))
-    assert edge(older, "skill-2013:intermediate", "skill-2013:senior", "regular:standard-2000:CN")["min_years"] == 4
+    older_regular = edge(older, "skill-2013:intermediate", "skill-2013:senior", "regular:standard-2000:CN")
+    assert older_regular["min_years"] == 4  # with the training-hours clause
 
 
 def test_crossover_edges_follow_the_2018_engineering_pilot(today_graph):
@@ -56,13 +57,15 @@ def test_crossover_edges_follow_the_2018_engineering_pilot(today_graph):
 def test_titles_cross_back_to_skill_levels_since_2020(today_graph):
     assert today_graph.has_edge("title:laboratory:intermediate", "skill-2022:technician",
                                 "title_to_skill:crossover-2020:CN")
-    assert not build_graph(date(2019, 6, 1)).has_edge("title:laboratory:intermediate", "skill-2013:technician")
+    before = build_graph(date(2019, 6, 1))
+    assert not before.has_edge("title:laboratory:intermediate", "skill-2013:technician")
 
 
 def test_local_variants_are_parallel_edges_tagged_with_their_jurisdiction():
     g = build_graph()
     keys = set(g["skill-2013:senior"]["title:engineering:assistant"])
-    assert keys == {"skill_to_title:crossover-2018-engineering:CN", "skill_to_title:suzhou-crossover-pre2018:320500"}
+    assert keys == {"skill_to_title:crossover-2018-engineering:CN",
+                    "skill_to_title:suzhou-crossover-pre2018:320500"}
     assert g.edges["skill-2013:senior", "title:engineering:assistant",
                    "skill_to_title:suzhou-crossover-pre2018:320500"]["min_years"] == 4
     henan = g.edges["skill-2022:senior_technician", "title:engineering:full_senior",
@@ -75,7 +78,8 @@ def test_skip_exceptional_and_competition_edges_come_from_their_rule_files(today
     assert not today_graph.has_edge("skill-2022:junior", "skill-2022:senior", "skip:cn-2006-skip:CN")
     assert today_graph.has_edge("skill-2022:intermediate", "skill-2022:technician",
                                 "exceptional:city-2017-exceptional:unnamed-city-2017")
-    assert today_graph.has_edge("skill-2022:junior", "skill-2022:technician", "competition:national-skills-2020:CN")
+    assert today_graph.has_edge("skill-2022:junior", "skill-2022:technician",
+                                "competition:national-skills-2020:CN")
     assert not any(key.startswith("competition:national-contest-2012")  # one contest's notice is not a route
                    for _, _, key in today_graph.edges(keys=True))
 
@@ -96,7 +100,7 @@ def test_a_promotion_cycle_is_reported(today_graph):
 def test_a_level_out_of_reach_of_its_entry_is_reported(today_graph):
     g = nx.MultiDiGraph(today_graph)
     g.add_node("skill-2022:grandmaster", kind="skill", track="skill-2022", rank=9)
-    with pytest.raises(GraphIntegrityError, match="skill-2022:grandmaster cannot be reached from skill-2022:apprentice"):
+    with pytest.raises(GraphIntegrityError, match="grandmaster cannot be reached from skill-2022:apprentice"):
         check_integrity(g)
 
 

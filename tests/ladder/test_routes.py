@@ -30,8 +30,8 @@ def test_intermediate_worker_to_senior_engineer_is_fastest_through_the_title_lad
     summary = [(r.arrival, r.nodes[1:]) for r in routes]
     assert summary[:3] == [
         # 5 years to senior, 2 to Assistant Engineer, 4 to Engineer, 5 to Senior Engineer
-        (D("2040-01-01"), ("skill-2022:senior", "title:engineering:assistant", "title:engineering:intermediate",
-                           SENIOR_ENGINEER)),
+        (D("2040-01-01"), ("skill-2022:senior", "title:engineering:assistant",
+                           "title:engineering:intermediate", SENIOR_ENGINEER)),
         # 5 + 4 + 4 on the skill ladder, then 4 after Senior Technician; ties go to the route listed first
         (D("2041-01-01"), ("skill-2022:senior", "skill-2022:technician", "skill-2022:senior_technician",
                            SENIOR_ENGINEER)),
@@ -73,7 +73,8 @@ def test_evidence_routes_are_used_only_when_allowed(g):
 
 
 def test_local_routes_need_the_jurisdiction(g):
-    national = plan_routes(g, "skill-2022:senior_technician", "title:engineering:full_senior", start_date=TODAY)
+    national = plan_routes(g, "skill-2022:senior_technician", "title:engineering:full_senior",
+                           start_date=TODAY)
     assert not any(s.policy == "henan-fast-track" for r in national for s in r.steps)
     henan = plan_routes(g, "skill-2022:senior_technician", "title:engineering:full_senior", start_date=TODAY,
                         jurisdiction="410000")

@@ -29,7 +29,8 @@ def test_months_until_rounds_up(start, end, months):
 
 
 def test_overlapping_and_back_to_back_periods_merge():
-    periods = [WorkPeriod("x", D("2010-01-01"), D("2010-12-31")), WorkPeriod("x", D("2011-01-01"), D("2011-06-30")),
+    periods = [WorkPeriod("x", D("2010-01-01"), D("2010-12-31")),
+               WorkPeriod("x", D("2011-01-01"), D("2011-06-30")),
                WorkPeriod("x", D("2011-03-01"), D("2011-09-30")), WorkPeriod("x", D("2012-01-01")),
                WorkPeriod("y", D("2011-10-01"))]
     assert merge_periods(periods, "x") == ((D("2010-01-01"), D("2011-10-01")), (D("2012-01-01"), None))

@@ -23,6 +23,7 @@ EXPECTED = {
     "worker.certificate": {WORKER},
     "institution.home": {STAFF},
     "institution.workers": {STAFF},
+    "institution.search_workers": {STAFF},
     "institution.certificates": {STAFF},
     "bureau.home": {OFFICER},
     "bureau.certificates": {OFFICER},
