@@ -104,8 +104,14 @@ def synth_command(count: int, seed: int, batch: int) -> None:
 
 
 def init_app(app: Flask) -> None:
+    from .cli_credentials import credentials_cli
+
+    app.cli.add_command(credentials_cli)
     app.cli.add_command(reference_cli)
     app.cli.add_command(audit_cli)
     app.cli.add_command(create_user_command)
     app.cli.add_command(seed_demo_command)
     app.cli.add_command(synth_command)
+    from .jobs import jobs_cli
+
+    app.cli.add_command(jobs_cli)

@@ -56,6 +56,10 @@ def load_config(overrides: dict | None = None) -> dict:
         "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
         "INSTANCE_DIR": str(instance),
         "REDIS_URL": os.environ.get("REDIS_URL"),
+        # Long jobs (bulk imports, app/jobs.py): "rq" when REDIS_URL is set, else a background "thread";
+        # "sync" runs them inside the request (tests).
+        "JOB_RUNNER": os.environ.get("JOB_RUNNER") or ("rq" if os.environ.get("REDIS_URL") else "thread"),
+        "RQ_QUEUE": os.environ.get("RQ_QUEUE", "talent-ladder"),
         "RATELIMIT_STORAGE_URI": os.environ.get("REDIS_URL") or "memory://",
         "RATELIMIT_HEADERS_ENABLED": True,
         "MAX_CONTENT_LENGTH": 32 * 1024 * 1024,
@@ -75,6 +79,9 @@ def load_config(overrides: dict | None = None) -> dict:
         "PAGE_SIZE": 20,
         "MAX_PAGE_SIZE": 200,
         "PUBLIC_BASE_URL": os.environ.get("PUBLIC_BASE_URL", "http://127.0.0.1:5000"),
+        # Public verification and digital credentials (app/web/verify.py, app/trust.py).
+        "VERIFY_RATE_LIMIT": os.environ.get("VERIFY_RATE_LIMIT", "30 per minute;300 per hour"),
+        "CREDENTIAL_ISSUER_NAME": os.environ.get("CREDENTIAL_ISSUER_NAME", "人才阶梯技能人才证书登记中心"),
         # flask-smorest serves the OpenAPI document; app/api/docs.py serves vendored Swagger UI.
         "API_TITLE": "Talent Ladder API",
         "API_VERSION": "v1",
@@ -85,6 +92,12 @@ def load_config(overrides: dict | None = None) -> dict:
     config["ID_HASH_KEY"] = _key_from_env("ID_HASH_KEY") or _derived_key(secret, "id-hash")
     config["ID_ENCRYPTION_KEYS"] = {"k1": _key_from_env("ID_ENCRYPTION_KEY") or _derived_key(secret, "id-enc")}
     config["ID_ENCRYPTION_KEY_ID"] = "k1"
+    # Seals the Ed25519 issuer keys at rest; the QR link key makes printed verification links unforgeable
+    # (changing it invalidates the QR codes already printed, so it has its own variable).
+    config["SIGNING_KEY_ENCRYPTION_KEYS"] = {
+        "s1": _key_from_env("SIGNING_KEY_ENCRYPTION_KEY") or _derived_key(secret, "signing-key-enc")}
+    config["SIGNING_KEY_ENCRYPTION_KEY_ID"] = "s1"
+    config["VERIFY_LINK_KEY"] = _key_from_env("VERIFY_LINK_KEY") or _derived_key(secret, "verify-link")
     if env == "production":
         config["SESSION_COOKIE_NAME"] = "__Host-session"
         _refuse_unsafe_production(config)
@@ -93,10 +106,14 @@ def load_config(overrides: dict | None = None) -> dict:
     return config
 
 
+# Keys that must never be derived from SECRET_KEY in production (each 32 random bytes, base64url).
+PRODUCTION_KEYS = ("ID_HASH_KEY", "ID_ENCRYPTION_KEY", "SIGNING_KEY_ENCRYPTION_KEY", "VERIFY_LINK_KEY")
+
+
 def _refuse_unsafe_production(config: dict) -> None:
     secret = config["SECRET_KEY"]
     if secret == DEV_SECRET or len(secret) < 32:
         raise ConfigError("production needs SECRET_KEY set to a random value of at least 32 characters")
-    for name in ("ID_HASH_KEY", "ID_ENCRYPTION_KEY"):
+    for name in PRODUCTION_KEYS:
         if not os.environ.get(name):
             raise ConfigError(f"production needs {name} (32 random bytes, base64url)")

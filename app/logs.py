@@ -6,6 +6,7 @@ import json
 import logging
 import os
 import sys
+import time
 import uuid
 from datetime import UTC, datetime
 
@@ -47,8 +48,13 @@ def configure_logging(app: Flask) -> None:
     def assign_request_id() -> None:
         incoming = request.headers.get("X-Request-Id", "")
         g.request_id = incoming if incoming.isalnum() and len(incoming) <= 64 else uuid.uuid4().hex
+        g.started = time.perf_counter()
 
     @app.after_request
-    def echo_request_id(response):
+    def log_request(response):
         response.headers["X-Request-Id"] = g.get("request_id", "")
+        if not request.path.startswith("/static/"):
+            elapsed = (time.perf_counter() - g.get("started", time.perf_counter())) * 1000
+            app.logger.info("%s %s", request.method, request.path,
+                            extra={"status": response.status_code, "duration_ms": round(elapsed, 1)})
         return response

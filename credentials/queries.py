@@ -9,7 +9,17 @@ from __future__ import annotations
 from sqlalchemy import Select, false, func, or_, select, true
 from sqlalchemy.orm import selectinload
 
-from .models import BureauScope, Certificate, CertificateStatus, City, Institution, Role, User, Worker
+from .models import (
+    BureauScope,
+    Certificate,
+    CertificateStatus,
+    City,
+    ImportJob,
+    Institution,
+    Role,
+    User,
+    Worker,
+)
 
 
 def worker_scope(user: User):
@@ -108,3 +118,11 @@ def level_counts(user: User, *, city_code: str | None = None) -> Select:
             Certificate.worker_id.in_(select(Worker.id).where(Worker.city_code == city_code))
         )
     return statement
+
+
+def import_jobs_for(user: User) -> Select:
+    """Bulk imports: an institution's staff see their institution's, newest first (never the file bytes)."""
+    own = user.role is Role.INSTITUTION_STAFF
+    scope = ImportJob.institution_id == user.institution_id if own else false()
+    return (select(ImportJob).where(scope).options(selectinload(ImportJob.uploaded_by))
+            .order_by(ImportJob.created_at.desc(), ImportJob.id.desc()))

@@ -21,8 +21,8 @@ class PersonalDataVault:
         self._cipher = IdCipher(encryption_keys, current_key_id)
 
     def index(self, raw_number: str) -> str:
-        """Blind index of a national ID (raises InvalidNationalId for a malformed one)."""
-        return blind_index(parse_national_id(raw_number).number, self._hash_key)
+        """Blind index of a national ID (InvalidNationalId for a malformed one: blind_index parses it)."""
+        return blind_index(raw_number, self._hash_key)
 
     def seal(self, raw_number: str) -> SealedId:
         parsed = parse_national_id(raw_number)

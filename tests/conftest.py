@@ -19,6 +19,10 @@ from app.extensions import db as _db
 from credentials.models import Base
 from credentials.passwords import set_hash_cost
 
+pytest_plugins = (
+    "tests.promotion_fixtures",  # the cast of roles for the approval tests
+    "tests.import_fixtures",  # an accredited institution, its clerk and workers for the bulk-import tests
+)
 REFERENCE_TABLES = {"provinces", "cities", "occupations", "alembic_version"}
 PASSWORD = "correct-horse-battery"  # noqa: S105 - test credential
 _serial = iter(range(1, 10**9))
@@ -56,6 +60,7 @@ def app(database_url, tmp_path_factory):
         "SQLALCHEMY_DATABASE_URI": database_url,
         "WTF_CSRF_ENABLED": False,
         "LOGIN_RATE_LIMIT": "10000 per minute",
+        "VERIFY_RATE_LIMIT": "10000 per minute",
         "SECRET_KEY": "test-secret-key-that-is-long-enough-123",
         "INSTANCE_DIR": str(tmp_path_factory.mktemp("instance")),
     })

@@ -10,7 +10,8 @@ from app import create_app
 from app.config import DEV_SECRET, ConfigError, load_config, normalise_database_url
 
 GOOD_SECRET = "s" * 48
-ENV_NAMES = ("TALENT_LADDER_ENV", "SECRET_KEY", "ID_HASH_KEY", "ID_ENCRYPTION_KEY", "DATABASE_URL")
+ENV_NAMES = ("TALENT_LADDER_ENV", "SECRET_KEY", "ID_HASH_KEY", "ID_ENCRYPTION_KEY", "SIGNING_KEY_ENCRYPTION_KEY",
+             "VERIFY_LINK_KEY", "DATABASE_URL")
 
 
 def key(fill: bytes = b"k", size: int = 32) -> str:
@@ -32,7 +33,7 @@ def env(monkeypatch):
 @pytest.fixture
 def production(env):
     env(TALENT_LADDER_ENV="production", SECRET_KEY=GOOD_SECRET, ID_HASH_KEY=key(b"h"),
-        ID_ENCRYPTION_KEY=key(b"e"))
+        ID_ENCRYPTION_KEY=key(b"e"), SIGNING_KEY_ENCRYPTION_KEY=key(b"s"), VERIFY_LINK_KEY=key(b"v"))
     return env
 
 
@@ -47,7 +48,8 @@ def test_production_refuses_a_default_or_short_secret_key(production, monkeypatc
         load_config()
 
 
-@pytest.mark.parametrize("missing", ["ID_HASH_KEY", "ID_ENCRYPTION_KEY"])
+@pytest.mark.parametrize("missing", ["ID_HASH_KEY", "ID_ENCRYPTION_KEY", "SIGNING_KEY_ENCRYPTION_KEY",
+                                     "VERIFY_LINK_KEY"])
 def test_production_refuses_missing_personal_data_keys(production, monkeypatch, missing):
     monkeypatch.delenv(missing)
 

@@ -17,7 +17,8 @@ api = TalentLadderApi()
 
 
 def init_api(app: Flask) -> None:
-    from . import auth, certificates, docs, institutions, reference, workers
+    from . import auth, certificates, credentials, docs, institutions, ladder, reference, verify, workers
+    from . import competitions, history, imports, promotions
 
     app.config.setdefault("API_SPEC_OPTIONS", {
         "info": {"description": "人才阶梯 Talent Ladder: skill credentials registry. "
@@ -26,7 +27,8 @@ def init_api(app: Flask) -> None:
         "security": [{"bearer": []}],
     })
     api.init_app(app)
-    for module in (auth, workers, institutions, certificates, reference):
+    for module in (auth, workers, institutions, certificates, reference, credentials, verify, ladder, history,
+                   imports, promotions, competitions):
         api.register_blueprint(module.blp, url_prefix=f"/api/v1{module.PREFIX}")
         csrf.exempt(module.blp)  # bearer tokens only: a browser's cookie never authenticates here
     app.register_blueprint(docs.bp)

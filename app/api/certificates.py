@@ -9,13 +9,15 @@ from sqlalchemy import select
 
 from credentials import ValidationFailed
 from credentials.models import Certificate, Institution, Role, Worker
+from credentials.permissions import can_revoke
 from credentials.queries import certificate_scope, certificates_for, worker_scope
-from credentials.services.certificates import issue_certificate
+from credentials.services.certificates import issue_certificate, revoke_certificate
 from credentials.services.reference import find_occupation
 
 from ..access import allow
 from ..auth import current_actor
 from ..extensions import db
+from ..web.record_forms import REVOCATION_REASON_MAX
 from .common import Envelope, SearchArgs, certificate_dict, page_envelope
 
 PREFIX = "/certificates"
@@ -80,4 +82,25 @@ def get_certificate(number: str):
     )
     if found is None:
         abort(404)
+    return certificate_dict(found)
+
+
+class RevokeBody(ma.Schema):
+    reason = ma.fields.String(required=True, validate=ma.validate.Length(min=1, max=REVOCATION_REASON_MAX),
+                              metadata={"description": "why the certificate is revoked; shown to the holder"})
+
+
+@blp.route("/<number>/revoke", methods=["POST"])
+@allow(Role.BUREAU_OFFICER)
+@blp.arguments(RevokeBody)
+@blp.response(200)
+def revoke(body, number: str):
+    """Revoke a certificate in the officer's region (else 404); a second revocation answers 409."""
+    user = current_actor()
+    found = db.session.scalar(select(Certificate)
+                              .where(Certificate.number == number, certificate_scope(user)))
+    if found is None or not can_revoke(user, found):
+        abort(404)
+    revoke_certificate(db.session(), found, reason=body["reason"], by=user)
+    db.session.commit()
     return certificate_dict(found)

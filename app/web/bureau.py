@@ -50,3 +50,10 @@ def _region_name(user) -> str:
         province = db.session.get(Province, user.region_code)
         return province.name if province else user.region_code
     return "全国"
+
+
+from . import bureau_certificates  # noqa: E402,F401 - certificate page and revocation join this blueprint
+
+from . import bureau_ladder  # noqa: E402,F401 - the region on the ladder joins this blueprint
+from . import bureau_queue  # noqa: E402,F401 - work queue, decisions, audit trail and inbox join this blueprint
+from . import bureau_competitions  # noqa: E402,F401 - competitions, WorldSkills pool, honours join this blueprint

@@ -129,3 +129,8 @@ def _id_hash_if_national_id(query: str) -> str | None:
         except ValueError:
             return None
     return None
+
+
+from . import institution_records  # noqa: E402,F401 - results and training pages join this blueprint
+from . import institution_imports  # noqa: E402,F401 - bulk import pages join this blueprint
+from . import institution_nominations  # noqa: E402,F401 - nominations, own contests and inbox join this blueprint

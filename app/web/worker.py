@@ -35,3 +35,7 @@ def certificate(number: str):
     if found is None:
         abort(404)
     return render_template("worker/certificate.html", certificate=found)
+
+
+from . import worker_ladder  # noqa: E402,F401 - the ladder and routes pages join this blueprint
+from . import worker_inbox  # noqa: E402,F401 - inbox and promotion outcome pages join this blueprint

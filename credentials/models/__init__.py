@@ -4,10 +4,22 @@ from .accounts import ApiToken, BureauScope, LoginSession, Role, User
 from .audit import AuditEvent
 from .base import Base, utcnow
 from .certificates import Certificate, CertificateKind, CertificateRoute, CertificateStatus
+from .competitions import Competition, CompetitionPromotion, CompetitionResult, PlanState, ProposalState, ResultOutcome
 from .imports import ImportFile, ImportJob, ImportKind, ImportStatus
+from .inbox import InboxMessage
 from .institutions import Accreditation, Institution, InstitutionKind
 from .keys import IssuerKey
 from .people import Gender, TargetGroup, Worker, WorkerTargetGroup
+from .promotions import (
+    Evidence,
+    EvidenceBlob,
+    PromotionDecision,
+    PromotionKind,
+    PromotionRequest,
+    PromotionState,
+    ReviewStage,
+)
+from .recognition import Allowance, AllowancePeriod, Honour
 from .reference import City, Occupation, Province
 from .training import (
     AppraisalResult,
@@ -20,6 +32,9 @@ from .training import (
 )
 
 __all__ = [
+    "Allowance", "AllowancePeriod", "Competition", "CompetitionPromotion", "CompetitionResult", "Evidence",
+    "EvidenceBlob", "Honour", "InboxMessage", "PlanState", "PromotionDecision", "PromotionKind",
+    "PromotionRequest", "PromotionState", "ProposalState", "ResultOutcome", "ReviewStage",
     "AppraisalResult", "Diploma", "ImportFile", "ImportJob", "ImportKind", "ImportStatus", "TrainingForm",
     "TrainingOutcome", "TrainingRecord", "TrainingType", "WorkPeriod",
     "Accreditation", "ApiToken", "AuditEvent", "Base", "BureauScope", "Certificate", "CertificateKind",

@@ -40,6 +40,10 @@ class Certificate(Base):
         CheckConstraint(
             "status <> 'revoked' OR revocation_reason IS NOT NULL", name="revocation_has_reason"
         ),
+        CheckConstraint("promotion_request_id IS NULL OR route = 'exceptional'",
+                        name="approval_means_exceptional"),
+        CheckConstraint("competition_promotion_id IS NULL OR route = 'competition'",
+                        name="competition_link_means_competition"),
         Index("ix_certificates_worker_occupation", "worker_id", "occupation_id"),
         Index("ix_certificates_institution_issued", "institution_id", "issued_on"),
     )
@@ -62,8 +66,12 @@ class Certificate(Base):
     revoked_at: Mapped[datetime | None]
     revocation_reason: Mapped[str | None] = mapped_column(Text)
     # Its bit in the published revocation status lists; allocated when a digital credential is first issued.
-    status_list_index: Mapped[int | None] = mapped_column(unique=True)
+    status_list_index: Mapped[int | None] = mapped_column(unique=True, index=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # Provenance of a certificate not earned on the regular route: the approval or the competition result.
+    promotion_request_id: Mapped[int | None] = mapped_column(ForeignKey("promotion_requests.id"), unique=True)
+    competition_promotion_id: Mapped[int | None] = mapped_column(ForeignKey("competition_promotions.id"),
+                                                                 unique=True)
 
     worker: Mapped[Worker] = relationship()
     occupation: Mapped[Occupation] = relationship()

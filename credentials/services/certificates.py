@@ -16,9 +16,11 @@ from ..models import (
     CertificateKind,
     CertificateRoute,
     CertificateStatus,
+    CompetitionPromotion,
     Institution,
     InstitutionKind,
     Occupation,
+    PromotionRequest,
     User,
     Worker,
     utcnow,
@@ -52,7 +54,21 @@ def issue_certificate(
     number: str | None = None,
     by: User | None,
     today: date | None = None,
+    promotion_request: PromotionRequest | None = None,
+    competition_promotion: CompetitionPromotion | None = None,
 ) -> Certificate:
+    """Record a certificate. A link to an approval or a competition result sets the route it stands for
+    (exceptional, competition).
+
+    Eligibility (申报条件) is not checked here, whatever the route: this records a certificate as a fact, and
+    is also how existing certificates (paper ones, migrations, levels reached elsewhere) enter the registry
+    without the history that earned them. A *new* regular-route certificate is earned through
+    `credentials.services.appraisal.record_appraisal_result`, which checks eligibility on the exam date first.
+    """
+    if promotion_request is not None:
+        route = CertificateRoute.EXCEPTIONAL
+    if competition_promotion is not None:
+        route = CertificateRoute.COMPETITION
     today = today or date.today()
     if issued_on > today:
         raise ValidationFailed("date_in_future", field="issued_on")
@@ -77,11 +93,16 @@ def issue_certificate(
         kind=CertificateKind.QUALIFICATION if scheme == "legacy16" else CertificateKind.SKILL_LEVEL,
         worker=worker, occupation=occupation, framework=FRAMEWORK, level=level, issued_on=issued_on,
         institution=institution, route=route,
+        promotion_request_id=promotion_request.id if promotion_request is not None else None,
+        competition_promotion_id=competition_promotion.id if competition_promotion is not None else None,
     )
     session.add(certificate)
     session.flush()
+    links = {key: value for key, value in (("promotion_request_id", certificate.promotion_request_id),
+                                           ("competition_promotion_id", certificate.competition_promotion_id))
+             if value is not None}
     record(session, actor=by, action="certificate.issued", entity_type="certificate", entity_id=number,
-           after=certificate_snapshot(certificate))
+           after={**certificate_snapshot(certificate), **links})
     return certificate
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections import defaultdict
+from collections.abc import Iterable
 from datetime import date
 
 from sqlalchemy import select
@@ -51,14 +53,31 @@ def accredit(
     return accreditation
 
 
-def is_accredited(session: Session, institution: Institution, occupation: Occupation, level: str, on: date) -> bool:
-    wanted = get_level(level).rank
-    scopes = session.scalars(
-        select(Accreditation).where(
-            Accreditation.institution_id == institution.id, Accreditation.occupation_id == occupation.id
-        )
-    )
-    return any(scope.covers(on) and get_level(scope.max_level).rank >= wanted for scope in scopes)
+def is_accredited(session: Session, institution: Institution, occupation: Occupation, level: str,
+                  on: date) -> bool:
+    return accreditation_scope(session, institution, [occupation.id]).covers(occupation.id, level, on)
+
+
+class AccreditationScope:
+    """What an institution may train or appraise, read once and asked many times (bulk imports)."""
+
+    def __init__(self, accreditations: Iterable[Accreditation]) -> None:
+        self._by_occupation: dict[int, list[Accreditation]] = defaultdict(list)
+        for accreditation in accreditations:
+            self._by_occupation[accreditation.occupation_id].append(accreditation)
+
+    def covers(self, occupation_id: int, level: str, on: date) -> bool:
+        wanted = get_level(level).rank
+        return any(scope.covers(on) and get_level(scope.max_level).rank >= wanted
+                   for scope in self._by_occupation.get(occupation_id, ()))
+
+
+def accreditation_scope(session: Session, institution: Institution,
+                        occupation_ids: Iterable[int] | None = None) -> AccreditationScope:
+    statement = select(Accreditation).where(Accreditation.institution_id == institution.id)
+    if occupation_ids is not None:
+        statement = statement.where(Accreditation.occupation_id.in_(list(occupation_ids)))
+    return AccreditationScope(session.scalars(statement))
 
 
 def _level_name(code: str) -> tuple[str, str]:

@@ -1,0 +1,209 @@
+"""Competitions, their results, and the promotions results propose: register, the plan decision for enterprise
+contests, results, and the bureau's confirmation. Conflicting decisions answer 409 (`already_decided`)."""
+
+from __future__ import annotations
+
+import marshmallow as ma
+from flask import abort, url_for
+from flask_smorest import Blueprint
+from sqlalchemy import select
+
+from credentials import ValidationFailed
+from credentials.approval_queries import competition_scope, competitions_for, proposal_scope
+from credentials.models import Competition, CompetitionPromotion, Institution, ProposalState, Role
+from credentials.services.competition_promotions import (
+    confirm_competition_promotion,
+    reject_competition_promotion,
+)
+from credentials.services.competitions import apply_for_plan, decide_plan, record_result, register_competition
+from credentials.services.reference import find_occupation
+from credentials.services.workers import find_worker_by_national_id
+from ladder.competitions import medals, tiers
+
+from ..access import allow
+from ..auth import current_actor
+from ..extensions import db
+from ..web import vault
+from .common import Envelope, PageArgs, iso_utc, level_dict, page_envelope
+
+PREFIX = "/competitions"
+blp = Blueprint("api_competitions", __name__,
+                description="Vocational skills competitions, results and promotion by competition")
+RUNNERS = (Role.INSTITUTION_STAFF, Role.BUREAU_OFFICER)
+
+
+class CompetitionArgs(PageArgs):
+    tier = ma.fields.String(load_default=None, validate=ma.validate.OneOf(list(tiers())))
+
+
+class CompetitionCreate(ma.Schema):
+    name = ma.fields.String(required=True, validate=ma.validate.Length(min=1, max=200))
+    tier = ma.fields.String(required=True, validate=ma.validate.OneOf(list(tiers())))
+    occupation_code = ma.fields.String(required=True, validate=ma.validate.Regexp(r"^\d-\d{2}-\d{2}-\d{2}$"))
+    starts_on = ma.fields.Date(required=True)
+    ends_on = ma.fields.Date(required=True)
+    organizer = ma.fields.String(required=True, validate=ma.validate.Length(min=1, max=200))
+    city_code = ma.fields.String(load_default=None, validate=ma.validate.Regexp(r"^\d{4}$"))
+    province_code = ma.fields.String(load_default=None, validate=ma.validate.Regexp(r"^\d{2}$"))
+    policy_id = ma.fields.String(load_default=None, validate=ma.validate.Length(max=64))
+    paper_level = ma.fields.String(load_default=None, validate=ma.validate.Length(max=32))
+    entrants = ma.fields.Integer(load_default=None, validate=ma.validate.Range(min=1, max=1_000_000))
+
+
+class PlanAction(ma.Schema):
+    action = ma.fields.String(required=True, validate=ma.validate.OneOf(["apply", "include", "refuse"]))
+    reason = ma.fields.String(load_default=None, validate=ma.validate.Length(max=2000))
+
+
+class ResultCreate(ma.Schema):
+    national_id = ma.fields.String(required=True, validate=ma.validate.Length(min=15, max=20),
+                                   metadata={"description": "in the body, never in a URL"})
+    rank = ma.fields.Integer(load_default=None, validate=ma.validate.Range(min=1, max=100_000))
+    medal = ma.fields.String(load_default=None, validate=ma.validate.OneOf(list(medals())))
+    team_size = ma.fields.Integer(load_default=1, validate=ma.validate.Range(min=1, max=10))
+
+
+class ProposalArgs(PageArgs):
+    state = ma.fields.String(load_default=None, validate=ma.validate.OneOf([s.value for s in ProposalState]))
+
+
+class ProposalAction(ma.Schema):
+    action = ma.fields.String(required=True, validate=ma.validate.OneOf(["confirm", "reject"]))
+    issuer_id = ma.fields.Integer(load_default=None, validate=ma.validate.Range(min=1, max=2**62),
+                                  metadata={"description": "the accredited institution issuing the certificate"})
+    reason = ma.fields.String(load_default=None, validate=ma.validate.Length(max=2000))
+
+
+def competition_dict(competition: Competition, *, results: bool = False) -> dict:
+    body = {"id": competition.id, "name": competition.name, "tier": competition.tier,
+            "occupation": {"code": competition.occupation.code, "name": competition.occupation.name},
+            "starts_on": competition.starts_on.isoformat(), "ends_on": competition.ends_on.isoformat(),
+            "organizer": competition.organizer, "city_code": competition.city_code,
+            "province_code": competition.province_code, "policy_id": competition.policy_id,
+            "plan_state": competition.plan_state.value, "plan_reason": competition.plan_reason,
+            "links": {"self": url_for("api_competitions.get_competition", competition_id=competition.id)}}
+    if results:
+        body["results"] = [{"id": r.id, "worker_id": r.worker_id, "rank": r.rank, "medal": r.medal,
+                            "team_size": r.team_size, "outcome": r.outcome.value, "titles": r.titles,
+                            "proposal_id": r.proposal.id if r.proposal else None} for r in competition.results]
+    return body
+
+
+def proposal_dict(proposal: CompetitionPromotion) -> dict:
+    from credentials.models import Certificate
+
+    certificate = db.session.scalar(select(Certificate.number).where(
+        Certificate.competition_promotion_id == proposal.id))
+    return {"id": proposal.id, "state": proposal.state.value, "version": proposal.version,
+            "result_id": proposal.result_id, "competition_id": proposal.result.competition_id,
+            "worker_id": proposal.worker_id, "occupation": proposal.occupation.code,
+            "current_level": level_dict(proposal.current_level) if proposal.current_level else None,
+            "target_level": level_dict(proposal.target_level), "policy_id": proposal.policy_id,
+            "rule": {"zh": proposal.rule_zh, "en": proposal.rule_en}, "reason": proposal.reason,
+            "decided_at": iso_utc(proposal.decided_at), "certificate_number": certificate}
+
+
+def _competition_or_404(competition_id: int) -> Competition:
+    found = db.session.scalar(select(Competition).where(Competition.id == competition_id,
+                                                        competition_scope(current_actor())))
+    if found is None:
+        abort(404)
+    return found
+
+
+@blp.route("", methods=["GET"])
+@allow(Role.INSTITUTION_STAFF, Role.BUREAU_OFFICER, Role.ADMIN)
+@blp.arguments(CompetitionArgs, location="query")
+@blp.response(200, Envelope)
+def list_competitions(args):
+    return page_envelope(competitions_for(current_actor(), tier=args["tier"]), args, competition_dict)
+
+
+@blp.route("/<int:competition_id>", methods=["GET"])
+@allow(Role.INSTITUTION_STAFF, Role.BUREAU_OFFICER, Role.ADMIN)
+@blp.response(200)
+def get_competition(competition_id: int):
+    return competition_dict(_competition_or_404(competition_id), results=True)
+
+
+@blp.route("", methods=["POST"])
+@allow(*RUNNERS)
+@blp.arguments(CompetitionCreate)
+@blp.response(201)
+def create_competition(body):
+    session = db.session()
+    occupation = find_occupation(session, body.pop("occupation_code"))
+    if occupation is None:
+        raise ValidationFailed("unknown_occupation", field="occupation_code", occupation="?")
+    competition = register_competition(session, occupation=occupation, by=current_actor(), **body)
+    db.session.commit()
+    return competition_dict(competition), 201
+
+
+@blp.route("/<int:competition_id>/plan", methods=["POST"])
+@allow(*RUNNERS)
+@blp.arguments(PlanAction)
+@blp.response(200)
+def plan(body, competition_id: int):
+    """apply (the organizing institution), include or refuse with a reason (the bureau of the place)."""
+    competition = _competition_or_404(competition_id)
+    if body["action"] == "apply":
+        apply_for_plan(db.session(), competition, by=current_actor())
+    else:
+        decide_plan(db.session(), competition, include=body["action"] == "include", reason=body["reason"] or "",
+                    by=current_actor())
+    db.session.commit()
+    return competition_dict(competition, results=True)
+
+
+@blp.route("/<int:competition_id>/results", methods=["POST"])
+@allow(*RUNNERS)
+@blp.arguments(ResultCreate)
+@blp.response(201)
+def add_result(body, competition_id: int):
+    competition = _competition_or_404(competition_id)
+    worker = find_worker_by_national_id(db.session(), vault(), body["national_id"])
+    if worker is None:
+        raise ValidationFailed("binding", field="national_id", reason=("未找到该劳动者", "no such worker"))
+    result = record_result(db.session(), competition, worker=worker, rank=body["rank"], medal=body["medal"],
+                           team_size=body["team_size"], by=current_actor())
+    db.session.commit()
+    return {"id": result.id, "outcome": result.outcome.value, "titles": result.titles,
+            "proposal": proposal_dict(result.proposal) if result.proposal else None}
+
+
+def _proposal_or_404(proposal_id: int) -> CompetitionPromotion:
+    found = db.session.scalar(select(CompetitionPromotion).where(CompetitionPromotion.id == proposal_id,
+                                                                 proposal_scope(current_actor())))
+    if found is None:
+        abort(404)
+    return found
+
+
+@blp.route("/promotions", methods=["GET"])
+@allow(Role.WORKER, Role.INSTITUTION_STAFF, Role.BUREAU_OFFICER, Role.ADMIN)
+@blp.arguments(ProposalArgs, location="query")
+@blp.response(200, Envelope)
+def list_proposals(args):
+    statement = (select(CompetitionPromotion).where(proposal_scope(current_actor()))
+                 .order_by(CompetitionPromotion.id.desc()))
+    if args["state"]:
+        statement = statement.where(CompetitionPromotion.state == ProposalState(args["state"]))
+    return page_envelope(statement, args, proposal_dict)
+
+
+@blp.route("/promotions/<int:proposal_id>/transitions", methods=["POST"])
+@allow(Role.BUREAU_OFFICER)
+@blp.arguments(ProposalAction)
+@blp.response(200)
+def decide_proposal(body, proposal_id: int):
+    proposal = _proposal_or_404(proposal_id)
+    if body["action"] == "confirm":
+        issuer = db.session.get(Institution, body["issuer_id"]) if body["issuer_id"] else None
+        if issuer is None:
+            raise ValidationFailed("required", field="issuer_id")
+        confirm_competition_promotion(db.session(), proposal, issuer=issuer, by=current_actor())
+    else:
+        reject_competition_promotion(db.session(), proposal, reason=body["reason"] or "", by=current_actor())
+    db.session.commit()
+    return proposal_dict(proposal)

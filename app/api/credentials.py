@@ -1,0 +1,48 @@
+"""A certificate as a signed digital credential: Open Badges 3.0 `OpenBadgeCredential` (W3C VC 2.0)."""
+
+from __future__ import annotations
+
+import marshmallow as ma
+from flask import abort
+from flask_smorest import Blueprint
+from sqlalchemy import select
+
+from credentials.models import Certificate, Role
+from credentials.queries import certificate_scope
+
+from ..access import allow
+from ..auth import current_actor
+from ..extensions import db
+from ..web.credentials import credential_response, wanted_format
+
+PREFIX = "/certificates"
+blp = Blueprint("api_credentials", __name__, description="Signed digital credentials (Open Badges 3.0)")
+ALL_ROLES = (Role.WORKER, Role.INSTITUTION_STAFF, Role.BUREAU_OFFICER, Role.ADMIN)
+
+
+class CredentialArgs(ma.Schema):
+    format = ma.fields.String(
+        load_default=None, validate=ma.validate.OneOf(["json", "jwt"]),
+        metadata={"description": "json: embedded eddsa-rdfc-2022 Data Integrity proof (default); "
+                                 "jwt: VC-JOSE compact JWS. `Accept: application/vc+jwt` also asks for jwt."})
+
+
+@blp.route("/<number>/credential", methods=["GET"])
+@allow(*ALL_ROLES)
+@blp.arguments(CredentialArgs, location="query")
+@blp.doc(responses={
+    "200": {"description": "The signed credential (application/vc, or application/vc+jwt)"},
+    "404": {"description": "No such certificate among those the caller may see"},
+    "409": {"description": "The certificate is revoked: no new credential is issued"},
+})
+def get_credential(args, number: str):
+    """The certificate as a signed OpenBadgeCredential that verifies offline.
+
+    Signed by the registry's did:web (keys at /.well-known/did.json); `credentialStatus` points at the
+    revocation status list. The worker, the issuing institution, officers of the region and admins may
+    fetch it; anyone else gets 404."""
+    certificate = db.session.scalar(
+        select(Certificate).where(Certificate.number == number, certificate_scope(current_actor())))
+    if certificate is None:
+        abort(404)
+    return credential_response(certificate, wanted_format(args["format"]))

@@ -1,0 +1,135 @@
+"""Bulk imports: upload a CSV/XLSX (multipart), follow its job, commit a dry run that passed.
+
+Institution staff only, and only their institution's jobs (another's answers 404). The job runs outside
+the request: the upload and the commit answer 202 with the job and its Location.
+"""
+
+from __future__ import annotations
+
+import marshmallow as ma
+from flask import abort, url_for
+from flask_smorest import Blueprint
+from webargs.flaskparser import FlaskParser
+from werkzeug.datastructures import CombinedMultiDict, FileStorage
+
+from credentials import ValidationFailed
+from credentials.imports.readers import MAX_FILE_BYTES
+from credentials.models import ImportJob, ImportKind, Role
+from credentials.queries import import_jobs_for
+from credentials.services.imports import FINISHED, commit_import, create_import, failure_text
+
+from ..access import allow
+from ..auth import current_actor
+from ..extensions import db
+from ..jobs import enqueue_import
+from .common import Envelope, PageArgs, iso_utc, page_envelope
+
+PREFIX = "/imports"
+
+
+class _MultipartParser(FlaskParser):
+    """The "files" location reads a multipart body's form fields too, so that one schema describes the upload
+    (and the OpenAPI document shows one multipart/form-data request body)."""
+
+    def load_files(self, req, schema):
+        return self._makeproxy(CombinedMultiDict([req.files, req.form]), schema)
+
+
+class _Blueprint(Blueprint):
+    ARGUMENTS_PARSER = _MultipartParser()
+
+
+blp = _Blueprint("api_imports", __name__,
+                 description="Bulk imports of appraisal results and training records")
+
+
+class ImportUpload(ma.Schema):
+    kind = ma.fields.String(required=True, validate=ma.validate.OneOf([kind.value for kind in ImportKind]),
+                            metadata={"description": "appraisal_results or training_records"})
+    dry_run = ma.fields.Boolean(load_default=True,
+                                metadata={"description": "check only (default); commit later"})
+    file = ma.fields.Raw(required=True, metadata={
+        "type": "string", "format": "binary", "description": "CSV (UTF-8, UTF-8 with BOM, GB18030) or XLSX"})
+
+
+def job_dict(job: ImportJob, *, with_errors: bool = True) -> dict:
+    failure = failure_text(job)
+    body = {
+        "id": job.id, "kind": job.kind.value, "status": job.status.value, "finished": job.status in FINISHED,
+        "dry_run": job.dry_run, "filename": job.filename, "file_sha256": job.file_sha256,
+        "file_size": job.file_size, "file_format": job.file_format,
+        "progress": {"rows_done": job.rows_done, "rows_total": job.rows_total,
+                     "fraction": round(job.rows_done / job.rows_total, 4) if job.rows_total else 0.0},
+        "counts": {"rows": job.rows_total, "created": job.rows_created, "existing": job.rows_existing,
+                   "flagged": job.rows_flagged, "errors": job.error_count},
+        "failure": ({"code": job.failure, "message_zh": failure.zh, "message_en": failure.en}
+                    if failure else None),
+        "uploaded_by": {"id": job.uploaded_by_id, "name": job.uploaded_by.display_name},
+        "created_at": iso_utc(job.created_at), "started_at": iso_utc(job.started_at),
+        "finished_at": iso_utc(job.finished_at),
+        "links": {"self": url_for("api_imports.get_import", job_id=job.id),
+                  "commit": url_for("api_imports.commit_job", job_id=job.id)},
+    }
+    if with_errors:
+        body["errors"] = job.errors
+    return body
+
+
+def _job_or_404(job_id: int) -> ImportJob:
+    job = db.session.scalar(import_jobs_for(current_actor()).where(ImportJob.id == job_id))
+    if job is None:
+        abort(404)
+    return job
+
+
+def _accepted(job: ImportJob):
+    location = url_for("api_imports.get_import", job_id=job.id)
+    return job_dict(job, with_errors=False), 202, {"Location": location}
+
+
+@blp.route("", methods=["GET"])
+@allow(Role.INSTITUTION_STAFF)
+@blp.arguments(PageArgs, location="query")
+@blp.response(200, Envelope)
+def list_imports(args):
+    return page_envelope(import_jobs_for(current_actor()), args, lambda job: job_dict(job, with_errors=False))
+
+
+@blp.route("", methods=["POST"])
+@allow(Role.INSTITUTION_STAFF)
+@blp.arguments(ImportUpload, location="files")
+@blp.response(202)
+def create_job(form):
+    """Upload a file (multipart: kind, file, dry_run): 202 with the job; poll its Location till `finished`."""
+    user = current_actor()
+    upload = form["file"]
+    if not isinstance(upload, FileStorage):
+        raise ValidationFailed("required", field="file")
+    job = create_import(db.session(), kind=form["kind"], institution=user.institution,
+                        file_bytes=upload.read(MAX_FILE_BYTES + 1), filename=upload.filename,
+                        dry_run=form["dry_run"], by=user)
+    db.session.commit()
+    enqueue_import(job.id, user.id)
+    db.session.refresh(job)
+    return _accepted(job)
+
+
+@blp.route("/<int:job_id>", methods=["GET"])
+@allow(Role.INSTITUTION_STAFF)
+@blp.response(200)
+def get_import(job_id: int):
+    """Status, progress, counts and the problems found (row, column, message, value)."""
+    return job_dict(_job_or_404(job_id))
+
+
+@blp.route("/<int:job_id>/commit", methods=["POST"])
+@allow(Role.INSTITUTION_STAFF)
+@blp.response(202)
+def commit_job(job_id: int):
+    """Commit a dry run that passed, from the file already uploaded; 409 in any other state."""
+    user = current_actor()
+    job = commit_import(db.session(), _job_or_404(job_id), by=user)
+    db.session.commit()
+    enqueue_import(job.id, user.id)
+    db.session.refresh(job)
+    return _accepted(job)

@@ -1,0 +1,165 @@
+"""Exceptional (破格) and level-skipping (越级) promotion requests: list, read, nominate, attach evidence, and
+move through the review states. Scoped like the pages: another's request answers 404. A decision that
+someone else made first answers 409 with code `already_decided`."""
+
+from __future__ import annotations
+
+import marshmallow as ma
+from flask import url_for
+from flask_smorest import Blueprint
+from sqlalchemy import select
+
+from credentials import Conflict, ValidationFailed
+from credentials.approval_queries import promotions_for
+from credentials.approvals import STATE_NAMES
+from credentials.models import PromotionKind, PromotionRequest, PromotionState, Role, Worker
+from credentials.queries import worker_scope
+from credentials.services.promotions import (
+    attach_evidence,
+    nominate_promotion,
+    resubmit_promotion,
+    submit_promotion,
+    withdraw_promotion,
+)
+from credentials.services.reference import find_occupation
+from credentials.services.reviews import DECISIONS, review_promotion
+from credentials.uploads import MAX_EVIDENCE_BYTES
+
+from ..access import allow
+from ..auth import current_actor
+from ..extensions import db
+from ..web.approvals_common import request_or_404
+from .common import Envelope, PageArgs, iso_utc, level_dict, page_envelope
+
+PREFIX = "/promotions"
+blp = Blueprint("api_promotions", __name__,
+                description="Exceptional and level-skipping promotion requests: nomination and review")
+ALL_ROLES = (Role.WORKER, Role.INSTITUTION_STAFF, Role.BUREAU_OFFICER, Role.ADMIN)
+ACTIONS = ("submit", "resubmit", "withdraw", "review", "approve", "reject", "return")
+
+
+class PromotionArgs(PageArgs):
+    state = ma.fields.String(load_default=None, validate=ma.validate.OneOf([s.value for s in PromotionState]))
+    kind = ma.fields.String(load_default=None, validate=ma.validate.OneOf([k.value for k in PromotionKind]))
+
+
+class PromotionCreate(ma.Schema):
+    worker_id = ma.fields.Integer(required=True, validate=ma.validate.Range(min=1, max=2**62))
+    occupation_code = ma.fields.String(required=True, validate=ma.validate.Regexp(r"^\d-\d{2}-\d{2}-\d{2}$"))
+    kind = ma.fields.String(required=True, validate=ma.validate.OneOf([k.value for k in PromotionKind]))
+    target_level = ma.fields.String(required=True, validate=ma.validate.Length(max=32))
+    grounds = ma.fields.List(ma.fields.String(validate=ma.validate.Length(max=48)), required=True,
+                             validate=ma.validate.Length(min=1, max=10),
+                             metadata={"description": "codes of ladder vocabulary `promotion_grounds`"})
+    statement = ma.fields.String(required=True, validate=ma.validate.Length(min=1, max=4000))
+    rule_id = ma.fields.String(load_default=None, validate=ma.validate.Length(max=64))
+
+
+class Transition(ma.Schema):
+    action = ma.fields.String(required=True, validate=ma.validate.OneOf(ACTIONS))
+    reason = ma.fields.String(load_default=None, validate=ma.validate.Length(max=2000),
+                              metadata={"description": "required for approve, reject and return"})
+    version = ma.fields.Integer(load_default=None, validate=ma.validate.Range(min=1, max=2**31),
+                                metadata={"description": "the version you saw: a newer one answers 409"})
+
+
+class EvidenceFile(ma.Schema):
+    file = ma.fields.Raw(required=True, metadata={"type": "string", "format": "binary",
+                                                  "description": "PDF, JPEG or PNG, at most 10 MB"})
+
+
+def promotion_dict(request: PromotionRequest, *, full: bool = False) -> dict:
+    body = {
+        "id": request.id, "kind": request.kind.value, "state": request.state.value, "stage": request.stage.value,
+        "state_name": dict(zip(("zh", "en"), STATE_NAMES[request.state], strict=True)),
+        "version": request.version,
+        "worker": {"id": request.worker_id, "name": request.worker.name,
+                   "national_id_masked": request.worker.id_masked},
+        "occupation": {"code": request.occupation.code, "name": request.occupation.name},
+        "current_level": level_dict(request.current_level), "target_level": level_dict(request.target_level),
+        "grounds": request.grounds, "rule_id": request.rule_id, "institution_id": request.institution_id,
+        "submitted_at": iso_utc(request.submitted_at), "decided_at": iso_utc(request.decided_at),
+        "approval_valid_until": request.approval_valid_until.isoformat() if request.approval_valid_until else None,
+        "links": {"self": url_for("api_promotions.get_promotion", request_id=request.id)},
+    }
+    if full:
+        body["statement"] = request.statement
+        body["decisions"] = [{"action": d.action, "stage": d.stage.value, "from": d.from_state.value,
+                              "to": d.to_state.value, "reason": d.reason, "actor": d.actor.display_name,
+                              "at": iso_utc(d.decided_at)} for d in request.decisions]
+        body["evidence"] = [{"id": e.id, "name": e.original_name, "content_type": e.content_type, "size": e.size,
+                             "sha256": e.sha256} for e in request.evidence]
+    return body
+
+
+@blp.route("", methods=["GET"])
+@allow(*ALL_ROLES)
+@blp.arguments(PromotionArgs, location="query")
+@blp.response(200, Envelope)
+def list_promotions(args):
+    return page_envelope(promotions_for(current_actor(), state=args["state"], kind=args["kind"]), args,
+                         promotion_dict)
+
+
+@blp.route("/<int:request_id>", methods=["GET"])
+@allow(*ALL_ROLES)
+@blp.response(200)
+def get_promotion(request_id: int):
+    return promotion_dict(request_or_404(request_id), full=True)
+
+
+@blp.route("", methods=["POST"])
+@allow(Role.INSTITUTION_STAFF, Role.BUREAU_OFFICER)
+@blp.arguments(PromotionCreate)
+@blp.response(201)
+def create_promotion(body):
+    """A draft nomination; attach evidence, then `submit`."""
+    user, session = current_actor(), db.session()
+    worker = session.scalar(select(Worker).where(Worker.id == body["worker_id"], worker_scope(user)))
+    if worker is None:
+        raise ValidationFailed("binding", field="worker_id", reason=("未找到该劳动者", "no such worker"))
+    occupation = find_occupation(session, body["occupation_code"])
+    if occupation is None:
+        raise ValidationFailed("unknown_occupation", field="occupation_code", occupation=body["occupation_code"])
+    request = nominate_promotion(session, worker=worker, occupation=occupation, kind=PromotionKind(body["kind"]),
+                                 target_level=body["target_level"], grounds=body["grounds"],
+                                 statement=body["statement"], rule_id=body["rule_id"], by=user)
+    db.session.commit()
+    return promotion_dict(request, full=True), 201, {"Location": url_for("api_promotions.get_promotion",
+                                                                         request_id=request.id)}
+
+
+@blp.route("/<int:request_id>/evidence", methods=["POST"])
+@allow(Role.INSTITUTION_STAFF, Role.BUREAU_OFFICER)
+@blp.arguments(EvidenceFile, location="files")
+@blp.response(201)
+def add_evidence(files, request_id: int):
+    upload = files["file"]
+    evidence = attach_evidence(db.session(), request_or_404(request_id), filename=upload.filename,
+                               content=upload.read(MAX_EVIDENCE_BYTES + 1), by=current_actor())
+    db.session.commit()
+    return {"id": evidence.id, "name": evidence.original_name, "content_type": evidence.content_type,
+            "size": evidence.size, "sha256": evidence.sha256}
+
+
+@blp.route("/<int:request_id>/transitions", methods=["POST"])
+@allow(Role.INSTITUTION_STAFF, Role.BUREAU_OFFICER)
+@blp.arguments(Transition)
+@blp.response(200)
+def transition(body, request_id: int):
+    """submit | resubmit | withdraw (the nominating side); review | approve | reject | return (the bureau)."""
+    user, session = current_actor(), db.session()
+    request = request_or_404(request_id)
+    if body["version"] is not None and body["version"] != request.version:
+        raise Conflict("already_decided", state=STATE_NAMES[request.state])
+    action = body["action"]
+    if action in DECISIONS:
+        DECISIONS[action](session, request, reason=body["reason"], by=user)
+    elif action == "review":
+        review_promotion(session, request, by=user)
+    elif action == "withdraw":
+        withdraw_promotion(session, request, by=user, reason=body["reason"])
+    else:
+        {"submit": submit_promotion, "resubmit": resubmit_promotion}[action](session, request, by=user)
+    db.session.commit()
+    return promotion_dict(request, full=True)

@@ -1,0 +1,280 @@
+"""Competitions for bureaus (UX "Bureau officer" 3): register, decide inclusion in the government plan, enter or
+import results, see the proposals they lead to; the WorldSkills candidate pool; honours and allowances on a
+worker's record. Joins `bureau.bp`."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from sqlalchemy import select
+
+from credentials import CredentialsError
+from credentials.approval_queries import competitions_for, recognition_of, worldskills_pool
+from credentials.models import AllowancePeriod, Competition, Role, Worker
+from credentials.queries import worker_scope
+from credentials.services.competitions import (
+    PLAN_NAMES,
+    decide_plan,
+    import_results,
+    may_run,
+    record_result,
+    register_competition,
+)
+from credentials.services.recognition import record_allowance, record_honour
+from credentials.services.reference import find_occupation
+from credentials.services.workers import find_worker_by_national_id
+from ladder.competitions import tiers
+
+from ..access import allow
+from ..auth import current_actor
+from ..exports import xlsx_response
+from ..extensions import db
+from ..i18n import error_text, level_name
+from . import apply_field_error, paginate, vault
+from .approval_forms import (
+    AllowanceForm,
+    CompetitionForm,
+    HonourForm,
+    ImportForm,
+    PlanDecisionForm,
+    ResultForm,
+    text_of,
+)
+from .approvals_common import ListPage
+from .bureau import bp
+
+POOL_CAP = 5000  # rows (worker, result) a page of the pool is cut from; the export has them all
+
+
+def competition_or_404(competition_id: int) -> Competition:
+    from credentials.approval_queries import competition_scope
+
+    found = db.session.scalar(select(Competition).where(Competition.id == competition_id,
+                                                        competition_scope(current_actor())))
+    if found is None:
+        abort(404)
+    return found
+
+
+def _fail(form, error: CredentialsError) -> None:
+    db.session.rollback()
+    if not apply_field_error(form, error):
+        flash(error_text(error), "error")
+
+
+def register_from(form: CompetitionForm):
+    """Shared with the institution's page: the form's fields into the service."""
+    session = db.session()
+    occupation = find_occupation(session, form.occupation_code.data.strip())
+    if occupation is None:
+        from credentials import ValidationFailed
+
+        raise ValidationFailed("unknown_occupation", field="occupation_code", occupation=form.occupation_code.data)
+    return register_competition(
+        session, name=form.name.data, tier=form.tier.data, occupation=occupation, starts_on=form.starts_on.data,
+        ends_on=form.ends_on.data, organizer=form.organizer.data, by=current_actor(),
+        city_code=((city.data or "").strip() or None) if (city := getattr(form, "city_code", None)) else None,
+        paper_level=form.paper_level.data or None, entrants=form.entrants.data)
+
+
+@bp.route("/competitions", methods=["GET", "POST"])
+@allow(Role.BUREAU_OFFICER)
+def competitions():
+    form = CompetitionForm()
+    if form.validate_on_submit():
+        try:
+            competition = register_from(form)
+        except CredentialsError as error:
+            _fail(form, error)
+        else:
+            db.session.commit()
+            flash(_("已登记竞赛“%(name)s”", name=competition.name), "success")
+            return redirect(url_for("bureau.competition", competition_id=competition.id))
+    tier = request.args.get("tier") if request.args.get("tier") in tiers() else None
+    page = paginate(competitions_for(current_actor(), tier=tier))
+    return render_template("bureau/competitions.html", form=form, page=page, tier=tier,
+                           plan_names=PLAN_NAMES), 422 if form.errors else 200
+
+
+@bp.get("/competitions.xlsx")
+@allow(Role.BUREAU_OFFICER)
+def competitions_export():
+    found = db.session.scalars(competitions_for(current_actor()).limit(50_000))
+    headers = [_("编号"), _("竞赛名称"), _("竞赛级别"), _("职业"), _("开始日期"), _("结束日期"), _("主办单位"),
+               _("政府竞赛计划")]
+    rows = ([c.id, c.name, text_of(tiers()[c.tier]), c.occupation.name, c.starts_on, c.ends_on, c.organizer,
+             text_of(PLAN_NAMES[c.plan_state])] for c in found)
+    return xlsx_response(_("竞赛.xlsx"), headers, rows)
+
+
+def _competition_page(found: Competition, *, plan_form=None, result_form=None, import_form=None, report=None,
+                      status: int = 200):
+    user = current_actor()
+    return render_template(
+        "bureau/competition.html", competition=found, plan_names=PLAN_NAMES, report=report,
+        plan_form=plan_form or PlanDecisionForm(), result_form=result_form or ResultForm(),
+        import_form=import_form or ImportForm(), may_run=may_run(user, found),
+        may_decide_plan=found.plan_state.value == "applied" and user.bureau_scope.value != "ministry"), status
+
+
+@bp.get("/competitions/<int:competition_id>")
+@allow(Role.BUREAU_OFFICER)
+def competition(competition_id: int):
+    return _competition_page(competition_or_404(competition_id))
+
+
+@bp.post("/competitions/<int:competition_id>/plan")
+@allow(Role.BUREAU_OFFICER)
+def competition_plan(competition_id: int):
+    found = competition_or_404(competition_id)
+    form = PlanDecisionForm()
+    if not form.validate_on_submit():
+        return _competition_page(found, plan_form=form, status=422)
+    try:
+        decide_plan(db.session(), found, include=form.decision.data == "include", reason=form.reason.data,
+                    by=current_actor())
+    except CredentialsError as error:
+        _fail(form, error)
+        return _competition_page(competition_or_404(competition_id), plan_form=form, status=error.status)
+    db.session.commit()
+    flash(_("已记录纳入计划的决定"), "success")
+    return redirect(url_for("bureau.competition", competition_id=competition_id))
+
+
+@bp.get("/competitions/<int:competition_id>/results.xlsx")
+@allow(Role.BUREAU_OFFICER)
+def competition_results_export(competition_id: int):
+    found = competition_or_404(competition_id)
+    return results_xlsx(found)
+
+
+def results_xlsx(found: Competition):
+    """The results of one competition with what each led to (shared with the institution's page)."""
+    from .approvals_common import OUTCOME_NAMES, PROPOSAL_NAMES, medal_text
+
+    headers = [_("名次"), _("奖项"), _("姓名"), _("身份证号"), _("结果"), _("晋升等级"), _("状态")]
+    rows = ([r.rank, medal_text(r.medal), r.worker.name, r.worker.id_masked, text_of(OUTCOME_NAMES[r.outcome]),
+             level_name(r.proposal.target_level) if r.proposal else "",
+             text_of(PROPOSAL_NAMES[r.proposal.state]) if r.proposal else ""] for r in found.results)
+    return xlsx_response(_("竞赛成绩-%(name)s.xlsx", name=found.name), headers, rows)
+
+
+def enter_result(found: Competition, form: ResultForm):
+    session = db.session()
+    worker = find_worker_by_national_id(session, vault(), form.national_id.data)
+    if worker is None:
+        from credentials import ValidationFailed
+
+        raise ValidationFailed("binding", field="national_id",
+                               reason=("未找到该身份证号的劳动者，请先登记", "no worker with this ID; register them first"))
+    return record_result(session, found, worker=worker, rank=form.rank.data, medal=form.medal.data or None,
+                         team_size=form.team_size.data or 1, by=current_actor())
+
+
+@bp.post("/competitions/<int:competition_id>/results")
+@allow(Role.BUREAU_OFFICER)
+def competition_result(competition_id: int):
+    found = competition_or_404(competition_id)
+    form = ResultForm()
+    if not form.validate_on_submit():
+        return _competition_page(found, result_form=form, status=422)
+    try:
+        result = enter_result(found, form)
+    except CredentialsError as error:
+        _fail(form, error)
+        return _competition_page(competition_or_404(competition_id), result_form=form, status=error.status)
+    db.session.commit()
+    flash(_("已登记成绩：%(outcome)s", outcome=_outcome(result)), "success")
+    return redirect(url_for("bureau.competition", competition_id=competition_id))
+
+
+def _outcome(result) -> str:
+    from .approvals_common import OUTCOME_NAMES
+
+    return text_of(OUTCOME_NAMES[result.outcome])
+
+
+@bp.post("/competitions/<int:competition_id>/import")
+@allow(Role.BUREAU_OFFICER)
+def competition_import(competition_id: int):
+    found = competition_or_404(competition_id)
+    form = ImportForm()
+    if not form.validate_on_submit():
+        return _competition_page(found, import_form=form, status=422)
+    try:
+        report = import_results(db.session(), vault(), found, content=form.file.data.read(32 * 1024 * 1024),
+                                by=current_actor())
+    except CredentialsError as error:
+        _fail(form, error)
+        return _competition_page(competition_or_404(competition_id), import_form=form, status=error.status)
+    if report.errors:
+        db.session.rollback()
+        return _competition_page(competition_or_404(competition_id), import_form=form, report=report, status=422)
+    db.session.commit()
+    flash(_("已导入 %(count)s 条成绩", count=len(report.created)), "success")
+    return redirect(url_for("bureau.competition", competition_id=competition_id))
+
+
+# ---- WorldSkills candidate pool --------------------------------------------------------------------------
+
+def _pool():
+    edition, statement = worldskills_pool(current_actor(), on=date.today())
+    return edition, statement
+
+
+@bp.get("/worldskills")
+@allow(Role.BUREAU_OFFICER)
+def worldskills():
+    edition, statement = _pool()
+    rows = db.session.execute(statement.limit(POOL_CAP)).all() if statement is not None else []
+    return render_template("bureau/worldskills.html", edition=edition, page=ListPage.of(list(rows)))
+
+
+@bp.get("/worldskills.xlsx")
+@allow(Role.BUREAU_OFFICER)
+def worldskills_export():
+    edition, statement = _pool()
+    rows = db.session.execute(statement.limit(50_000)) if statement is not None else []
+    headers = [_("姓名"), _("身份证号"), _("出生日期"), _("城市"), _("竞赛"), _("竞赛级别"), _("名次"), _("奖项")]
+    return xlsx_response(_("世界技能大赛后备人选.xlsx"), headers, (
+        [w.name, w.id_masked, w.birth_date, w.city_code, c.name, text_of(tiers()[c.tier]), r.rank, r.medal or ""]
+        for w, c, r in rows))
+
+
+# ---- honours and allowances ------------------------------------------------------------------------------
+
+def _worker_or_404(worker_id: int) -> Worker:
+    found = db.session.scalar(select(Worker).where(Worker.id == worker_id, worker_scope(current_actor())))
+    if found is None:
+        abort(404)
+    return found
+
+
+@bp.route("/workers/<int:worker_id>/recognition", methods=["GET", "POST"])
+@allow(Role.BUREAU_OFFICER)
+def recognition(worker_id: int):
+    worker = _worker_or_404(worker_id)
+    honour_form, allowance_form = HonourForm(prefix="honour"), AllowanceForm(prefix="allowance")
+    which = request.form.get("which")
+    form = honour_form if which == "honour" else allowance_form
+    if request.method == "POST" and form.validate_on_submit():
+        try:
+            if which == "honour":
+                record_honour(db.session(), worker=worker, title=form.title.data, year=form.year.data,
+                              awarding_body=form.awarding_body.data, by=current_actor())
+            else:
+                record_allowance(db.session(), worker=worker, kind=form.kind.data, amount=form.amount.data,
+                                 period=AllowancePeriod(form.period.data), payer=form.payer.data,
+                                 starts_on=form.starts_on.data, ends_on=form.ends_on.data, by=current_actor())
+        except CredentialsError as error:
+            _fail(form, error)
+        else:
+            db.session.commit()
+            flash(_("已记录"), "success")
+            return redirect(url_for("bureau.recognition", worker_id=worker_id))
+    status = 422 if request.method == "POST" else 200
+    return render_template("bureau/recognition.html", worker=worker, honour_form=honour_form,
+                           allowance_form=allowance_form, recognition=recognition_of(db.session(), worker.id),
+                           level_name=level_name), status

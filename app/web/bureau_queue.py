@@ -1,0 +1,238 @@
+"""The bureau officer's work queue and decision pages (UX "Bureau officer" 1, 2 and 5): what waits in the
+region oldest first, a request beside the worker's whole history, the rule, earlier decisions and the
+evidence; approve / reject / return with a reason and a confirmation, then the next item. Joins `bureau.bp`."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from flask import flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from sqlalchemy import select
+
+from credentials import Conflict, CredentialsError
+from credentials.approval_queries import recognition_of, work_queue
+from credentials.approvals import decision_refusal
+from credentials.models import Institution, Role
+from credentials.progression import progression
+from credentials.queries import institution_scope
+from credentials.services.competition_promotions import (
+    confirm_competition_promotion,
+    final_stage,
+    reject_competition_promotion,
+)
+from credentials.services.institutions import is_accredited
+from credentials.services.promotions import relied_rules
+from credentials.services.reviews import DECISIONS, review_promotion
+from ladder.exceptional import exceptional_clauses
+from ladder.review import review_rule, stages_for
+
+from ..access import allow
+from ..auth import current_actor
+from ..exports import xlsx_response
+from ..extensions import db
+from ..i18n import error_text, level_name
+from . import apply_field_error, page_args
+from .approval_forms import DecisionForm, ProposalForm, TakeUpForm, text_of
+from .approvals_common import (
+    KIND_NAMES,
+    ListPage,
+    evidence_download,
+    inbox_mark_read,
+    inbox_page,
+    proposal_or_404,
+    request_or_404,
+)
+from .bureau import bp
+from .forms import options
+
+QUEUE_KINDS = ("exceptional", "level_skipping", "competition")
+
+
+def _queue_filters() -> tuple[str | None, str | None]:
+    kind = request.args.get("kind")
+    occupation = request.args.get("occupation", "").strip()[:10] or None
+    return (kind if kind in QUEUE_KINDS else None), occupation
+
+
+@bp.get("/queue")
+@allow(Role.BUREAU_OFFICER)
+def queue():
+    kind, occupation = _queue_filters()
+    number, size = page_args()
+    items, counts = work_queue(db.session(), current_actor(), kind=kind, occupation_code=occupation,
+                               limit=number * size)
+    total = counts[kind] if kind else sum(counts.values())
+    page = ListPage(items[(number - 1) * size:number * size], number, size, total)
+    return render_template("bureau/queue.html", page=page, counts=counts, kind=kind,
+                           occupation=occupation or "", kinds=QUEUE_KINDS)
+
+
+@bp.get("/queue.xlsx")
+@allow(Role.BUREAU_OFFICER)
+def queue_export():
+    kind, occupation = _queue_filters()
+    items, _counts = work_queue(db.session(), current_actor(), kind=kind, occupation_code=occupation)
+    headers = [_("类别"), _("编号"), _("姓名"), _("身份证号"), _("职业"), _("现有等级"), _("申报等级"), _("阶段"),
+               _("等待天数")]
+    rows = ([text_of(KIND_NAMES[i.kind]), i.id, i.worker.name, i.worker.id_masked, i.occupation_name,
+             level_name(i.current_level), level_name(i.target_level), i.stage, i.age_days()] for i in items)
+    return xlsx_response(_("待办审批.xlsx"), headers, rows)
+
+
+def _next_url(done_kind: str, done_id: int) -> str:
+    items, _counts = work_queue(db.session(), current_actor(), limit=2)
+    following = next((i for i in items if (i.kind == "competition") != (done_kind == "competition")
+                      or i.id != done_id), None)
+    if following is None:
+        return url_for("bureau.queue")
+    if following.kind == "competition":
+        return url_for("bureau.proposal", proposal_id=following.id)
+    return url_for("bureau.promotion", request_id=following.id)
+
+
+# ---- a nomination ----------------------------------------------------------------------------------------
+
+def _promotion_page(found, form: DecisionForm, status: int = 200):
+    session = db.session()
+    user = current_actor()
+    on = date.today()
+    rules = relied_rules(found.target_level, found.kind, on=on)
+    return render_template(
+        "bureau/promotion.html", req=found, form=form, take_up=TakeUpForm(version=found.version),
+        refusal=decision_refusal(user, found), progress=progression(session, found.worker),
+        recognition=recognition_of(session, found.worker_id), relied=rules.get(found.rule_id),
+        national=[text for key, text in rules.items() if key.startswith("cn-")],
+        clauses=exceptional_clauses(found.target_level, on=on), review=review_rule(on),
+        stages=stages_for(found.target_level, on=on)), status
+
+
+@bp.get("/promotions/<int:request_id>")
+@allow(Role.BUREAU_OFFICER)
+def promotion(request_id: int):
+    found = request_or_404(request_id)
+    return _promotion_page(found, DecisionForm(version=found.version))
+
+
+@bp.post("/promotions/<int:request_id>/decision")
+@allow(Role.BUREAU_OFFICER)
+def decide(request_id: int):
+    found = request_or_404(request_id)
+    action = request.form.get("action")
+    form = DecisionForm() if action in DECISIONS else TakeUpForm()
+    if action not in (*DECISIONS, "review") or not form.validate_on_submit():
+        return _promotion_page(found, form if isinstance(form, DecisionForm) else DecisionForm(), 422)
+    try:
+        if form.version.data != str(found.version):  # the page was out of date when the officer decided
+            raise Conflict("already_decided", state=_state_pair(found))
+        if action == "review":
+            review_promotion(db.session(), found, by=current_actor())
+        else:
+            DECISIONS[action](db.session(), found, reason=form.reason.data, by=current_actor())
+    except Conflict as error:
+        db.session.rollback()
+        flash(error_text(error), "error")
+        return redirect(url_for("bureau.promotion", request_id=request_id)), 303
+    except CredentialsError as error:
+        db.session.rollback()
+        if not apply_field_error(form, error):
+            flash(error_text(error), "error")
+        return _promotion_page(request_or_404(request_id), form, error.status)
+    db.session.commit()
+    if action == "review":
+        flash(_("已受理，请审核后作出决定"), "success")
+        return redirect(url_for("bureau.promotion", request_id=request_id))
+    flash(_("已记录决定：%(state)s", state=text_of(_state_pair(found))), "success")
+    return redirect(_next_url(found.kind.value, found.id))
+
+
+def _state_pair(found):
+    from credentials.approvals import STATE_NAMES
+
+    return STATE_NAMES[found.state]
+
+
+@bp.get("/evidence/<int:evidence_id>")
+@allow(Role.BUREAU_OFFICER)
+def evidence(evidence_id: int):
+    return evidence_download(evidence_id)
+
+
+# ---- a competition proposal ------------------------------------------------------------------------------
+
+def _issuers(proposal) -> list[Institution]:
+    """Institutions of the officer's region accredited for the occupation at the target level today."""
+    session = db.session()
+    candidates = session.scalars(select(Institution).where(institution_scope(current_actor()))
+                                 .order_by(Institution.name).limit(500))
+    return [i for i in candidates if is_accredited(session, i, proposal.occupation, proposal.target_level,
+                                                   date.today())]
+
+
+def _proposal_page(found, form: ProposalForm, status: int = 200):
+    session = db.session()
+    form.issuer_id.choices = options((i.id, i.name) for i in _issuers(found))
+    return render_template(
+        "bureau/proposal.html", proposal=found, form=form, progress=progression(session, found.worker),
+        recognition=recognition_of(session, found.worker_id), final_stage=final_stage(found)), status
+
+
+@bp.get("/proposals/<int:proposal_id>")
+@allow(Role.BUREAU_OFFICER)
+def proposal(proposal_id: int):
+    found = proposal_or_404(proposal_id)
+    return _proposal_page(found, ProposalForm(version=found.version))
+
+
+@bp.post("/proposals/<int:proposal_id>/decision")
+@allow(Role.BUREAU_OFFICER)
+def decide_proposal(proposal_id: int):
+    found = proposal_or_404(proposal_id)
+    form = ProposalForm()
+    form.issuer_id.choices = options((i.id, i.name) for i in _issuers(found))
+    action = request.form.get("action")
+    if action not in ("confirm", "reject") or not form.validate_on_submit():
+        return _proposal_page(found, form, 422)
+    session = db.session()
+    try:
+        if form.version.data != str(found.version):
+            raise Conflict("already_decided", state=("已被他人处理", "decided"))
+        if action == "confirm":
+            issuer = session.get(Institution, int(form.issuer_id.data)) if form.issuer_id.data else None
+            if issuer is None:
+                form.issuer_id.errors = [_("请选择发证机构")]
+                return _proposal_page(found, form, 422)
+            certificate = confirm_competition_promotion(session, found, issuer=issuer, by=current_actor())
+            message = _("已确认，证书 %(number)s 已发放", number=certificate.number)
+        else:
+            reject_competition_promotion(session, found, reason=form.reason.data, by=current_actor())
+            message = _("已记录不予确认")
+    except Conflict as error:
+        db.session.rollback()
+        flash(error_text(error), "error")
+        return redirect(url_for("bureau.proposal", proposal_id=proposal_id)), 303
+    except CredentialsError as error:
+        db.session.rollback()
+        if not apply_field_error(form, error):
+            flash(error_text(error), "error")
+        return _proposal_page(proposal_or_404(proposal_id), form, error.status)
+    db.session.commit()
+    flash(message, "success")
+    return redirect(_next_url("competition", found.id))
+
+
+# ---- inbox -----------------------------------------------------------------------------------------------
+
+@bp.get("/inbox")
+@allow(Role.BUREAU_OFFICER)
+def inbox():
+    return inbox_page("bureau.inbox_read")
+
+
+@bp.post("/inbox/read")
+@allow(Role.BUREAU_OFFICER)
+def inbox_read():
+    return inbox_mark_read("bureau.inbox")
+
+
+from . import bureau_audit  # noqa: E402,F401 - the audit-trail page joins this blueprint too

@@ -1,0 +1,215 @@
+"""A training institution's records: appraisal results (a pass issues the certificate) and training records
+(with the subsidy rule that applied). Routes join `institution.bp`; each list searches, pages and exports."""
+
+from __future__ import annotations
+
+from functools import cache
+
+from flask import flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from sqlalchemy import func, select
+
+from credentials import CredentialsError, ValidationFailed
+from credentials.models import Role, Worker
+from credentials.progression import failure_reasons, subsidy_of
+from credentials.record_queries import results_for, training_for
+from credentials.services.appraisal import record_appraisal_result
+from credentials.services.reference import find_occupation
+from credentials.services.training import record_training
+from credentials.services.workers import find_worker_by_national_id
+
+from ..access import allow
+from ..auth import current_actor
+from ..exports import xlsx_response
+from ..extensions import db
+from ..i18n import error_text, is_english, level_name
+from . import apply_field_error, paginate, vault
+from .institution import _id_hash_if_national_id, bp
+from .record_forms import OUTCOME_LABELS, AppraisalResultForm, TrainingRecordForm, vocabulary_label
+
+# Rows in one download: about 5,000 rows a second go into an XLSX, so this stays within a request's time.
+EXPORT_LIMIT = 100_000
+
+
+def _lang() -> str:
+    return "en" if is_english() else "zh"
+
+
+def _worker_and_occupation(form):
+    session = db.session()
+    worker = find_worker_by_national_id(session, vault(), form.national_id.data)
+    if worker is None:
+        raise ValidationFailed("binding", field="national_id",
+                               reason=("未找到该身份证号的劳动者，请先登记",
+                                       "no worker with this ID; register them first"))
+    occupation = find_occupation(session, form.occupation_code.data.strip())
+    if occupation is None:
+        raise ValidationFailed("unknown_occupation", field="occupation_code",
+                               occupation=form.occupation_code.data)
+    return worker, occupation
+
+
+def _save(form, write, success) -> bool:
+    """Run one service call for a valid form; a domain error lands on its field (or is flashed)."""
+    if not form.validate_on_submit():
+        return False
+    try:
+        written = write(form)
+    except CredentialsError as error:
+        db.session.rollback()
+        if not apply_field_error(form, error):
+            flash(error_text(error), "error")
+        return False
+    db.session.commit()
+    flash(success(written), "success")
+    return True
+
+
+def _filters() -> dict:
+    """Name, worker and outcome from the query string; a national ID never travels in a URL (see search)."""
+    return {"search": request.args.get("q", "").strip()[:64] or None,
+            "worker_id": request.args.get("worker", type=int), "outcome": request.args.get("outcome") or None}
+
+
+@bp.post("/records/search")
+@allow(Role.INSTITUTION_STAFF)
+def search_records():
+    """Search by POST, so that a typed national ID becomes an internal worker id before it reaches a URL."""
+    target = request.form.get("target")
+    if target not in ("institution.results", "institution.training"):
+        target = "institution.results"
+    query = request.form.get("q", "").strip()[:64]
+    outcome = request.form.get("outcome") or None
+    id_hash = _id_hash_if_national_id(query)
+    if id_hash is None:
+        return redirect(url_for(target, q=query or None, outcome=outcome))
+    found = db.session.scalar(select(Worker.id).where(Worker.id_hash == id_hash))
+    listed = results_for if target == "institution.results" else training_for
+    if found is None or db.session.scalar(listed(current_actor(), worker_id=found).limit(1)) is None:
+        found = 0  # someone without records here: say nothing about whether they are registered
+    return redirect(url_for(target, worker=found, outcome=outcome))
+
+
+def _too_many(statement) -> bool:
+    """A list longer than one download can hold is refused with a hint, never cut short silently."""
+    counted = statement.order_by(None).limit(EXPORT_LIMIT + 1).subquery()
+    if db.session.scalar(select(func.count()).select_from(counted)) <= EXPORT_LIMIT:
+        return False
+    message = _("列表超过 %(limit)s 条，无法一次导出；请先按姓名或结果筛选。", limit=f"{EXPORT_LIMIT:,}")
+    flash(message, "error")
+    return True
+
+
+def _all(statement):
+    return db.session.scalars(statement.execution_options(yield_per=1000))
+
+
+# ---------------------------------------------------------------- appraisal results
+
+def _record_result(form: AppraisalResultForm):
+    worker, occupation = _worker_and_occupation(form)
+    user = current_actor()
+    return record_appraisal_result(
+        db.session(), worker=worker, institution=user.institution, occupation=occupation,
+        level=form.level.data, exam_date=form.exam_date.data, theory=form.theory.data,
+        practical=form.practical.data, review=form.review.data,
+        number=(form.number.data or "").strip() or None, by=user)
+
+
+def _result_message(result) -> str:
+    if result.certificate is not None:
+        return _("已登记成绩：通过，已发放证书 %(number)s", number=result.certificate.number)
+    return _("已登记成绩：未通过")
+
+
+def failure_text(result) -> str:
+    return "；".join(reason.get(_lang()) for reason in failure_reasons(result))
+
+
+@bp.route("/results", methods=["GET", "POST"])
+@allow(Role.INSTITUTION_STAFF)
+def results():
+    form = AppraisalResultForm()
+    if _save(form, _record_result, _result_message):
+        return redirect(url_for("institution.results"))
+    filters = _filters()
+    page = paginate(results_for(current_actor(), **filters))
+    return render_template("institution/results.html", form=form, page=page, filters=filters,
+                           failure_reasons=failure_text), 422 if request.method == "POST" else 200
+
+
+@bp.get("/results.xlsx")
+@allow(Role.INSTITUTION_STAFF)
+def results_export():
+    headers = [_("考试日期"), _("姓名"), _("身份证号"), _("职业编码"), _("职业"), _("等级"),
+               _("理论知识考试"), _("操作技能考核"), _("综合评审"), _("结果"), _("证书编号"),
+               _("证书状态")]
+    statement = results_for(current_actor(), **_filters())
+    if _too_many(statement):
+        return redirect(url_for("institution.results", **request.args))
+    level, verdict = cache(level_name), {True: _("通过"), False: _("未通过")}
+    status = {"valid": _("有效"), "revoked": _("已撤销")}
+    rows = (
+        (r.exam_date, r.worker.name, r.worker.id_masked, r.occupation.code, r.occupation.name,
+         level(r.level), r.theory_score, r.practical_score, r.review_score, verdict[r.passed],
+         r.certificate.number if r.certificate else None,
+         status[r.certificate.status.value] if r.certificate else None)
+        for r in _all(statement)
+    )
+    return xlsx_response(_("评价成绩") + ".xlsx", headers, rows)
+
+
+# ---------------------------------------------------------------- training records
+
+def _record_training(form: TrainingRecordForm):
+    worker, occupation = _worker_and_occupation(form)
+    user = current_actor()
+    return record_training(
+        db.session(), worker=worker, institution=user.institution, occupation=occupation,
+        target_level=form.target_level.data, training_type=form.training_type.data, form=form.form.data,
+        hours=form.hours.data, started_on=form.started_on.data, completed_on=form.completed_on.data,
+        outcome=form.outcome.data, by=user)
+
+
+def subsidy_text(training) -> str:
+    return subsidy_of(training).explanation.get(_lang())
+
+
+def _training_message(training) -> str:
+    return _("已登记培训记录。补贴：%(rule)s", rule=subsidy_text(training))
+
+
+@bp.route("/training", methods=["GET", "POST"])
+@allow(Role.INSTITUTION_STAFF)
+def training():
+    form = TrainingRecordForm()
+    if _save(form, _record_training, _training_message):
+        return redirect(url_for("institution.training"))
+    filters = _filters()
+    page = paginate(training_for(current_actor(), **filters))
+    return render_template("institution/training.html", form=form, page=page, filters=filters,
+                           subsidy_text=subsidy_text, vocabulary_label=vocabulary_label,
+                           outcome_labels=OUTCOME_LABELS), 422 if request.method == "POST" else 200
+
+
+@bp.get("/training.xlsx")
+@allow(Role.INSTITUTION_STAFF)
+def training_export():
+    headers = [_("开班日期"), _("姓名"), _("身份证号"), _("职业编码"), _("职业"), _("培训等级"),
+               _("培训类型"), _("培训形式"), _("学时"), _("结业日期"), _("培训结果"), _("补贴金额（元）"),
+               _("补贴规则")]
+    # Labels are looked up once per export, not once per row: the locale lookup costs more than the row.
+    statement = training_for(current_actor(), **_filters())
+    if _too_many(statement):
+        return redirect(url_for("institution.training", **request.args))
+    lang, level, label = _lang(), cache(level_name), cache(vocabulary_label)
+    outcome = {key: str(text) for key, text in OUTCOME_LABELS.items()}
+    rows = (
+        (t.started_on, t.worker.name, t.worker.id_masked, t.occupation.code, t.occupation.name,
+         level(t.target_level), label("training_types", t.training_type.value),
+         label("training_forms", t.form.value), t.hours, t.completed_on, outcome[t.outcome], t.subsidy_amount,
+         subsidy_of(t).explanation.get(lang))
+        for t in _all(statement)
+    )
+    return xlsx_response(_("培训记录") + ".xlsx", headers, rows)
+

@@ -1,0 +1,86 @@
+"""Forms for training records, appraisal results and revocation. Forms check shape; services check rules
+(score ranges, dates, accreditation, eligibility), and their errors land on these fields by name."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import (
+    DateField,
+    DecimalField,
+    HiddenField,
+    IntegerField,
+    SelectField,
+    StringField,
+    TextAreaField,
+)
+from wtforms.validators import DataRequired, InputRequired, Length, Optional
+
+from credentials.models import TrainingOutcome
+from ladder.frameworks import appraised_levels
+from ladder.subsidies import training_vocabulary
+
+from ..i18n import is_english, level_name
+from .forms import options
+
+OUTCOME_LABELS = {
+    TrainingOutcome.ENROLLED: _l("在训"),
+    TrainingOutcome.COMPLETED: _l("已结业"),
+    TrainingOutcome.DROPPED_OUT: _l("中途退出"),
+}
+REVOCATION_REASON_MAX = 500
+
+
+def vocabulary_label(group: str, code: str) -> str:
+    text = training_vocabulary(group).get(code)
+    return text.get("en" if is_english() else "zh") if text else code
+
+
+def level_options():
+    return options((level.code, level_name(level.code)) for level in appraised_levels("skill-2022"))
+
+
+class _WorkerAndOccupation(FlaskForm):
+    national_id = StringField(_l("身份证号"), validators=[DataRequired(), Length(min=15, max=20)])
+    occupation_code = StringField(_l("职业编码"), validators=[DataRequired(), Length(max=10)],
+                                  description=_l("2022 年版职业分类大典编码，如 6-18-01-01（车工）"))
+
+
+class AppraisalResultForm(_WorkerAndOccupation):
+    level = SelectField(_l("等级"), validators=[DataRequired()])
+    exam_date = DateField(_l("考试日期"), validators=[DataRequired()])
+    theory = DecimalField(_l("理论知识考试成绩"), places=None, validators=[InputRequired()])
+    practical = DecimalField(_l("操作技能考核成绩"), places=None, validators=[InputRequired()])
+    review = DecimalField(_l("综合评审成绩"), places=None, validators=[Optional()],
+                          description=_l("技师、高级技师必填"))
+    number = StringField(_l("证书编号"), validators=[Optional(), Length(max=32)],
+                         description=_l("通过时发证；留空则按职业技能等级证书编码规则自动生成"))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.level.choices = level_options()
+
+
+class TrainingRecordForm(_WorkerAndOccupation):
+    target_level = SelectField(_l("培训等级"), validators=[DataRequired()])
+    training_type = SelectField(_l("培训类型"), validators=[DataRequired()])
+    form = SelectField(_l("培训形式"), validators=[DataRequired()])
+    hours = IntegerField(_l("学时"), validators=[InputRequired()])
+    started_on = DateField(_l("开班日期"), validators=[DataRequired()])
+    completed_on = DateField(_l("结业日期"), validators=[Optional()], description=_l("已结业的培训必填"))
+    outcome = SelectField(_l("培训结果"), validators=[DataRequired()])
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.target_level.choices = level_options()
+        self.training_type.choices = options((code, vocabulary_label("training_types", code))
+                                             for code in training_vocabulary("training_types"))
+        self.form.choices = options((code, vocabulary_label("training_forms", code))
+                                    for code in training_vocabulary("training_forms"))
+        self.outcome.choices = options((o.value, label) for o, label in OUTCOME_LABELS.items())
+
+
+class RevokeForm(FlaskForm):
+    reason = TextAreaField(_l("撤销原因"), validators=[DataRequired(), Length(max=REVOCATION_REASON_MAX)],
+                           description=_l("将记入审计记录并向持证人显示"))
+    confirmed = HiddenField()

@@ -1,0 +1,248 @@
+"""Read side of approvals: who sees which request, proposal and competition, the officer's work queue and the
+WorldSkills candidate pool. Another's record is simply not found (404), never refused (403)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+
+from sqlalchemy import Select, and_, false, func, or_, select, true
+from sqlalchemy.orm import Session, selectinload
+
+from ladder.frameworks import appraised_levels, level_rank
+from ladder.review import review_rule
+from ladder.worldskills import next_edition, pool_criteria
+
+from .models import (
+    BureauScope,
+    City,
+    Competition,
+    CompetitionPromotion,
+    CompetitionResult,
+    PromotionKind,
+    PromotionRequest,
+    PromotionState,
+    ProposalState,
+    ReviewStage,
+    Role,
+    User,
+    Worker,
+)
+from .models.promotions import OPEN_STATES
+
+
+def _region(user: User, city_column):
+    if user.bureau_scope is BureauScope.MINISTRY:
+        return true()
+    if user.bureau_scope is BureauScope.PROVINCE:
+        return city_column.in_(select(City.code).where(City.province_code == user.region_code))
+    if user.bureau_scope is BureauScope.CITY:
+        return city_column == user.region_code
+    return false()
+
+
+def promotion_scope(user: User):
+    """Workers see their own requests once sent; the nominating institution its own; bureaus their region's
+    sent requests (and drafts they nominated themselves); admins everything."""
+    if user.role is Role.ADMIN:
+        return true()
+    mine = PromotionRequest.nominated_by_id == user.id
+    if user.role is Role.WORKER:
+        return and_(PromotionRequest.worker_id == user.worker_id, PromotionRequest.state != PromotionState.DRAFT)
+    if user.role is Role.INSTITUTION_STAFF:
+        return or_(mine, PromotionRequest.institution_id == user.institution_id)
+    if user.role is Role.BUREAU_OFFICER:
+        return or_(mine, and_(_region(user, PromotionRequest.city_code),
+                              PromotionRequest.state != PromotionState.DRAFT))
+    return false()
+
+
+def promotions_for(user: User, *, state: str | None = None, kind: str | None = None) -> Select:
+    statement = (select(PromotionRequest).where(promotion_scope(user))
+                 .options(selectinload(PromotionRequest.worker), selectinload(PromotionRequest.occupation))
+                 .order_by(PromotionRequest.id.desc()))
+    if state in PromotionState.__members__.values():
+        statement = statement.where(PromotionRequest.state == PromotionState(state))
+    if kind in PromotionKind.__members__.values():
+        statement = statement.where(PromotionRequest.kind == PromotionKind(kind))
+    return statement
+
+
+def proposal_scope(user: User):
+    if user.role is Role.ADMIN:
+        return true()
+    if user.role is Role.WORKER:
+        return CompetitionPromotion.worker_id == user.worker_id
+    if user.role is Role.BUREAU_OFFICER:
+        return _region(user, CompetitionPromotion.city_code)
+    if user.role is Role.INSTITUTION_STAFF:
+        return CompetitionPromotion.result_id.in_(select(CompetitionResult.id).where(
+            CompetitionResult.competition_id.in_(select(Competition.id).where(
+                Competition.organizer_institution_id == user.institution_id))))
+    return false()
+
+
+def competition_scope(user: User):
+    """Competitions are public facts to officers (national ones to all); institutions see the ones they run."""
+    if user.role is Role.ADMIN:
+        return true()
+    if user.role is Role.INSTITUTION_STAFF:
+        return Competition.organizer_institution_id == user.institution_id
+    if user.role is not Role.BUREAU_OFFICER:
+        return false()
+    if user.bureau_scope is BureauScope.MINISTRY:
+        return true()
+    national = Competition.province_code.is_(None)
+    if user.bureau_scope is BureauScope.PROVINCE:
+        return or_(national, Competition.province_code == user.region_code)
+    return or_(national, and_(Competition.province_code == user.region_code[:2], Competition.city_code.is_(None)),
+               Competition.city_code == user.region_code)
+
+
+def competitions_for(user: User, *, tier: str | None = None) -> Select:
+    statement = (select(Competition).where(competition_scope(user)).options(selectinload(Competition.occupation))
+                 .order_by(Competition.ends_on.desc(), Competition.id.desc()))
+    return statement.where(Competition.tier == tier) if tier else statement
+
+
+# ---- the work queue ---------------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class QueueItem:
+    kind: str  # exceptional | level_skipping | competition
+    id: int
+    worker: Worker
+    occupation_name: str
+    current_level: str | None
+    target_level: str
+    stage: str
+    waiting_since: datetime
+
+    def age_days(self, now: datetime | None = None) -> int:
+        now = now or datetime.now(UTC)
+        since = self.waiting_since if self.waiting_since.tzinfo else self.waiting_since.replace(tzinfo=UTC)
+        return max(0, (now - since).days)
+
+
+def _province_levels(on: date) -> list[str]:
+    line = level_rank(review_rule(on).province_from_level)
+    return [level.code for level in appraised_levels() if level.rank >= line]
+
+
+def queue_requests(user: User) -> Select:
+    """Open requests waiting at the officer's own stage in their region."""
+    stage = {BureauScope.CITY: ReviewStage.CITY, BureauScope.PROVINCE: ReviewStage.PROVINCE}.get(user.bureau_scope)
+    if user.role is not Role.BUREAU_OFFICER or stage is None:
+        return select(PromotionRequest).where(false())
+    return (select(PromotionRequest)
+            .where(PromotionRequest.state.in_(OPEN_STATES), PromotionRequest.stage == stage,
+                   _region(user, PromotionRequest.city_code))
+            .options(selectinload(PromotionRequest.worker), selectinload(PromotionRequest.occupation))
+            .order_by(PromotionRequest.submitted_at, PromotionRequest.id))
+
+
+def queue_proposals(user: User, *, on: date | None = None) -> Select:
+    """Pending competition proposals whose final stage is the officer's (province: Technician and above)."""
+    if user.role is not Role.BUREAU_OFFICER or user.bureau_scope is BureauScope.MINISTRY:
+        return select(CompetitionPromotion).where(false())
+    high = _province_levels(on or date.today())
+    mine = (CompetitionPromotion.target_level.in_(high) if user.bureau_scope is BureauScope.PROVINCE
+            else CompetitionPromotion.target_level.not_in(high))
+    return (select(CompetitionPromotion)
+            .where(CompetitionPromotion.state == ProposalState.PROPOSED, mine,
+                   _region(user, CompetitionPromotion.city_code))
+            .options(selectinload(CompetitionPromotion.worker), selectinload(CompetitionPromotion.occupation))
+            .order_by(CompetitionPromotion.created_at, CompetitionPromotion.id))
+
+
+QUEUE_CAP = 50_000  # the most one call reads per kind (the XLSX export); pages read far fewer
+
+
+def work_queue(session: Session, user: User, *, kind: str | None = None, occupation_code: str | None = None,
+               limit: int = QUEUE_CAP) -> tuple[list[QueueItem], dict[str, int]]:
+    """The `limit` oldest items waiting for this officer, and the counts by kind (before the kind filter).
+
+    Both sources are sorted by waiting time, so the first `limit` of the merge come from the first `limit`
+    of each: a page deep in the queue reads page × size rows per kind, never the whole queue."""
+    limit = max(1, min(limit, QUEUE_CAP))
+    requests, proposals = queue_requests(user), queue_proposals(user)
+    if occupation_code:
+        from .models import Occupation
+
+        requests = requests.where(PromotionRequest.occupation.has(Occupation.code == occupation_code))
+        proposals = proposals.where(CompetitionPromotion.occupation.has(Occupation.code == occupation_code))
+    counts = {k.value: 0 for k in PromotionKind} | {"competition": 0}
+    for found_kind, count in session.execute(
+            requests.with_only_columns(PromotionRequest.kind, func.count()).group_by(PromotionRequest.kind)
+            .order_by(None)):
+        counts[found_kind.value] = count
+    counts["competition"] = session.scalar(
+        proposals.with_only_columns(func.count()).order_by(None)) or 0
+    items: list[QueueItem] = []
+    if kind in (None, "", *[k.value for k in PromotionKind]):
+        if kind:
+            requests = requests.where(PromotionRequest.kind == PromotionKind(kind))
+        items += [QueueItem(r.kind.value, r.id, r.worker, r.occupation.name, r.current_level, r.target_level,
+                            r.stage.value, r.submitted_at) for r in session.scalars(requests.limit(limit))]
+    if kind in (None, "", "competition"):
+        items += [QueueItem("competition", p.id, p.worker, p.occupation.name, p.current_level, p.target_level,
+                            "province" if p.target_level in _province_levels(p.promoted_on) else "city",
+                            p.created_at) for p in session.scalars(proposals.limit(limit))]
+    items.sort(key=lambda item: (_aware(item.waiting_since), item.kind, item.id))
+    return items[:limit], counts
+
+
+def _aware(moment: datetime) -> datetime:
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
+# ---- WorldSkills candidate pool ----------------------------------------------------------------------------
+
+def worldskills_pool(user: User, *, on: date) -> tuple[object, Select | None]:
+    """Young workers of the officer's region with strong results, for the next WorldSkills; best rank first."""
+    edition = next_edition(on)
+    if edition is None:
+        return None, None
+    criteria = pool_criteria()
+    strong = or_(CompetitionResult.rank <= criteria.max_rank, CompetitionResult.medal.in_(sorted(criteria.medals)))
+    statement = (
+        select(Worker, Competition, CompetitionResult)
+        .join(CompetitionResult, CompetitionResult.worker_id == Worker.id)
+        .join(Competition, Competition.id == CompetitionResult.competition_id)
+        .where(_region(user, Worker.city_code), Worker.birth_date >= edition.born_on_or_after,
+               Competition.tier.in_(sorted(criteria.tiers)), strong)
+        .order_by(func.coalesce(CompetitionResult.rank, 999), Worker.birth_date.desc(), Worker.id))
+    return edition, statement
+
+
+# ---- a worker's recognitions, beside every decision and on their own page ---------------------------------
+
+@dataclass
+class Recognition:
+    results: list
+    honours: list
+    allowances: list
+    requests: list
+    proposals: list
+
+
+def recognition_of(session: Session, worker_id: int, *, include_drafts: bool = False) -> Recognition:
+    from .models import Allowance, Honour
+
+    requests = select(PromotionRequest).where(PromotionRequest.worker_id == worker_id)
+    if not include_drafts:
+        requests = requests.where(PromotionRequest.state != PromotionState.DRAFT)
+    return Recognition(
+        results=session.scalars(select(CompetitionResult).where(CompetitionResult.worker_id == worker_id)
+                                .options(selectinload(CompetitionResult.competition),
+                                         selectinload(CompetitionResult.proposal))
+                                .order_by(CompetitionResult.id.desc())).all(),
+        honours=session.scalars(select(Honour).where(Honour.worker_id == worker_id)
+                                .order_by(Honour.year.desc(), Honour.id.desc())).all(),
+        allowances=session.scalars(select(Allowance).where(Allowance.worker_id == worker_id)
+                                   .order_by(Allowance.starts_on.desc())).all(),
+        requests=session.scalars(requests.options(selectinload(PromotionRequest.occupation))
+                                 .order_by(PromotionRequest.id.desc())).all(),
+        proposals=session.scalars(select(CompetitionPromotion).where(CompetitionPromotion.worker_id == worker_id)
+                                  .order_by(CompetitionPromotion.id.desc())).all(),
+    )

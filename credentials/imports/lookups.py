@@ -1,0 +1,126 @@
+"""What validation needs from the database, read in bulk: one query per batch of rows, never one per row."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from ..models import (
+    AppraisalResult,
+    Certificate,
+    Occupation,
+    TrainingRecord,
+    Worker,
+    WorkerTargetGroup,
+)
+from ..services.reference import OCCUPATION_EDITION
+
+
+def chunks(session: Session, items: Iterable) -> Iterator[list]:
+    """Batches for IN lists: SQLite binds at most 999 parameters; PostgreSQL takes far more per round trip."""
+    size = 900 if session.get_bind().dialect.name == "sqlite" else 10_000
+    batch = []
+    for item in items:
+        batch.append(item)
+        if len(batch) == size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
+
+
+@dataclass
+class KnownWorker:
+    """The few facts of a registered worker that the rules read; `target_groups` duck-types Worker's."""
+
+    id: int
+    name: str
+    city_code: str
+    target_groups: list[WorkerTargetGroup] = field(default_factory=list)
+
+
+def workers_by_hash(session: Session, hashes: Iterable[str]) -> dict[str, KnownWorker]:
+    found = {}
+    for batch in chunks(session, set(hashes)):
+        for worker_id, id_hash, name, city_code in session.execute(
+            select(Worker.id, Worker.id_hash, Worker.name, Worker.city_code).where(Worker.id_hash.in_(batch))
+        ):
+            found[id_hash] = KnownWorker(worker_id, name, city_code)
+    return found
+
+
+def load_target_groups(session: Session, workers: Iterable[KnownWorker]) -> None:
+    by_id = {worker.id: worker for worker in workers}
+    for batch in chunks(session, by_id):
+        for group in session.scalars(select(WorkerTargetGroup).where(WorkerTargetGroup.worker_id.in_(batch))):
+            by_id[group.worker_id].target_groups.append(group)
+
+
+def occupations_by_code(session: Session, codes: Iterable[str]) -> dict[str, Occupation]:
+    found = {}
+    for batch in chunks(session, set(codes)):
+        for occupation in session.scalars(
+            select(Occupation).where(Occupation.edition == OCCUPATION_EDITION, Occupation.code.in_(batch))
+        ):
+            found[occupation.code] = occupation
+    return found
+
+
+def existing_results(session: Session, worker_ids: Iterable[int]) -> dict[tuple, tuple]:
+    """(worker, occupation, level, exam date) -> (theory, practical, review) of the sittings on record."""
+    found = {}
+    for batch in chunks(session, set(worker_ids)):
+        for row in session.execute(
+            select(AppraisalResult.worker_id, AppraisalResult.occupation_id, AppraisalResult.level,
+                   AppraisalResult.exam_date, AppraisalResult.theory_score, AppraisalResult.practical_score,
+                   AppraisalResult.review_score).where(AppraisalResult.worker_id.in_(batch))
+        ):
+            found[tuple(row[:4])] = tuple(row[4:])
+    return found
+
+
+def existing_training(session: Session, institution_id: int, worker_ids: Iterable[int]) -> dict[tuple, tuple]:
+    """(worker, occupation, target level, start) -> (type, form, hours, completed_on, outcome), at this
+    institution."""
+    found = {}
+    for batch in chunks(session, set(worker_ids)):
+        for row in session.execute(
+            select(TrainingRecord.worker_id, TrainingRecord.occupation_id, TrainingRecord.target_level,
+                   TrainingRecord.started_on, TrainingRecord.training_type, TrainingRecord.form,
+                   TrainingRecord.hours, TrainingRecord.completed_on, TrainingRecord.outcome)
+            .where(TrainingRecord.institution_id == institution_id, TrainingRecord.worker_id.in_(batch))
+        ):
+            found[tuple(row[:4])] = (row[4].value, row[5].value, row[6], row[7], row[8].value)
+    return found
+
+
+def subsidised(session: Session, worker_ids: Iterable[int]) -> set[tuple[int, int, str]]:
+    """(worker, occupation, level) already granted a training subsidy, at any institution."""
+    found = set()
+    for batch in chunks(session, set(worker_ids)):
+        found.update(tuple(row) for row in session.execute(
+            select(TrainingRecord.worker_id, TrainingRecord.occupation_id, TrainingRecord.target_level)
+            .where(TrainingRecord.worker_id.in_(batch), TrainingRecord.subsidy_eligible)))
+    return found
+
+
+def taken_numbers(session: Session, numbers: Iterable[str]) -> dict[str, int]:
+    """Certificate numbers already issued -> the certificate's worker."""
+    found = {}
+    for batch in chunks(session, set(numbers)):
+        found.update((number, worker_id) for number, worker_id in session.execute(
+            select(Certificate.number, Certificate.worker_id).where(Certificate.number.in_(batch))))
+    return found
+
+
+def latest_serials(session: Session, prefixes: Iterable[tuple[str, int]]) -> dict[str, str | None]:
+    """The highest number issued so far in each series (prefix, full length)."""
+    return {
+        prefix: session.scalar(select(func.max(Certificate.number)).where(
+            Certificate.number.startswith(prefix), func.length(Certificate.number) == length))
+        for prefix, length in prefixes
+    }
+

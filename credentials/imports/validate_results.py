@@ -1,0 +1,209 @@
+"""Appraisal results: the rules of `credentials.services.appraisal` (pass rule, accreditation, eligibility,
+certificate numbers), applied to a whole file at once."""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+
+from sqlalchemy.orm import Session
+
+from ladder.appraisal import judge
+from ladder.frameworks import get_level
+from ladder.history import HeldLevel
+
+from ..errors import Duplicate, ImportRejected, ValidationFailed
+from ..history import histories_for
+from ..models import ImportKind, Institution, Occupation
+from ..numbers import normalize_certificate_number
+from ..services.appraisal import eligibility_problem, result_problems
+from ..services.certificates import _checked_number  # the one place of the number-versus-record rule
+from ..services.institutions import accreditation_scope
+from ..services.training import level_label
+from ..vault import PersonalDataVault
+from .cells import level_names, parse_date, parse_level, parse_occupation_code, parse_score
+from .columns import KIND_COLUMNS, Layout
+from .lookups import existing_results, taken_numbers
+from .report import Plan
+from .validate import (
+    CellReader,
+    Progress,
+    Row,
+    Seen,
+    certificate_number_text,
+    check_worker,
+    clean_name,
+    find_occupation,
+    id_hasher,
+    known_workers_and_occupations,
+    read_rows,
+)
+
+COLUMNS = KIND_COLUMNS[ImportKind.APPRAISAL_RESULTS]
+FIELD_COLUMNS = {"level": "level", "exam_date": "exam_date", "theory": "theory_score",
+                 "practical": "practical_score", "review": "review_score", "number": "certificate_number"}
+RULE_INPUTS = ("level", "exam_date", "theory_score", "practical_score", "review_score", "certificate_number")
+
+
+@dataclass(frozen=True)
+class NewResult:
+    row: int
+    worker_id: int
+    occupation: Occupation
+    level: str
+    exam_date: date
+    theory: Decimal
+    practical: Decimal
+    review: Decimal | None
+    passed: bool
+    number: str | None = None  # given in the file (normalised); None: the next of the series on commit
+    scheme: str | None = None
+    needs_review: bool = False
+
+    @property
+    def key(self) -> tuple:
+        """The natural key of a sitting (the table's unique constraint)."""
+        return (self.worker_id, self.occupation.id, self.level, self.exam_date)
+
+    def insert_values(self, institution_id: int, import_job_id: int) -> dict:
+        return {"worker_id": self.worker_id, "institution_id": institution_id,
+                "occupation_id": self.occupation.id, "level": self.level, "exam_date": self.exam_date,
+                "theory_score": self.theory, "practical_score": self.practical, "review_score": self.review,
+                "passed": self.passed, "import_job_id": import_job_id}
+
+
+def parsers(vault: PersonalDataVault) -> dict:
+    levels = level_names()
+    return {
+        "national_id": id_hasher(vault), "name": clean_name, "occupation_code": parse_occupation_code,
+        "level": lambda raw: parse_level(raw, levels), "exam_date": parse_date, "theory_score": parse_score,
+        "practical_score": parse_score, "review_score": parse_score,
+        "certificate_number": certificate_number_text,
+    }
+
+
+def plan_results(session: Session, vault: PersonalDataVault, layout: Layout, rows: list[tuple[int, tuple]], *,
+                 institution: Institution, today: date, plan: Plan, progress: Progress | None) -> Plan:
+    reader = CellReader(layout, COLUMNS, parsers(vault), plan.problems)
+    parsed = read_rows(reader, rows, progress and (lambda done: progress(done // 2)))
+    workers, occupations = known_workers_and_occupations(session, parsed)
+    scope = accreditation_scope(session, institution, [o.id for o in occupations.values()])
+    existing = existing_results(session, [worker.id for worker in workers.values()])
+    seen = Seen(("身份证号、职业、等级和考试日期", "national ID, occupation, level and exam date"))
+    candidates: list[tuple[Row, NewResult]] = []
+    for index, row in enumerate(parsed, start=1):
+        worker = check_worker(reader, row, workers)
+        occupation = find_occupation(reader, row, occupations)
+        passed = None
+        if occupation is not None and row.ok(*RULE_INPUTS):
+            passed = _check_sitting(reader, row, occupation, institution, scope, today)
+        if worker is not None and passed is not None:
+            new = _place(reader, row, worker.id, occupation, passed, seen, existing, plan)
+            if new is not None:
+                candidates.append((row, new))
+        if progress and index % 2_000 == 0:
+            progress(len(rows) // 2 + index // 2)
+    _check_passes(session, reader, candidates, plan)
+    return plan
+
+
+def _check_sitting(reader: CellReader, row: Row, occupation: Occupation, institution: Institution, scope,
+                   today: date) -> bool | None:
+    """The pass rule's verdict, or None when the sitting breaks a rule."""
+    v = row.values
+    errors = result_problems(occupation=occupation, level=v["level"], exam_date=v["exam_date"],
+                             theory=v["theory_score"], practical=v["practical_score"],
+                             review=v["review_score"],
+                             number=v["certificate_number"], today=today)
+    for error in errors:
+        reader.fail(row, FIELD_COLUMNS.get(error.field, "level"), error)
+    if errors:
+        return None
+    if not scope.covers(occupation.id, v["level"], v["exam_date"]):
+        reader.fail(row, "level", ValidationFailed("not_accredited", institution=institution.name,
+                                                   occupation=occupation.name, level=level_label(v["level"])))
+        return None
+    verdict = judge(v["level"], v["theory_score"], v["practical_score"], v["review_score"], on=v["exam_date"])
+    return verdict.passed
+
+
+def _place(reader: CellReader, row: Row, worker_id: int, occupation: Occupation, passed: bool, seen: Seen,
+           existing: dict, plan: Plan) -> NewResult | None:
+    v = row.values
+    key = (worker_id, occupation.id, v["level"], v["exam_date"])
+    first = seen.first_row(key, row.number)
+    if first is not None:
+        reader.fail(row, "national_id", seen.duplicate(first))
+        return None
+    if row.failed:
+        return None
+    if key in existing:
+        scores = dict(zip(("theory_score", "practical_score", "review_score"), existing[key], strict=True))
+        differing = [c for c in COLUMNS if c.key in scores and scores[c.key] != v[c.key]]
+        if differing:
+            fields = ("、".join(c.header for c in differing), ", ".join(c.english.lower() for c in differing))
+            reader.fail(row, differing[0].key, ImportRejected("differs_from_record", fields=fields))
+        else:
+            plan.existing += 1
+        return None
+    return NewResult(row=row.number, worker_id=worker_id, occupation=occupation, level=v["level"],
+                     exam_date=v["exam_date"], theory=v["theory_score"], practical=v["practical_score"],
+                     review=v["review_score"], passed=passed)
+
+
+def _check_passes(session: Session, reader: CellReader, candidates: list[tuple[Row, NewResult]],
+                  plan: Plan) -> None:
+    """Eligibility on the exam date and the certificate number of each pass, in date order: a level passed
+    earlier in the same file counts for the next one, as it would had the rows been entered one by one."""
+    passes = [(row, new) for row, new in candidates if new.passed]
+    histories = histories_for(session, {new.worker_id for _, new in passes})
+    given = {n: row.number for row, _ in passes if (n := _given(row)) is not None}
+    taken = taken_numbers(session, given)
+    numbers_seen: dict[str, int] = {}
+    accepted: dict[int, NewResult] = {row.number: new for row, new in candidates if not new.passed}
+    for row, new in sorted(passes, key=lambda pair: (pair[1].exam_date, pair[0].number)):
+        code = new.occupation.code
+        problem = eligibility_problem(histories[new.worker_id], code, new.level, new.exam_date)
+        if problem is not None:
+            reader.fail(row, "level", ValidationFailed("not_eligible", level=level_label(new.level),
+                                                       explanation=(problem.zh, problem.en)))
+            continue
+        if row.values["certificate_number"]:
+            new = _with_number(reader, row, new, taken, numbers_seen, plan)
+            if new is None:
+                continue
+        history = histories[new.worker_id]
+        histories[new.worker_id] = dataclasses.replace(
+            history, held_levels=(*history.held_levels, HeldLevel(code, new.level, new.exam_date)))
+        accepted[row.number] = new
+    plan.records.extend(accepted[number] for number in sorted(accepted))
+
+
+def _given(row: Row) -> str | None:
+    raw = row.values.get("certificate_number")
+    return normalize_certificate_number(raw) if raw else None
+
+
+def _with_number(reader: CellReader, row: Row, new: NewResult, taken: dict, numbers_seen: dict,
+                 plan: Plan) -> NewResult | None:
+    """A number from the file: impossible or contradicting the record → error; unknown scheme → flagged."""
+    try:
+        number, scheme, needs_review = _checked_number(row.values["certificate_number"],
+                                                       get_level(new.level).nat_digit, new.exam_date.year)
+    except ValidationFailed as error:
+        reader.fail(row, "certificate_number", error)
+        return None
+    if number in taken:
+        reader.fail(row, "certificate_number", Duplicate("certificate", number=number))
+        return None
+    first = numbers_seen.setdefault(number, row.number)
+    if first != row.number:
+        reader.fail(row, "certificate_number", ImportRejected("number_repeated", row=first))
+        return None
+    if needs_review:
+        plan.flagged += 1
+        plan.problems.add(row.number, reader.layout.header("certificate_number"),
+                          ImportRejected("number_unknown_scheme"), number, warning=True)
+    return dataclasses.replace(new, number=number, scheme=scheme, needs_review=needs_review)

@@ -1,0 +1,66 @@
+"""Read side of training records and appraisal results: statements scoped to what an account may see.
+
+An institution sees what it recorded; a bureau officer what belongs to workers of the region; a worker
+their own; an admin everything. Another's record is simply not found.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import Select, false, select, true
+from sqlalchemy.orm import selectinload
+
+from .models import AppraisalResult, Role, TrainingOutcome, TrainingRecord, User, Worker
+from .queries import worker_scope
+
+
+def _scope(user: User, model):
+    if user.role is Role.ADMIN:
+        return true()
+    if user.role is Role.WORKER:
+        return model.worker_id == user.worker_id
+    if user.role is Role.INSTITUTION_STAFF:
+        return model.institution_id == user.institution_id
+    if user.role is Role.BUREAU_OFFICER:
+        return model.worker_id.in_(select(Worker.id).where(worker_scope(user)))
+    return false()
+
+
+def _search(statement: Select, model, search: str | None, worker_id: int | None) -> Select:
+    if worker_id is not None:
+        return statement.where(model.worker_id == worker_id)
+    if search:
+        term = search.strip()
+        names = select(Worker.id).where(Worker.name.contains(term, autoescape=True))
+        return statement.where(model.worker_id.in_(names))
+    return statement
+
+
+def results_for(user: User, *, search: str | None = None, worker_id: int | None = None,
+                outcome: str | None = None) -> Select:
+    """Appraisal results, newest exam first; `outcome` is "passed" or "failed"."""
+    statement = (
+        select(AppraisalResult).where(_scope(user, AppraisalResult))
+        .options(selectinload(AppraisalResult.worker), selectinload(AppraisalResult.occupation),
+                 selectinload(AppraisalResult.certificate), selectinload(AppraisalResult.institution))
+        .order_by(AppraisalResult.exam_date.desc(), AppraisalResult.id.desc())
+    )
+    if outcome in ("passed", "failed"):
+        statement = statement.where(AppraisalResult.passed == (outcome == "passed"))
+    return _search(statement, AppraisalResult, search, worker_id)
+
+
+def training_for(user: User, *, search: str | None = None, worker_id: int | None = None,
+                 outcome: str | None = None, subsidised: bool | None = None) -> Select:
+    """Training records, latest enrolment first."""
+    statement = (
+        select(TrainingRecord).where(_scope(user, TrainingRecord))
+        .options(selectinload(TrainingRecord.worker), selectinload(TrainingRecord.occupation),
+                 selectinload(TrainingRecord.institution))
+        .order_by(TrainingRecord.started_on.desc(), TrainingRecord.id.desc())
+    )
+    if outcome in {o.value for o in TrainingOutcome}:
+        statement = statement.where(TrainingRecord.outcome == TrainingOutcome(outcome))
+    if subsidised is not None:
+        statement = statement.where(TrainingRecord.subsidy_eligible == subsidised)
+    return _search(statement, TrainingRecord, search, worker_id)
+

@@ -1,0 +1,288 @@
+"""The competition registry: register, apply for the government plan (enterprise contests), the bureau's
+inclusion decision, and results entered one by one or imported from CSV/XLSX (all or nothing)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session
+
+from ladder.competitions import UnknownPolicy, get_policy, medals, tiers
+from ladder.frameworks import get_level
+
+from ..approvals import covers_city
+from ..errors import Conflict, Duplicate, Forbidden, ValidationFailed
+from ..imports.readers import Formula, read_sheet
+from ..models import (
+    BureauScope,
+    Competition,
+    CompetitionResult,
+    Occupation,
+    PlanState,
+    ResultOutcome,
+    Role,
+    User,
+    Worker,
+    utcnow,
+)
+from ..queries import worker_scope
+from ..vault import PersonalDataVault
+from .audit import record
+from .competition_promotions import evaluate_result
+from .inbox import notify
+
+PLAN_TIERS = frozenset({"enterprise"})  # plan 三(四): enterprise contests may be folded into the government plan
+PLAN_NAMES = {PlanState.NOT_APPLICABLE: ("政府竞赛", "government competition"),
+              PlanState.NOT_APPLIED: ("未申请纳入计划", "not applied"), PlanState.APPLIED: ("申请纳入计划待定", "applied"),
+              PlanState.INCLUDED: ("已纳入政府竞赛计划", "included in the plan"),
+              PlanState.REFUSED: ("未纳入政府竞赛计划", "not included in the plan")}
+
+
+def register_competition(
+    session: Session, *, name: str, tier: str, occupation: Occupation, starts_on: date, ends_on: date,
+    organizer: str, by: User, city_code: str | None = None, province_code: str | None = None,
+    policy_id: str | None = None, paper_level: str | None = None, entrants: int | None = None,
+) -> Competition:
+    name, organizer = (name or "").strip(), (organizer or "").strip()
+    for value, field_name in ((name, "name"), (organizer, "organizer")):
+        if not value:
+            raise ValidationFailed("required", field=field_name)
+    if tier not in tiers():
+        raise ValidationFailed("unknown_choice", field="tier", what=("竞赛级别", "tier"), value=tier)
+    if ends_on < starts_on:
+        raise ValidationFailed("binding", field="ends_on", reason=("结束日期早于开始日期", "ends before it starts"))
+    if policy_id:
+        try:
+            policy = get_policy(policy_id)
+        except UnknownPolicy:
+            raise ValidationFailed("unknown_choice", field="policy_id", what=("奖励办法", "policy"),
+                                   value=policy_id) from None
+        if tier not in policy.tiers:
+            raise ValidationFailed("unknown_choice", field="policy_id", what=("该级别的奖励办法", "policy for this tier"),
+                                   value=policy_id)
+    if paper_level:
+        try:
+            get_level(paper_level)
+        except ValueError:
+            raise ValidationFailed("unknown_level", field="paper_level", level=paper_level) from None
+    institution, city_code, province_code = _place(by, tier, city_code, province_code)
+    competition = Competition(
+        name=name, tier=tier, occupation=occupation, starts_on=starts_on, ends_on=ends_on, organizer=organizer,
+        organizer_institution=institution, city_code=city_code, province_code=province_code,
+        policy_id=policy_id or None, paper_level=paper_level or None, entrants=entrants, registered_by_id=by.id,
+        plan_state=PlanState.NOT_APPLIED if tier in PLAN_TIERS else PlanState.NOT_APPLICABLE)
+    session.add(competition)
+    session.flush()
+    record(session, actor=by, action="competition.registered", entity_type="competition", entity_id=competition.id,
+           after=competition_snapshot(competition))
+    return competition
+
+
+def _place(by: User, tier: str, city_code: str | None, province_code: str | None):
+    """Institutions register their own contests in their city; bureaus register within their region."""
+    if by.role is Role.INSTITUTION_STAFF:
+        if tier not in PLAN_TIERS:
+            raise ValidationFailed("unknown_choice", field="tier", what=("机构可登记的竞赛级别", "tier for institutions"),
+                                   value=tier)
+        return by.institution, by.institution.city_code, by.institution.city_code[:2]
+    if by.role is not Role.BUREAU_OFFICER:
+        raise Forbidden("action")
+    if by.bureau_scope is BureauScope.CITY:
+        city_code = city_code or by.region_code
+    if by.bureau_scope is BureauScope.PROVINCE:
+        province_code = province_code or by.region_code
+    if city_code:
+        province_code = city_code[:2]
+        if not covers_city(by, city_code):
+            raise ValidationFailed("outside_region", field="city_code", what=("该城市", "This city"))
+    if province_code and by.bureau_scope is BureauScope.PROVINCE and province_code != by.region_code:
+        raise ValidationFailed("outside_region", field="province_code", what=("该省份", "This province"))
+    if tier in PLAN_TIERS and not city_code:
+        raise ValidationFailed("required", field="city_code")
+    return None, city_code or None, province_code or None
+
+
+def may_run(by: User, competition: Competition) -> bool:
+    """Organizers enter results: the bureau of the place (the ministry for national ones), or the institution."""
+    if by.role is Role.INSTITUTION_STAFF:
+        return competition.organizer_institution_id == by.institution_id
+    if by.role is not Role.BUREAU_OFFICER:
+        return False
+    if by.bureau_scope is BureauScope.MINISTRY:
+        return True
+    if competition.city_code:
+        return covers_city(by, competition.city_code)
+    return by.bureau_scope is BureauScope.PROVINCE and competition.province_code == by.region_code
+
+
+def apply_for_plan(session: Session, competition: Competition, *, by: User) -> Competition:
+    if by.role is not Role.INSTITUTION_STAFF or competition.organizer_institution_id != by.institution_id:
+        raise Forbidden("not_nominator")
+    if competition.plan_state not in (PlanState.NOT_APPLIED, PlanState.REFUSED):
+        raise Conflict("wrong_state", state=PLAN_NAMES[competition.plan_state], action=("申请纳入计划", "apply"))
+    _plan_move(session, competition, PlanState.APPLIED, by=by, reason=None)
+    return competition
+
+
+def decide_plan(session: Session, competition: Competition, *, include: bool, reason: str, by: User,
+                vault: PersonalDataVault | None = None) -> Competition:
+    """The bureau of the contest's city or province decides; once included, earlier results are re-evaluated."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationFailed("required", field="reason")
+    if (by.role is not Role.BUREAU_OFFICER or by.bureau_scope is BureauScope.MINISTRY
+            or not covers_city(by, competition.city_code or "")):
+        raise Forbidden("action")
+    if competition.plan_state is not PlanState.APPLIED:
+        raise Conflict("already_decided", state=PLAN_NAMES[competition.plan_state])
+    _plan_move(session, competition, PlanState.INCLUDED if include else PlanState.REFUSED, by=by, reason=reason)
+    if include:
+        for result in competition.results:
+            if result.outcome is ResultOutcome.NOT_IN_PLAN:
+                evaluate_result(session, result, by=by)
+        session.flush()
+    notify(session, [competition.registered_by], "competition.included" if include else "competition.refused",
+           entity_type="competition", entity_id=competition.id, competition=competition.name, reason=reason)
+    return competition
+
+
+def _plan_move(session: Session, competition: Competition, to: PlanState, *, by: User, reason: str | None) -> None:
+    before, seen = competition_snapshot(competition), competition.version
+    decided = to in (PlanState.INCLUDED, PlanState.REFUSED)
+    changed = session.execute(
+        update(Competition).where(Competition.id == competition.id, Competition.version == seen,
+                                  Competition.plan_state == competition.plan_state)
+        .values(plan_state=to, version=seen + 1, plan_reason=reason,
+                plan_decided_at=utcnow() if decided else None, plan_decided_by_id=by.id if decided else None)
+        .execution_options(synchronize_session=False)).rowcount
+    if changed != 1:
+        now = session.scalar(select(Competition.plan_state).where(Competition.id == competition.id))
+        raise Conflict("already_decided", state=PLAN_NAMES[now])
+    session.refresh(competition)
+    record(session, actor=by, action=f"competition.plan_{to.value}", entity_type="competition",
+           entity_id=competition.id, before=before, after={**competition_snapshot(competition), "reason": reason})
+
+
+def record_result(session: Session, competition: Competition, *, worker: Worker, rank: int | None = None,
+                  medal: str | None = None, team_size: int = 1, by: User, today: date | None = None,
+                  field_prefix: str = "") -> CompetitionResult:
+    today = today or date.today()
+    if not may_run(by, competition):
+        raise Forbidden("action")
+    if competition.ends_on > today:
+        raise ValidationFailed("binding", field="competition", reason=("竞赛尚未结束", "the competition has not ended"))
+    if by.role is Role.INSTITUTION_STAFF and session.scalar(
+            select(Worker.id).where(Worker.id == worker.id, worker_scope(by))) is None:
+        raise ValidationFailed("outside_region", field=field_prefix + "national_id", what=("该劳动者", "This worker"))
+    if rank is None and not medal:
+        raise ValidationFailed("required", field=field_prefix + "rank")
+    if rank is not None and not 1 <= rank <= 100_000:
+        raise ValidationFailed("binding", field=field_prefix + "rank", reason=("名次须为正整数", "a positive number"))
+    if medal and medal not in medals():
+        raise ValidationFailed("unknown_choice", field=field_prefix + "medal", what=("奖项", "medal"), value=medal)
+    if not 1 <= team_size <= 10:
+        raise ValidationFailed("binding", field=field_prefix + "team_size", reason=("1 到 10 人", "1 to 10 people"))
+    if session.scalar(select(CompetitionResult.id).where(CompetitionResult.competition_id == competition.id,
+                                                         CompetitionResult.worker_id == worker.id)) is not None:
+        raise Duplicate("result", field=field_prefix + "national_id")
+    result = CompetitionResult(competition=competition, worker=worker, rank=rank, medal=medal or None,
+                               team_size=team_size, entered_by_id=by.id, entered_by=by,
+                               outcome=ResultOutcome.NO_PROMOTION)  # until evaluated just below
+    session.add(result)
+    evaluate_result(session, result, by=by)
+    session.flush()
+    record(session, actor=by, action="competition.result_recorded", entity_type="competition",
+           entity_id=competition.id, after={"result_id": result.id, "worker_id": worker.id, "rank": rank,
+                                            "medal": medal, "outcome": result.outcome.value})
+    return result
+
+
+def competition_snapshot(competition: Competition) -> dict:
+    return {"name": competition.name, "tier": competition.tier, "occupation_id": competition.occupation_id,
+            "starts_on": competition.starts_on.isoformat(), "ends_on": competition.ends_on.isoformat(),
+            "city": competition.city_code, "province": competition.province_code,
+            "policy_id": competition.policy_id,
+            "plan_state": competition.plan_state.value, "version": competition.version}
+
+
+# ---- import ----------------------------------------------------------------------------------------------
+
+COLUMNS = {"national_id": ("身份证号", "national id"), "rank": ("名次", "rank"), "medal": ("奖项", "medal"),
+           "team_size": ("团队人数", "team size")}
+MEDAL_WORDS = {text.zh: code for code, text in medals().items()} | {code: code for code in medals()}
+
+
+@dataclass
+class ResultImport:
+    created: list[CompetitionResult] = field(default_factory=list)
+    errors: list[dict] = field(default_factory=list)  # {"row", "column", "message_zh", "message_en", "value"}
+
+
+def import_results(session: Session, vault: PersonalDataVault, competition: Competition, *, content: bytes,
+                   by: User, today: date | None = None) -> ResultImport:
+    """Every row or none: rows are checked and written inside a savepoint, rolled back on any error."""
+    from .workers import find_worker_by_national_id
+
+    sheet = read_sheet(content)
+    if not sheet.rows:
+        raise ValidationFailed("required", field="file")
+    header_row, *rows = sheet.rows
+    positions = _header_positions(header_row[1])
+    report = ResultImport()
+    savepoint = session.begin_nested()
+    for number, cells in rows:
+        values = {key: (cells[index] if index < len(cells) else None) for key, index in positions.items()}
+        problem = next(((key, value) for key, value in values.items() if isinstance(value, Formula)), None)
+        if problem:
+            report.errors.append(_row_error(number, problem[0], ("不接受公式", "formulas are not accepted"),
+                                            str(problem[1])))
+            continue
+        worker = find_worker_by_national_id(session, vault, str(values.get("national_id") or "").strip())
+        if worker is None:
+            report.errors.append(_row_error(number, "national_id", ("未登记的身份证号", "no worker with this ID"),
+                                            _masked(values.get("national_id"))))
+            continue
+        try:
+            rank = _number(values.get("rank"))
+            medal = MEDAL_WORDS.get(str(values.get("medal") or "").strip(), str(values.get("medal") or "").strip())
+            report.created.append(record_result(
+                session, competition, worker=worker, rank=rank, medal=medal or None,
+                team_size=_number(values.get("team_size")) or 1, by=by, today=today))
+        except (ValidationFailed, Duplicate, ValueError) as error:
+            message = (error.message("zh"), error.message("en")) if hasattr(error, "code") else (
+                "应为整数", "should be a whole number")
+            column = getattr(error, "field", None) or "rank"
+            report.errors.append(_row_error(number, column, message, str(values.get(column) or "")))
+    if report.errors:
+        savepoint.rollback()
+        report.created = []
+    else:
+        savepoint.commit()
+    return report
+
+
+def _header_positions(header: tuple) -> dict[str, int]:
+    names = {str(cell or "").strip().lower(): index for index, cell in enumerate(header)}
+    positions = {key: names[alias] for key, aliases in COLUMNS.items() for alias in aliases if alias in names}
+    if "national_id" not in positions or ("rank" not in positions and "medal" not in positions):
+        raise ValidationFailed("binding", field="file", reason=(
+            "缺少“身份证号”列，或“名次”“奖项”两列都缺", "the 身份证号 column, or both 名次 and 奖项, are missing"))
+    return positions
+
+
+def _number(value) -> int | None:
+    if value is None or str(value).strip() == "":
+        return None
+    return int(float(str(value).strip())) if str(value).strip().replace(".0", "").isdigit() else int(str(value))
+
+
+def _masked(value) -> str:
+    text = str(value or "")
+    return text[:6] + "*" * max(0, len(text) - 10) + text[-4:] if len(text) > 10 else text
+
+
+def _row_error(row: int, column: str, message: tuple[str, str], value: str) -> dict:
+    return {"row": row, "column": COLUMNS.get(column, (column, column))[0], "message_zh": message[0],
+            "message_en": message[1], "value": value}

@@ -1,0 +1,216 @@
+"""Bulk imports: accept a file, run it as a job (dry run or commit), keep who, what, the hash and the outcome.
+
+`create_import` and `commit_import` are ordinary services (flush, no commit). `run_import` is a job's
+body, so it owns its transactions: a short one to mark the job running, progress written on a separate
+connection while rows are checked, then ONE transaction holding every record of a commit together with
+the job's outcome. On an unexpected error everything is rolled back and the job says it failed.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import re
+import time
+from datetime import date
+
+from sqlalchemy import update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from ladder.i18n import Text
+
+from ..errors import Conflict, CredentialsError, ImportRejected
+from ..imports.columns import data_rows, locate
+from ..imports.loader import write_results, write_training
+from ..imports.readers import read_sheet, sniff_format
+from ..imports.report import Plan
+from ..imports.validate_results import plan_results
+from ..imports.validate_training import plan_training
+from ..models import ImportFile, ImportJob, ImportKind, ImportStatus, Institution, User, utcnow
+from ..vault import PersonalDataVault
+from .audit import record
+
+log = logging.getLogger(__name__)
+STATUS_NAMES = {
+    ImportStatus.QUEUED: Text("排队中", "queued"),
+    ImportStatus.RUNNING: Text("处理中", "running"),
+    ImportStatus.VALIDATED: Text("试导入通过", "dry run passed"),
+    ImportStatus.REJECTED: Text("有错误，未导入", "problems found, nothing imported"),
+    ImportStatus.COMMITTED: Text("已导入", "imported"),
+    ImportStatus.FAILED: Text("导入失败", "failed"),
+}
+KIND_NAMES = {
+    ImportKind.APPRAISAL_RESULTS: Text("评价结果", "appraisal results"),
+    ImportKind.TRAINING_RECORDS: Text("培训记录", "training records"),
+}
+FINISHED = (ImportStatus.VALIDATED, ImportStatus.REJECTED, ImportStatus.COMMITTED, ImportStatus.FAILED)
+_UNSAFE_NAME = re.compile(r"[\u202a-\u202e\u2066-\u2069\u200b-\u200f\ufeff\x00-\x1f\\/]")
+PROGRESS_SECONDS = 0.25
+
+
+def clean_filename(name: str | None) -> str:
+    """The name as data only (the bytes live in the database): no path, no bidi or zero-width tricks."""
+    cleaned = _UNSAFE_NAME.sub("", (name or "").replace("\\", "/").rsplit("/", 1)[-1]).strip()
+    return cleaned[:255] or "upload"
+
+
+def as_kind(kind: ImportKind | str) -> ImportKind:
+    try:
+        return ImportKind(kind)
+    except ValueError:
+        raise ImportRejected("unknown_kind", field="kind", kind=str(kind)[:40]) from None
+
+
+def create_import(session: Session, *, kind: ImportKind | str, institution: Institution, file_bytes: bytes,
+                  filename: str | None, dry_run: bool, by: User) -> ImportJob:
+    """Keep the uploaded file and queue its job; an empty, oversized or unreadable type is refused here."""
+    kind = as_kind(kind)
+    sniff_format(file_bytes)
+    job = ImportJob(kind=kind, institution_id=institution.id, uploaded_by_id=by.id,
+                    filename=clean_filename(filename), file_sha256=hashlib.sha256(file_bytes).hexdigest(),
+                    file_size=len(file_bytes), dry_run=dry_run, status=ImportStatus.QUEUED, errors=[])
+    job.file = ImportFile(content=file_bytes)
+    session.add(job)
+    session.flush()
+    record(session, actor=by, action="import.created", entity_type="import_job", entity_id=job.id,
+           after=_summary(job))
+    return job
+
+
+def commit_import(session: Session, job: ImportJob, *, by: User) -> ImportJob:
+    """Run a dry run that passed again, for real, from the file already kept (no second upload)."""
+    if not (job.dry_run and job.status is ImportStatus.VALIDATED):
+        name = STATUS_NAMES[job.status]
+        raise Conflict("wrong_state", state=(name.zh, name.en), action=("正式导入", "commit it"))
+    job.dry_run = False
+    job.status = ImportStatus.QUEUED
+    job.rows_done = job.rows_created = job.rows_existing = job.rows_flagged = job.error_count = 0
+    job.errors, job.failure, job.finished_at = [], None, None
+    session.flush()
+    record(session, actor=by, action="import.commit_requested", entity_type="import_job", entity_id=job.id,
+           after=_summary(job))
+    return job
+
+
+def run_import(session: Session, job_id: int, *, vault: PersonalDataVault, actor_id: int | None = None,
+               today: date | None = None) -> ImportJob | None:
+    """Check the job's file and, unless it is a dry run, write it all or nothing. Returns the finished job
+    (None if there is no such job); a job that is not queued is left alone, so a retried job runs once."""
+    queued = (ImportJob.id == job_id, ImportJob.status == ImportStatus.QUEUED)
+    claimed = session.execute(update(ImportJob).where(*queued).values(
+        status=ImportStatus.RUNNING, started_at=utcnow(), rows_done=0, rows_total=0))
+    session.commit()
+    if claimed.rowcount != 1:
+        return session.get(ImportJob, job_id)
+    try:
+        _run(session, job_id, vault, actor_id, today or date.today())
+    except ImportRejected as error:  # the file as a whole (or the numbering) cannot go in
+        session.rollback()
+        _finish_rejected(session, job_id, error, actor_id)
+    except IntegrityError:  # another writer got there between our checks and our inserts
+        session.rollback()
+        _finish_failed(session, job_id, "concurrent_write", actor_id)
+    except Exception:
+        session.rollback()
+        log.exception("import job %s failed", job_id)  # the trace names the code; rows never reach the log
+        _finish_failed(session, job_id, "unexpected_failure", actor_id)
+    return session.get(ImportJob, job_id)
+
+
+def _run(session: Session, job_id: int, vault: PersonalDataVault, actor_id: int | None, today: date) -> None:
+    job = session.get(ImportJob, job_id)
+    progress = ProgressWriter(session, job_id)
+    sheet = read_sheet(job.file.content)
+    layout = locate(job.kind, sheet.rows)
+    rows = data_rows(layout, sheet.rows)
+    plan = Plan(file_format=sheet.file_format, rows_total=len(rows))
+    progress.start(len(rows))
+    if not rows:
+        raise ImportRejected("no_rows", field="file")
+    planner = plan_results if job.kind is ImportKind.APPRAISAL_RESULTS else plan_training
+    planner(session, vault, layout, rows, institution=job.institution, today=today, plan=plan,
+            progress=progress)
+    actor = session.get(User, actor_id or job.uploaded_by_id)
+    if plan.problems:
+        status = ImportStatus.REJECTED
+    elif job.dry_run:
+        status = ImportStatus.VALIDATED
+    else:
+        status = ImportStatus.COMMITTED
+        if job.kind is ImportKind.APPRAISAL_RESULTS:
+            write_results(session, plan, job=job, institution=job.institution, by=actor)
+        else:
+            write_training(session, plan, job=job, by=actor)
+    job = session.get(ImportJob, job_id)
+    job.status, job.file_format, job.finished_at = status, plan.file_format, utcnow()
+    job.rows_total = job.rows_done = plan.rows_total
+    job.rows_created = plan.to_create if status is not ImportStatus.REJECTED else 0
+    job.rows_existing, job.rows_flagged = plan.existing, plan.flagged
+    job.error_count, job.errors = plan.problems.errors, plan.problems.first()
+    record(session, actor=actor, action=f"import.{status.value}", entity_type="import_job", entity_id=job.id,
+           after=_summary(job))
+    session.commit()
+
+
+def _finish_rejected(session: Session, job_id: int, error: CredentialsError, actor_id: int | None) -> None:
+    job = session.get(ImportJob, job_id)
+    job.status, job.finished_at, job.error_count = ImportStatus.REJECTED, utcnow(), 1
+    job.rows_created = job.rows_existing = job.rows_flagged = 0
+    job.errors = [{"row": None, "column": "", "message_zh": error.message("zh"),
+                   "message_en": error.message("en"), "value": "", "severity": "error"}]
+    record(session, actor=session.get(User, actor_id or job.uploaded_by_id), action="import.rejected",
+           entity_type="import_job", entity_id=job_id,
+           after=_summary(job))
+    session.commit()
+
+
+def _finish_failed(session: Session, job_id: int, code: str, actor_id: int | None) -> None:
+    job = session.get(ImportJob, job_id)
+    job.status, job.finished_at, job.failure = ImportStatus.FAILED, utcnow(), code
+    job.rows_created = job.rows_existing = job.rows_flagged = 0
+    record(session, actor=session.get(User, actor_id or job.uploaded_by_id), action="import.failed",
+           entity_type="import_job", entity_id=job_id,
+           after=_summary(job))
+    session.commit()
+
+
+def failure_text(job: ImportJob) -> Text | None:
+    if not job.failure:
+        return None
+    error = ImportRejected(job.failure if job.failure in ImportRejected.messages else "unexpected_failure")
+    return Text(error.message("zh"), error.message("en"))
+
+
+def _summary(job: ImportJob) -> dict:
+    return {"kind": job.kind.value, "institution_id": job.institution_id, "filename": job.filename,
+            "sha256": job.file_sha256, "size": job.file_size, "dry_run": job.dry_run,
+            "status": job.status.value,
+            "rows_total": job.rows_total, "created": job.rows_created, "existing": job.rows_existing,
+            "flagged": job.rows_flagged, "errors": job.error_count}
+
+
+class ProgressWriter:
+    """Rows checked so far, written on a connection of its own in short transactions, so that a status page
+    sees them while the job's own transaction is still open (and before it has written anything)."""
+
+    def __init__(self, session: Session, job_id: int) -> None:
+        self._bind, self._job_id, self._last = session.get_bind(), job_id, 0.0
+        self._total = 0
+
+    def start(self, total: int) -> None:
+        self._total = total
+        self._write(0, force=True)
+
+    def __call__(self, done: int) -> None:
+        self._write(min(done, self._total))
+
+    def _write(self, done: int, *, force: bool = False) -> None:
+        now = time.monotonic()
+        if not force and now - self._last < PROGRESS_SECONDS:
+            return
+        self._last = now
+        with Session(self._bind) as side:
+            side.execute(update(ImportJob).where(ImportJob.id == self._job_id)
+                         .values(rows_total=self._total, rows_done=done))
+            side.commit()

@@ -1,0 +1,117 @@
+"""In-app messages to workers and nominators: one code per kind of status change, rendered per language."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from sqlalchemy import func, select, update
+from sqlalchemy.orm import Session
+
+from ..models import InboxMessage, User, utcnow
+
+# code -> (subject zh, subject en, body zh, body en); bodies name their parameters.
+MESSAGES: dict[str, tuple[str, str, str, str]] = {
+    "promotion.submitted": ("提名已提交", "Nomination submitted",
+                            "{worker}的{kind}申请（{occupation}，{level}）已提交，等待{stage}。",
+                            "{worker}'s {kind} request ({occupation}, {level}) was submitted and awaits {stage}."),
+    "promotion.resubmitted": ("提名已重新提交", "Nomination resubmitted",
+                              "{worker}的{kind}申请（{level}）已补充材料并重新提交，等待{stage}。",
+                              "{worker}'s {kind} request ({level}) was resubmitted with more information and "
+                              "awaits {stage}."),
+    "promotion.reviewed": ("申请审核中", "Request under review",
+                           "{worker}的{kind}申请（{level}）已进入{stage}。",
+                           "{worker}'s {kind} request ({level}) is now under {stage}."),
+    "promotion.forwarded": ("初审通过，已报送省级", "First review passed, forwarded to the province",
+                            "{worker}的{kind}申请（{level}）已通过{stage}，报送省级审核。理由：{reason}",
+                            "{worker}'s {kind} request ({level}) passed {stage} and goes to the provincial "
+                            "review. Reason: {reason}"),
+    "promotion.approved": ("申请已批准", "Request approved",
+                           "{worker}的{kind}申请已批准：可在 {until} 前参加{occupation}{level}评价。理由：{reason}",
+                           "{worker}'s {kind} request is approved: the {occupation} appraisal at {level} may be "
+                           "taken until {until}. Reason: {reason}"),
+    "promotion.rejected": ("申请被驳回", "Request rejected",
+                           "{worker}的{kind}申请（{level}）在{stage}被驳回。理由：{reason}",
+                           "{worker}'s {kind} request ({level}) was rejected at {stage}. Reason: {reason}"),
+    "promotion.returned": ("申请被退回补充材料", "Request returned for more information",
+                           "{worker}的{kind}申请（{level}）在{stage}被退回。需补充：{reason}",
+                           "{worker}'s {kind} request ({level}) was returned at {stage}. Needed: {reason}"),
+    "promotion.withdrawn": ("申请已撤回", "Request withdrawn",
+                            "{worker}的{kind}申请（{level}）已撤回。",
+                            "{worker}'s {kind} request ({level}) was withdrawn."),
+    "competition_promotion.proposed": ("竞赛晋升待确认", "Promotion by competition awaits confirmation",
+                                       "{worker}在“{competition}”的成绩符合晋升{level}的规定，等待人社部门确认。",
+                                       "{worker}'s result in “{competition}” qualifies for {level}; a bureau "
+                                       "will confirm it."),
+    "competition_promotion.confirmed": ("竞赛晋升已确认", "Promotion by competition confirmed",
+                                        "{worker}凭“{competition}”的成绩晋升{level}，证书编号 {number}。",
+                                        "{worker} is promoted to {level} for “{competition}”; certificate "
+                                        "{number}."),
+    "competition_promotion.rejected": ("竞赛晋升未获确认", "Promotion by competition not confirmed",
+                                       "{worker}凭“{competition}”晋升{level}未获确认。理由：{reason}",
+                                       "{worker}'s promotion to {level} for “{competition}” was not confirmed. "
+                                       "Reason: {reason}"),
+    "competition.included": ("竞赛已纳入政府竞赛计划", "Competition included in the government plan",
+                             "“{competition}”已纳入政府竞赛计划。理由：{reason}",
+                             "“{competition}” is included in the government competition plan. Reason: {reason}"),
+    "competition.refused": ("竞赛未纳入政府竞赛计划", "Competition not included in the government plan",
+                            "“{competition}”未纳入政府竞赛计划。理由：{reason}",
+                            "“{competition}” was not included in the government competition plan. "
+                            "Reason: {reason}"),
+}
+
+
+def bilingual(pair: tuple[str, str] | list[str]) -> dict[str, str]:
+    return {"zh": pair[0], "en": pair[1]}
+
+
+def notify(session: Session, users: Iterable[User | None], code: str, *, entity_type: str, entity_id: int,
+           **params: object) -> list[InboxMessage]:
+    """One message per distinct recipient (None and repeats are skipped)."""
+    if code not in MESSAGES:
+        raise KeyError(f"no inbox message {code!r}")
+    stored = {key: bilingual(value) if isinstance(value, tuple) else value for key, value in params.items()}
+    seen: set[int] = set()
+    messages = []
+    for user in users:
+        if user is None or user.id in seen:
+            continue
+        seen.add(user.id)
+        message = InboxMessage(user_id=user.id, code=code, params=stored, entity_type=entity_type,
+                               entity_id=entity_id)
+        session.add(message)
+        messages.append(message)
+    session.flush()
+    return messages
+
+
+def render(message: InboxMessage, lang: str = "zh") -> tuple[str, str]:
+    """Subject and body in the reader's language."""
+    subject_zh, subject_en, body_zh, body_en = MESSAGES[message.code]
+    english = lang.startswith("en")
+    values = {key: (value.get("en" if english else "zh", "") if isinstance(value, dict) else value)
+              for key, value in (message.params or {}).items()}
+    return (subject_en if english else subject_zh), (body_en if english else body_zh).format_map(_Blank(values))
+
+
+class _Blank(dict):
+    def __missing__(self, key: str) -> str:
+        return ""
+
+
+def inbox_of(user: User):
+    """The user's messages, newest first (a select() for the caller to paginate)."""
+    return select(InboxMessage).where(InboxMessage.user_id == user.id).order_by(InboxMessage.id.desc())
+
+
+def unread_count(session: Session, user: User) -> int:
+    return session.scalar(select(func.count()).select_from(InboxMessage)
+                          .where(InboxMessage.user_id == user.id, InboxMessage.read_at.is_(None))) or 0
+
+
+def mark_read(session: Session, user: User, message_ids: Iterable[int] | None = None) -> int:
+    """Mark the user's own messages read (all when no ids are given); another's ids are ignored."""
+    statement = update(InboxMessage).where(InboxMessage.user_id == user.id, InboxMessage.read_at.is_(None))
+    if message_ids is not None:
+        statement = statement.where(InboxMessage.id.in_(list(message_ids)))
+    result = session.execute(statement.values(read_at=utcnow()).execution_options(synchronize_session=False))
+    return result.rowcount

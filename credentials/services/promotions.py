@@ -1,0 +1,275 @@
+"""Exceptional and level-skipping nominations: the nominating side, and the one way a request changes state.
+
+Every change goes through `move`: a conditional UPDATE (WHERE state = the state the actor saw AND version
+= the version they saw) so that two people acting at once produce exactly one change — the other gets
+Conflict("already_decided") — then a PromotionDecision row, an audit event and inbox messages.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import uuid
+from collections.abc import Iterable
+from datetime import date
+
+from sqlalchemy import func, select, update
+from sqlalchemy.orm import Session
+
+from ladder.exceptional import check_exceptional_target, exceptional_clauses, exceptional_limits
+from ladder.frameworks import get_level, level_rank, vocabulary
+from ladder.i18n import join
+
+from ..approvals import STAGE_NAMES, STATE_NAMES, is_nominating_side, may_nominate
+from ..errors import Conflict, Duplicate, Forbidden, ValidationFailed
+from ..identity import mask_name
+from ..models import (
+    Certificate,
+    CertificateStatus,
+    Evidence,
+    EvidenceBlob,
+    Institution,
+    Occupation,
+    PromotionDecision,
+    PromotionKind,
+    PromotionRequest,
+    PromotionState,
+    ReviewStage,
+    Role,
+    User,
+    Worker,
+    utcnow,
+)
+from ..queries import worker_scope
+from ..uploads import MAX_FILES_PER_REQUEST, RefusedFile, check_evidence_file
+from .audit import record
+from .certificates import issue_certificate
+from .inbox import notify
+
+MAX_STATEMENT = 4000
+PENDING = (PromotionState.DRAFT, PromotionState.SUBMITTED, PromotionState.UNDER_REVIEW, PromotionState.RETURNED)
+KIND_NAMES = {PromotionKind.EXCEPTIONAL: vocabulary("promotion_routes")["exceptional"],
+              PromotionKind.LEVEL_SKIPPING: vocabulary("promotion_routes")["skip"]}
+
+
+def current_level(session: Session, worker: Worker, occupation: Occupation) -> str | None:
+    """The highest level the worker validly holds in the occupation (revoked certificates never count)."""
+    levels = session.scalars(select(Certificate.level).where(
+        Certificate.worker_id == worker.id, Certificate.occupation_id == occupation.id,
+        Certificate.status == CertificateStatus.VALID)).all()
+    return max(levels, key=level_rank, default=None)
+
+
+def nominate_promotion(
+    session: Session, *, worker: Worker, occupation: Occupation, kind: PromotionKind, target_level: str,
+    grounds: Iterable[str], statement: str, rule_id: str | None = None, by: User, today: date | None = None,
+) -> PromotionRequest:
+    """A draft nomination; evidence is attached next, then it is submitted."""
+    today = today or date.today()
+    if not may_nominate(by, worker.city_code):
+        raise Forbidden("action")
+    if by.role is Role.INSTITUTION_STAFF and session.scalar(
+            select(Worker.id).where(Worker.id == worker.id, worker_scope(by))) is None:
+        raise ValidationFailed("outside_region", field="worker_id", what=("该劳动者", "This worker"))
+    held = current_level(session, worker, occupation)
+    if held is None:
+        raise ValidationFailed("no_current_level", field="occupation_code", occupation=occupation.name)
+    _check_target(occupation, held, target_level, kind, today)
+    grounds = sorted(set(grounds or ()))
+    unknown = [code for code in grounds if code not in vocabulary("promotion_grounds")]
+    if not grounds or unknown:
+        raise (ValidationFailed("unknown_choice", field="grounds", what=("提名理由", "ground"), value=unknown[0])
+               if unknown else ValidationFailed("required", field="grounds"))
+    statement = (statement or "").strip()
+    if not statement or len(statement) > MAX_STATEMENT:
+        raise ValidationFailed("required", field="statement") if not statement else ValidationFailed(
+            "binding", field="statement",
+            reason=(f"陈述不超过 {MAX_STATEMENT} 字", f"at most {MAX_STATEMENT} characters"))
+    if rule_id and rule_id not in relied_rules(target_level, kind, on=today):
+        raise ValidationFailed("unknown_choice", field="rule_id", what=("政策条款", "rule"), value=rule_id)
+    open_one = session.scalar(select(PromotionRequest.id).where(
+        PromotionRequest.worker_id == worker.id, PromotionRequest.occupation_id == occupation.id,
+        PromotionRequest.state.in_(PENDING)))
+    if open_one is not None:
+        raise Duplicate("open_promotion", field="worker_id", id=open_one)
+    request = PromotionRequest(
+        kind=kind, worker=worker, occupation=occupation, current_level=held, target_level=target_level,
+        grounds=grounds, statement=statement, rule_id=rule_id or None, city_code=worker.city_code,
+        nominated_by_id=by.id, institution_id=by.institution_id, state=PromotionState.DRAFT,
+        stage=ReviewStage.CITY, version=1)
+    session.add(request)
+    session.flush()
+    _history(session, request, "nominated", PromotionState.DRAFT, by)
+    record(session, actor=by, action="promotion.nominated", entity_type="promotion_request", entity_id=request.id,
+           after=promotion_snapshot(request))
+    return request
+
+
+def _check_target(occupation: Occupation, held: str, target: str, kind: PromotionKind, today: date) -> None:
+    try:
+        target_info = get_level(target)
+    except ValueError:
+        raise ValidationFailed("unknown_level", field="target_level", level=target) from None
+    if target not in occupation.appraised_levels:
+        raise ValidationFailed("level_not_appraised", field="target_level", occupation=occupation.name,
+                               level=(target_info.name_zh, target_info.name_en))
+    check = check_exceptional_target(held, target, kind.ladder_kind, on=today)
+    if not check.ok:
+        reason = join(list(check.violations))
+        raise ValidationFailed("promotion_target", field="target_level", reason=(reason.zh, reason.en))
+
+
+def relied_rules(target_level: str, kind: PromotionKind, *, on: date) -> dict[str, tuple[str, str]]:
+    """The rules a nomination may rely on: the national limit of its kind and the local clauses for its target."""
+    rules = {limit.id: (limit.name.zh, limit.name.en) for limit in exceptional_limits(on=on)
+             if limit.kind == kind.ladder_kind and target_level in limit.targets}
+    if kind is PromotionKind.EXCEPTIONAL:
+        rules.update({clause.id: (clause.text.zh, clause.text.en)
+                      for clause in exceptional_clauses(target_level, on=on)})
+    return rules
+
+
+def attach_evidence(session: Session, request: PromotionRequest, *, filename: str | None, content: bytes,
+                    by: User) -> Evidence:
+    """Checked and made safe (credentials.uploads); only while the nominating side may still change it."""
+    if not is_nominating_side(by, request):
+        raise Forbidden("not_nominator")
+    if request.state not in (PromotionState.DRAFT, PromotionState.RETURNED):
+        raise Conflict("wrong_state", state=STATE_NAMES[request.state], action=("上传材料", "upload evidence"))
+    count = session.scalar(select(func.count()).select_from(Evidence).where(Evidence.request_id == request.id))
+    if count >= MAX_FILES_PER_REQUEST:
+        raise ValidationFailed("evidence", field="evidence", reason=(
+            f"每项申请至多 {MAX_FILES_PER_REQUEST} 个文件", f"at most {MAX_FILES_PER_REQUEST} files per request"))
+    try:
+        checked = check_evidence_file(filename, content)
+    except RefusedFile as refused:
+        raise ValidationFailed("evidence", field="evidence", reason=refused.reason) from None
+    evidence = Evidence(request=request, stored_name=uuid.uuid4().hex, original_name=checked.name,
+                        content_type=checked.content_type, size=len(checked.content),
+                        sha256=hashlib.sha256(checked.content).hexdigest(), uploaded_by_id=by.id,
+                        blob=EvidenceBlob(content=checked.content))
+    session.add(evidence)
+    session.flush()
+    record(session, actor=by, action="promotion.evidence_added", entity_type="promotion_request",
+           entity_id=request.id, after={"evidence_id": evidence.id, "name": checked.name,
+                                        "type": checked.content_type, "size": evidence.size,
+                                        "sha256": evidence.sha256})
+    return evidence
+
+
+def submit_promotion(session: Session, request: PromotionRequest, *, by: User) -> PromotionRequest:
+    """Draft → submitted, to the city stage. Evidence is required: the grounds must be shown, not only said."""
+    _nominating(by, request, PromotionState.DRAFT, ("提交", "submit"))
+    if not request.evidence:
+        raise ValidationFailed("required", field="evidence")
+    return move(session, request, action="submitted", to_state=PromotionState.SUBMITTED, by=by,
+                stage=ReviewStage.CITY, submitted_at=utcnow())
+
+
+def resubmit_promotion(session: Session, request: PromotionRequest, *, by: User) -> PromotionRequest:
+    """Returned → submitted, back to the stage that asked for more information."""
+    _nominating(by, request, PromotionState.RETURNED, ("重新提交", "resubmit"))
+    return move(session, request, action="resubmitted", to_state=PromotionState.SUBMITTED, by=by,
+                submitted_at=utcnow())
+
+
+def withdraw_promotion(session: Session, request: PromotionRequest, *, by: User,
+                       reason: str | None = None) -> PromotionRequest:
+    if not is_nominating_side(by, request):
+        raise Forbidden("not_nominator")
+    if request.state not in PENDING:
+        raise Conflict("already_decided", state=STATE_NAMES[request.state])
+    return move(session, request, action="withdrawn", to_state=PromotionState.WITHDRAWN, by=by,
+                reason=(reason or "").strip() or None)
+
+
+def _nominating(by: User, request: PromotionRequest, expected: PromotionState, action: tuple[str, str]) -> None:
+    if not is_nominating_side(by, request):
+        raise Forbidden("not_nominator")
+    if request.state is not expected:
+        raise Conflict("wrong_state", state=STATE_NAMES[request.state], action=action)
+
+
+def move(session: Session, request: PromotionRequest, *, action: str, to_state: PromotionState, by: User,
+         reason: str | None = None, **values) -> PromotionRequest:
+    """The only state change: conditional on the state and version the actor saw."""
+    seen_state, seen_version, stage = request.state, request.version, request.stage
+    before = promotion_snapshot(request)
+    changed = session.execute(
+        update(PromotionRequest)
+        .where(PromotionRequest.id == request.id, PromotionRequest.state == seen_state,
+               PromotionRequest.version == seen_version)
+        .values(state=to_state, version=seen_version + 1, **values)
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    if changed != 1:
+        now = session.scalar(select(PromotionRequest.state).where(PromotionRequest.id == request.id))
+        raise Conflict("already_decided", state=STATE_NAMES[now])
+    session.refresh(request)
+    _history(session, request, action, seen_state, by, reason=reason, stage=stage)
+    record(session, actor=by, action=f"promotion.{action}", entity_type="promotion_request",
+           entity_id=request.id, before=before, after={**promotion_snapshot(request), "reason": reason})
+    _tell(session, request, action, reason, stage)
+    return request
+
+
+def _history(session: Session, request: PromotionRequest, action: str, from_state: PromotionState, by: User,
+             *, reason: str | None = None, stage: ReviewStage | None = None) -> None:
+    session.add(PromotionDecision(request_id=request.id, stage=stage or request.stage, action=action,
+                                  from_state=from_state, to_state=request.state, reason=reason, actor_id=by.id))
+    session.flush()
+
+
+def _tell(session: Session, request: PromotionRequest, action: str, reason: str | None,
+          stage: ReviewStage) -> None:
+    level = get_level(request.target_level)
+    workers = session.scalars(select(User).where(User.worker_id == request.worker_id)).all()
+    shown_stage = request.stage if action in ("submitted", "resubmitted", "reviewed") else stage
+    notify(session, [*workers, session.get(User, request.nominated_by_id)], f"promotion.{action}",
+           entity_type="promotion_request", entity_id=request.id, worker=mask_name(request.worker.name),
+           kind=(KIND_NAMES[request.kind].zh, KIND_NAMES[request.kind].en),
+           occupation=request.occupation.name, level=(level.name_zh, level.name_en),
+           stage=STAGE_NAMES[shown_stage], reason=reason or "",
+           until=request.approval_valid_until.isoformat() if request.approval_valid_until else "")
+
+
+def promotion_snapshot(request: PromotionRequest) -> dict:
+    """What the audit trail keeps: codes and ids, never names or ID numbers."""
+    return {
+        "kind": request.kind.value, "worker_id": request.worker_id, "occupation_id": request.occupation_id,
+        "current_level": request.current_level, "target_level": request.target_level, "grounds": request.grounds,
+        "rule_id": request.rule_id, "state": request.state.value, "stage": request.stage.value,
+        "version": request.version, "approval_valid_until":
+            request.approval_valid_until.isoformat() if request.approval_valid_until else None,
+    }
+
+
+def issue_exceptional_certificate(
+    session: Session, request: PromotionRequest, *, institution: Institution, issued_on: date, by: User,
+    number: str | None = None, today: date | None = None,
+) -> Certificate:
+    """The appraisal at the target level was passed: the certificate follows the approval (route exceptional)."""
+    appraiser = by.role is Role.ADMIN or (by.role is Role.INSTITUTION_STAFF
+                                          and by.institution_id == institution.id)
+    if not appraiser:
+        raise Forbidden("action")
+    check_approval_allows(session, request, on=issued_on)
+    return issue_certificate(session, worker=request.worker, occupation=request.occupation,
+                             level=request.target_level, issued_on=issued_on, institution=institution,
+                             number=number, by=by, today=today, promotion_request=request)
+
+
+def check_approval_allows(session: Session, request: PromotionRequest, *, on: date, worker: Worker | None = None,
+                          occupation: Occupation | None = None, level: str | None = None) -> None:
+    """An approval lets its worker sit its target level until approval_valid_until, and earns one certificate."""
+    mismatch = ((worker is not None and worker.id != request.worker_id)
+                or (occupation is not None and occupation.id != request.occupation_id)
+                or (level is not None and level != request.target_level))
+    if mismatch:
+        raise ValidationFailed("binding", field="promotion_request_id", reason=(
+            "该批准属于其他劳动者、职业或等级", "the approval is for another worker, occupation or level"))
+    if request.state is not PromotionState.APPROVED:
+        raise Conflict("wrong_state", state=STATE_NAMES[request.state], action=("发证", "issue a certificate"))
+    if on > request.approval_valid_until:
+        raise Conflict("approval_expired", date=request.approval_valid_until.isoformat())
+    if session.scalar(select(Certificate.id).where(Certificate.promotion_request_id == request.id)) is not None:
+        raise Conflict("wrong_state", state=("已发证", "certificate issued"), action=("再次发证", "issue again"))

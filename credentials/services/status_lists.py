@@ -1,0 +1,118 @@
+"""Revocation status lists: each certificate's bit, and the signed lists built from the records.
+
+A certificate's `status_list_index` is global: list n (from 1) holds indexes (n-1)·SIZE … n·SIZE-1. The
+position inside a list is drawn at random, not counted up, so the index says nothing about when or where
+a certificate was issued (W3C Bitstring Status List, privacy considerations); a list is closed once it is
+half full, which keeps a random draw to about two tries. The lists are built from the certificates at the
+moment they are asked for, so a revocation shows in the very next fetch.
+"""
+
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from ..errors import NotFound
+from ..models import Certificate, CertificateStatus, utcnow
+from ..vc import proof, statuslist
+from .issuer_keys import KeySealer, active_issuer_key, signing_key
+
+__all__ = ["LIST_SIZE", "Issuer", "allocate_status_index", "list_position", "status_list_credential_for",
+           "timestamp"]
+
+LIST_SIZE = statuslist.MIN_SIZE  # 131,072 entries: the herd-privacy minimum
+FILL_LIMIT = LIST_SIZE // 2
+MAX_DRAWS = 32
+MAX_LISTS = (2**31 - 1) // LIST_SIZE  # indexes stay within a 32-bit INTEGER column
+_random = secrets.SystemRandom()
+
+
+@dataclass(frozen=True)
+class Issuer:
+    """Who signs, as outsiders see it: the registry's did:web, its name, and its public address."""
+
+    did: str
+    name: str
+    base_url: str  # PUBLIC_BASE_URL without a trailing slash
+
+    @property
+    def profile(self) -> dict[str, str]:
+        return {"id": self.did, "name": self.name, "url": self.base_url}
+
+    @property
+    def status_list_prefix(self) -> str:
+        return f"{self.base_url}/credentials/status/"
+
+    def status_list_url(self, list_number: int) -> str:
+        return f"{self.status_list_prefix}{list_number}"
+
+    def verification_method(self, key_id: str) -> str:
+        return f"{self.did}#{key_id}"
+
+
+def timestamp(moment: datetime) -> str:
+    return moment.astimezone(UTC).replace(microsecond=0).isoformat().replace("+00:00", "Z")
+
+
+def list_position(index: int) -> tuple[int, int]:
+    """(list number from 1, position inside that list) of a global status index."""
+    return index // LIST_SIZE + 1, index % LIST_SIZE
+
+
+def _open_list(session: Session) -> int:
+    """The 0-based list new indexes go to: the newest, unless it is half full already."""
+    highest = session.scalar(select(func.max(Certificate.status_list_index)))
+    current = 0 if highest is None else highest // LIST_SIZE
+    used = session.scalar(select(func.count()).where(
+        Certificate.status_list_index >= current * LIST_SIZE,
+        Certificate.status_list_index < (current + 1) * LIST_SIZE,
+    ))
+    return current + 1 if used >= FILL_LIMIT else current
+
+
+def allocate_status_index(session: Session, certificate: Certificate, *, draw=_random.randrange) -> int:
+    """The certificate's status index, drawn (once, for good) on its first digital credential."""
+    if certificate.status_list_index is not None:
+        return certificate.status_list_index
+    base = _open_list(session) * LIST_SIZE
+    for _ in range(MAX_DRAWS):
+        candidate = base + draw(LIST_SIZE)
+        taken = select(Certificate.id).where(Certificate.status_list_index == candidate)
+        if session.scalar(taken) is not None:
+            continue
+        try:
+            with session.begin_nested():  # a concurrent issue may take the same index: draw again
+                certificate.status_list_index = candidate
+        except IntegrityError:
+            continue
+        return candidate
+    raise RuntimeError("no free status list index after repeated draws")  # only with a broken `draw`
+
+
+def status_list_credential_for(session: Session, list_number: int, issuer: Issuer, sealer: KeySealer) -> dict:
+    """The signed BitstringStatusListCredential of list `list_number`, as the records stand now.
+
+    NotFound for a list no credential points at (nothing is created for a stranger's request)."""
+    missing = NotFound("record", what=("状态列表", "Status list"))
+    if not 1 <= list_number <= MAX_LISTS:
+        raise missing
+    low = (list_number - 1) * LIST_SIZE
+    in_list = (Certificate.status_list_index >= low, Certificate.status_list_index < low + LIST_SIZE)
+    if session.scalar(select(Certificate.id).where(*in_list).limit(1)) is None:
+        raise missing
+    bits = statuslist.StatusList(LIST_SIZE)
+    revoked = select(Certificate.status_list_index).where(
+        *in_list, Certificate.status == CertificateStatus.REVOKED)
+    for index in session.scalars(revoked):
+        bits.set(index - low)
+    now = utcnow()
+    unsigned = statuslist.status_list_credential(
+        issuer.status_list_url(list_number), issuer.did, bits.encode(), valid_from=now)
+    key = active_issuer_key(session, sealer)
+    method = issuer.verification_method(key.key_id)
+    return proof.sign_data_integrity(unsigned, signing_key(key, sealer), method, timestamp(now))

@@ -1,0 +1,225 @@
+"""Training records, work periods and diplomas: the history that eligibility and subsidies read.
+
+The checks that need no database are public functions (`training_problems`, `subsidy_decision`,
+`groups_on`) so that the bulk importer applies exactly the same rules row by row.
+"""
+
+from __future__ import annotations
+
+import enum
+from datetime import date
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from ladder.frameworks import get_level, vocabulary
+from ladder.subsidies import SubsidyDecision, subsidy_for, withheld
+
+from ..errors import Duplicate, ValidationFailed
+from ..models import (
+    Diploma,
+    Institution,
+    Occupation,
+    TrainingForm,
+    TrainingOutcome,
+    TrainingRecord,
+    TrainingType,
+    User,
+    Worker,
+    WorkPeriod,
+)
+from .audit import record
+from .institutions import is_accredited
+
+MAX_HOURS = 10_000
+_WHAT = {
+    "training_type": ("培训类型", "training type"), "form": ("培训形式", "training form"),
+    "outcome": ("培训结果", "training outcome"), "school_type": ("学校类型", "school type"),
+    "stream": ("班级类型", "stream"),
+}
+
+
+def level_label(code: str) -> tuple[str, str]:
+    level = get_level(code)
+    return (level.name_zh, level.name_en)
+
+
+def coerce(enum_cls: type[enum.StrEnum], value: object, field: str):
+    """An enum member from a member or its value; anything else is a field error."""
+    try:
+        return enum_cls(value)
+    except ValueError:
+        raise ValidationFailed("unknown_choice", field=field, what=_WHAT[field], value=value) from None
+
+
+def level_problem(occupation: Occupation, level: str, field: str) -> ValidationFailed | None:
+    try:
+        label = level_label(level)
+    except ValueError:
+        return ValidationFailed("unknown_level", field=field, level=level)
+    if level not in occupation.appraised_levels:
+        return ValidationFailed("level_not_appraised", field=field, occupation=occupation.name, level=label)
+    return None
+
+
+def training_problems(*, occupation: Occupation, target_level: str, training_type: object, form: object,
+                      hours: object, started_on: date, completed_on: date | None, outcome: object,
+                      today: date) -> list[ValidationFailed]:
+    """Every rule a training record breaks that needs no database, one error per field, in form order."""
+    problems = [level_problem(occupation, target_level, "target_level")]
+    choices = (("training_type", TrainingType, training_type), ("form", TrainingForm, form),
+               ("outcome", TrainingOutcome, outcome))
+    for field, enum_cls, value in choices:
+        try:
+            coerce(enum_cls, value, field)
+        except ValidationFailed as error:
+            problems.append(error)
+    if isinstance(hours, bool) or not isinstance(hours, int) or not 0 <= hours <= MAX_HOURS:
+        problems.append(ValidationFailed("hours_out_of_range", field="hours", max=f"{MAX_HOURS:,}"))
+    if started_on > today:
+        problems.append(ValidationFailed("date_in_future", field="started_on"))
+    problems.append(_completion_problem(started_on, completed_on, outcome, today))
+    return [p for p in problems if p is not None]
+
+
+def _completion_problem(started_on: date, completed_on: date | None, outcome: object,
+                        today: date) -> ValidationFailed | None:
+    completed = outcome in (TrainingOutcome.COMPLETED, TrainingOutcome.COMPLETED.value)
+    if completed_on is None:
+        return ValidationFailed("completed_needs_date", field="completed_on") if completed else None
+    if completed_on > today:
+        return ValidationFailed("date_in_future", field="completed_on")
+    if completed_on < started_on:
+        return ValidationFailed("dates_out_of_order", field="completed_on")
+    if not completed:
+        return ValidationFailed("date_only_when_completed", field="completed_on")
+    return None
+
+
+def _clean_name(name: str | None) -> str | None:
+    return " ".join((name or "").split())[:128] or None
+
+
+def groups_on(worker: Worker, on: date) -> frozenset[str]:
+    """The subsidy target groups the worker belonged to on a date."""
+    return frozenset(g.group.value for g in worker.target_groups
+                     if g.valid_from <= on and (g.valid_until is None or on <= g.valid_until))
+
+
+def subsidy_decision(*, city_code: str, groups: frozenset[str], training_type: TrainingType,
+                     target_level: str, outcome: TrainingOutcome, on: date,
+                     already_subsidised: bool) -> SubsidyDecision:
+    """The city's schedule on the enrolment date, then the once-per-occupation-and-level rule."""
+    if outcome is TrainingOutcome.DROPPED_OUT:
+        return withheld("dropped_out")
+    decision = subsidy_for(city_code, training_type.value, target_level, groups, on=on)
+    if decision.eligible and already_subsidised:
+        return withheld("already_subsidised")
+    return decision
+
+
+def record_training(
+    session: Session, *, worker: Worker, institution: Institution, occupation: Occupation,
+    target_level: str, training_type: TrainingType | str, form: TrainingForm | str, hours: int,
+    started_on: date, completed_on: date | None = None, outcome: TrainingOutcome | str, by: User | None,
+    today: date | None = None,
+) -> TrainingRecord:
+    """Record an enrolment (or a completed training) and decide its subsidy from the schedule in force
+    on the enrolment date: the sum promised when the person enrolled."""
+    today = today or date.today()
+    problems = training_problems(occupation=occupation, target_level=target_level,
+                                 training_type=training_type, form=form, hours=hours, started_on=started_on,
+                                 completed_on=completed_on, outcome=outcome, today=today)
+    if problems:
+        raise problems[0]
+    training_type, form = TrainingType(training_type), TrainingForm(form)
+    outcome = TrainingOutcome(outcome)
+    if not is_accredited(session, institution, occupation, target_level, started_on):
+        raise ValidationFailed("not_accredited_training", field="target_level",
+                               institution=institution.name, occupation=occupation.name,
+                               level=level_label(target_level))
+    same = (TrainingRecord.worker_id == worker.id, TrainingRecord.occupation_id == occupation.id,
+            TrainingRecord.target_level == target_level)
+    if session.scalar(select(TrainingRecord.id).where(*same, TrainingRecord.institution_id == institution.id,
+                                                      TrainingRecord.started_on == started_on)) is not None:
+        raise Duplicate("training", field="started_on", date=started_on.isoformat(),
+                        occupation=occupation.name, level=level_label(target_level))
+    subsidised = session.scalar(select(TrainingRecord.id)
+                                .where(*same, TrainingRecord.subsidy_eligible)) is not None
+    decision = subsidy_decision(city_code=worker.city_code, groups=groups_on(worker, started_on),
+                                training_type=training_type, target_level=target_level, outcome=outcome,
+                                on=started_on, already_subsidised=subsidised)
+    training = TrainingRecord(
+        worker=worker, institution=institution, occupation=occupation, target_level=target_level,
+        training_type=training_type, form=form, hours=hours, started_on=started_on, completed_on=completed_on,
+        outcome=outcome, subsidy_eligible=decision.eligible, subsidy_amount=decision.amount,
+        subsidy_rule=decision.code,
+    )
+    session.add(training)
+    session.flush()
+    record(session, actor=by, action="training.recorded", entity_type="training_record",
+           entity_id=training.id, after=training_snapshot(training))
+    return training
+
+
+def training_snapshot(training: TrainingRecord) -> dict:
+    return {
+        "worker_id": training.worker_id, "institution_id": training.institution_id,
+        "occupation": training.occupation.code, "target_level": training.target_level,
+        "training_type": training.training_type.value, "form": training.form.value, "hours": training.hours,
+        "started_on": training.started_on.isoformat(),
+        "completed_on": training.completed_on.isoformat() if training.completed_on else None,
+        "outcome": training.outcome.value, "subsidy_rule": training.subsidy_rule,
+        "subsidy_amount": str(training.subsidy_amount) if training.subsidy_amount is not None else None,
+    }
+
+
+def record_work_period(
+    session: Session, *, worker: Worker, occupation: Occupation, started_on: date,
+    ended_on: date | None = None, employer_name: str | None = None, by: User | None,
+    today: date | None = None,
+) -> WorkPeriod:
+    """Time worked in an occupation; an open period (no end) goes on today."""
+    today = today or date.today()
+    for field, value in (("started_on", started_on), ("ended_on", ended_on)):
+        if value is not None and value > today:
+            raise ValidationFailed("date_in_future", field=field)
+    if ended_on is not None and ended_on < started_on:
+        raise ValidationFailed("dates_out_of_order", field="ended_on")
+    period = WorkPeriod(worker_id=worker.id, occupation=occupation, started_on=started_on, ended_on=ended_on,
+                        employer_name=_clean_name(employer_name))
+    session.add(period)
+    session.flush()
+    record(session, actor=by, action="work_period.recorded", entity_type="worker", entity_id=worker.id,
+           after={"occupation": occupation.code, "started_on": started_on.isoformat(),
+                  "ended_on": ended_on.isoformat() if ended_on else None})
+    return period
+
+
+def record_diploma(
+    session: Session, *, worker: Worker, school_type: str, stream: str = "none",
+    major_occupation: Occupation | None = None, school_name: str | None = None,
+    graduated_on: date | None = None, is_current_graduate: bool = False, by: User | None,
+    today: date | None = None,
+) -> Diploma:
+    """A school diploma; a current-year student (应届) may have none yet, anyone else needs its date."""
+    today = today or date.today()
+    for field, group in (("school_type", "school_types"), ("stream", "streams")):
+        value = school_type if field == "school_type" else stream
+        if value not in vocabulary(group):
+            raise ValidationFailed("unknown_choice", field=field, what=_WHAT[field], value=value)
+    if graduated_on is None and not is_current_graduate:
+        raise ValidationFailed("required", field="graduated_on")
+    if graduated_on is not None and graduated_on > today and not is_current_graduate:
+        raise ValidationFailed("date_in_future", field="graduated_on")
+    diploma = Diploma(worker_id=worker.id, school_type=school_type, stream=stream,
+                      major_occupation=major_occupation, school_name=_clean_name(school_name),
+                      graduated_on=graduated_on, is_current_graduate=is_current_graduate)
+    session.add(diploma)
+    session.flush()
+    record(session, actor=by, action="diploma.recorded", entity_type="worker", entity_id=worker.id,
+           after={"school_type": school_type, "stream": stream,
+                  "major": major_occupation.code if major_occupation else None,
+                  "graduated_on": graduated_on.isoformat() if graduated_on else None,
+                  "is_current_graduate": is_current_graduate})
+    return diploma

@@ -1,0 +1,152 @@
+"""GET/POST /api/v1/verify: anyone checks a certificate by number and holder's name, without a login;
+never by number alone, never more than the rate limit allows, and a revocation shows at once."""
+
+from __future__ import annotations
+
+from datetime import UTC, date
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from app.extensions import limiter
+from credentials.services.certificates import revoke_certificate
+from credentials.verification import link_token
+
+PROBLEM = "application/problem+json"
+
+
+@pytest.fixture
+def certificate(make_institution, make_worker, make_certificate):
+    institution = make_institution("苏州技师学院")
+    return make_certificate(make_worker("王建国"), institution, level="senior", issued_on=date(2021, 6, 1))
+
+
+def verify(client, **params):
+    return client.get("/api/v1/verify", query_string=params)
+
+
+def test_valid_certificate_is_confirmed_with_masked_holder_and_its_facts(client, certificate):
+    response = verify(client, number=certificate.number, name="王建国")
+
+    body = response.json
+    assert response.status_code == 200
+    assert (body["valid"], body["status"], body["number_status"]) == (True, "valid", "on_record")
+    assert body["holder_name_masked"] == "王*国" and "王建国" not in response.text
+    assert body["occupation"] == {"code": "6-18-01-01", "name": "车工", "edition": 2022}
+    assert (body["level"]["code"], body["level"]["name_zh"]) == ("senior", "高级工（三级）")
+    assert body["route"] == "regular" and body["issued_on"] == "2021-06-01"
+    assert body["issuer"]["institution"] == "苏州技师学院" and body["issuer"]["did"].startswith("did:web:")
+    assert body["revoked_on"] is None and body["number_scheme"] == "skill_level22"
+
+
+def test_revoked_certificate_answers_revoked_with_the_date(client, certificate, make_user, db):
+    revoke_certificate(db.session(), certificate, reason="材料造假", by=make_user("bureau_officer"))
+    db.session.commit()
+
+    body = verify(client, number=certificate.number, name="王建国").json
+
+    assert (body["valid"], body["status"]) == (False, "revoked")
+    revoked_at = certificate.revoked_at.replace(tzinfo=certificate.revoked_at.tzinfo or UTC)
+    assert body["revoked_on"] == revoked_at.astimezone(ZoneInfo("Asia/Shanghai")).date().isoformat()
+    assert body["revoked_at"].endswith("Z") and "材料造假" not in str(body)  # the reason is not public
+
+
+def test_revocation_shows_on_the_very_next_look_up(client, certificate, make_user, db):
+    assert verify(client, number=certificate.number, name="王建国").json["status"] == "valid"
+
+    revoke_certificate(db.session(), certificate, reason="录入错误", by=make_user("bureau_officer"))
+    db.session.commit()
+
+    assert verify(client, number=certificate.number, name="王建国").json["status"] == "revoked"
+
+
+def test_unknown_well_formed_number_is_not_found_but_possible(client, certificate):
+    body = verify(client, number="S000032000001213000099", name="王建国").json
+
+    assert (body["valid"], body["status"], body["number_status"]) == (False, "not_found", "not_on_record")
+    assert "holder_name_masked" not in body
+
+
+@pytest.mark.parametrize("number", ["ABC", "12345", "S0000-32000001213000001", "证书123456789"])
+def test_a_number_no_national_scheme_can_produce_is_told_apart(client, number):
+    body = verify(client, number=number, name="王建国").json
+
+    assert (body["status"], body["number_status"]) == ("not_found", "impossible")
+    assert "不可能" in body["message"]
+
+
+def test_wrong_name_answers_exactly_like_an_unknown_number(client, certificate):
+    unknown = "S000032000001213000099"
+    wrong_name = verify(client, number=certificate.number, name="李四").json
+    no_such_number = verify(client, number=unknown, name="王建国").json
+
+    for body in (wrong_name, no_such_number):
+        body.pop("checked_at"), body.pop("number")
+    assert wrong_name == no_such_number
+
+
+def test_names_match_across_spacing_and_full_width_forms(client, certificate):
+    for name in ("王 建国", " 王建国 ", "王　建　国"):
+        assert verify(client, number=certificate.number, name=name).json["status"] == "valid"
+
+
+def test_number_is_normalised_before_the_look_up(client, certificate):
+    spaced = " ".join([certificate.number[:6], certificate.number[6:]]).lower()
+
+    assert verify(client, number=spaced, name="王建国").json["status"] == "valid"
+
+
+def test_post_json_keeps_the_name_out_of_the_url(client, certificate):
+    response = client.post("/api/v1/verify", json={"number": certificate.number, "name": "王建国"})
+
+    assert response.status_code == 200 and response.json["status"] == "valid"
+
+
+def test_qr_token_stands_in_for_the_name_and_a_wrong_one_is_not_found(client, certificate, app):
+    token = link_token(app.config["VERIFY_LINK_KEY"], certificate)
+
+    assert verify(client, number=certificate.number, token=token).json["status"] == "valid"
+    forged = token[:-1] + ("B" if token[-1] == "A" else "A")
+    assert verify(client, number=certificate.number, token=forged).json["status"] == "not_found"
+
+
+@pytest.mark.parametrize(("params", "field"), [
+    ({"number": "S000032000001213000001"}, "name"),
+    ({"number": "S000032000001213000001", "name": "   "}, "name"),
+    ({"name": "王建国"}, "number"),
+    ({"number": "S" * 65, "name": "王建国"}, "number"),
+])
+def test_missing_or_oversized_input_is_a_field_error(client, params, field):
+    response = verify(client, **params)
+
+    assert response.status_code == 422 and response.mimetype == PROBLEM
+    assert field in response.json["errors"]
+
+
+def test_no_login_is_needed_and_a_bearer_token_is_not_required(client, certificate):
+    response = verify(client, number=certificate.number, name="王建国")
+
+    assert response.status_code == 200 and "WWW-Authenticate" not in response.headers
+
+
+def test_look_ups_are_rate_limited_per_client_across_api_and_page(app, certificate):
+    saved = app.config["VERIFY_RATE_LIMIT"]
+    app.config["VERIFY_RATE_LIMIT"] = "3 per minute"
+    limiter.reset()
+    try:
+        client, other = app.test_client(), app.test_client()
+        asked = {"number": certificate.number, "name": "王建国"}
+        statuses = [verify(client, **asked).status_code,
+                    client.post("/verify", data=asked).status_code,
+                    client.post("/api/v1/verify", json=asked).status_code]
+        refused = verify(client, **asked)
+        elsewhere = {"REMOTE_ADDR": "10.0.0.9"}
+        from_elsewhere = other.get("/api/v1/verify", query_string=asked, environ_base=elsewhere)
+        assert statuses == [200, 200, 200]
+        assert refused.status_code == 429 and refused.mimetype == PROBLEM
+        assert from_elsewhere.status_code == 200
+        assert client.post("/verify", data=asked).status_code == 429  # the page shares the same budget
+        assert client.get("/verify").status_code == 200  # the empty form costs nothing
+    finally:
+        app.config["VERIFY_RATE_LIMIT"] = saved
+        limiter.reset()
