@@ -80,6 +80,7 @@ def load_config(overrides: dict | None = None) -> dict:
         "MAX_PAGE_SIZE": 200,
         "PUBLIC_BASE_URL": os.environ.get("PUBLIC_BASE_URL", "http://127.0.0.1:5000"),
         # Public verification and digital credentials (app/web/verify.py, app/trust.py).
+        "CENSUS_CACHE_SECONDS": int(os.environ.get("CENSUS_CACHE_SECONDS", "600")),
         "VERIFY_RATE_LIMIT": os.environ.get("VERIFY_RATE_LIMIT", "30 per minute;300 per hour"),
         "CREDENTIAL_ISSUER_NAME": os.environ.get("CREDENTIAL_ISSUER_NAME", "人才阶梯技能人才证书登记中心"),
         # flask-smorest serves the OpenAPI document; app/api/docs.py serves vendored Swagger UI.

@@ -66,9 +66,9 @@ def create_certificate(body):
         session.get(Institution, body["institution_id"]) if body["institution_id"] else None)
     if institution is None:
         raise ValidationFailed("unknown_institution", field="institution_id", id=body["institution_id"])
-    certificate = issue_certificate(session, worker=worker, occupation=occupation, level=body["level"],
-                                    issued_on=body["issued_on"], institution=institution, number=body["number"],
-                                    by=user)
+    certificate = issue_certificate(
+        session, worker=worker, occupation=occupation, level=body["level"], issued_on=body["issued_on"],
+        institution=institution, number=body["number"], by=user, require_eligibility=True)
     db.session.commit()
     return certificate_dict(certificate)
 

@@ -6,9 +6,13 @@ Routes of the bureau blueprint; imported at the end of bureau.py.
 
 from __future__ import annotations
 
+import threading
+import time
 from dataclasses import dataclass
+from datetime import datetime
+from zoneinfo import ZoneInfo
 
-from flask import render_template
+from flask import current_app, render_template
 from flask_babel import gettext as _
 
 from credentials.census import LadderCensus, ladder_census
@@ -35,11 +39,33 @@ class EdgeRow:
     why_not: str
 
 
+_census_cache: dict[tuple, tuple[float, LadderCensus]] = {}
+_cache_lock = threading.Lock()
+
+
+def census_for(user) -> tuple[LadderCensus, float]:
+    """The census of the officer's region, recomputed at most every CENSUS_CACHE_SECONDS per process.
+
+    It reads every worker of the region (a national officer: all of them), which takes seconds at scale;
+    a few minutes' delay is fine for counts, and the page says when they were computed."""
+    ttl = current_app.config.get("CENSUS_CACHE_SECONDS", 600)
+    key = (user.bureau_scope, user.region_code, career.today())
+    with _cache_lock:
+        cached = _census_cache.get(key)
+    if cached is not None and time.time() - cached[0] < ttl:
+        return cached[1], cached[0]
+    census = ladder_census(db.session(), user, today=career.today())
+    computed_at = time.time()
+    with _cache_lock:
+        _census_cache[key] = (computed_at, census)
+    return census, computed_at
+
+
 @bp.get("/ladder")
 @allow(Role.BUREAU_OFFICER)
 def ladder():
     user = current_actor()
-    census = ladder_census(db.session(), user, today=career.today())
+    census, computed_at = census_for(user)
     g = graph_for(census.on)
     nodes = _node_rows(census, g)
     edges = _edge_rows(census, g)
@@ -47,6 +73,7 @@ def ladder():
     svg = ladder_svg(g, texts, lang=lang(), tracks={census.framework, MATCHING_TITLES},
                      counts={node: count for node, _name, count in nodes})
     return render_template("bureau/ladder.html", census=census, region=_region_name(user), svg=svg,
+                           computed_at=datetime.fromtimestamp(computed_at, ZoneInfo("Asia/Shanghai")),
                            nodes=nodes,
                            judged=[row for row in edges if row.eligible is not None],
                            unjudged=[row for row in edges if row.eligible is None], legend=legend(),
@@ -57,7 +84,7 @@ def ladder():
 @allow(Role.BUREAU_OFFICER)
 def ladder_export():
     user = current_actor()
-    census = ladder_census(db.session(), user, today=career.today())
+    census, _computed_at = census_for(user)
     g = graph_for(census.on)
     rows = [(_("站位"), name, "", "", count, "") for _node, name, count in _node_rows(census, g)]
     rows += [(_("途径"), row.source, row.target, kind_name(row.kind), row.eligible, row.why_not)

@@ -110,6 +110,7 @@ def _issue(form: CertificateForm, user) -> Certificate:
     return issue_certificate(
         session, worker=worker, occupation=occupation, level=form.level.data, issued_on=form.issued_on.data,
         institution=user.institution, number=(form.number.data or "").strip() or None, by=user,
+        require_eligibility=True,
     )
 
 

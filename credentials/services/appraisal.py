@@ -20,9 +20,6 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from ladder.appraisal import PARTS, ScoreOutOfRange, Verdict, judge
-from ladder.eligibility import NoRegularRoute, evaluate
-from ladder.history import WorkerHistory
-from ladder.i18n import Text
 
 from ..errors import Duplicate, ValidationFailed
 from ..history import history_of
@@ -35,9 +32,9 @@ from ..models import (
     User,
     Worker,
 )
-from ..progression import explain
 from .audit import record
 from .certificates import issue_certificate
+from .eligibility import eligibility_problem
 from .institutions import is_accredited
 from .promotions import check_approval_allows
 from .training import level_label, level_problem
@@ -74,19 +71,6 @@ def result_problems(*, occupation: Occupation, level: str, exam_date: date, theo
         if verdict is not None and not verdict.passed and number:
             problems.append(ValidationFailed("number_without_pass", field="number"))
     return problems
-
-
-def eligibility_problem(history: WorkerHistory, occupation_code: str, level: str, on: date) -> Text | None:
-    """Why the worker may not sit `level` on `on` by the regular route (what is missing, from when); None if
-    they may."""
-    try:
-        result = evaluate(history, occupation_code, level, on=on)
-    except NoRegularRoute:
-        return Text("该等级不能通过正常晋升取得", "This level is not reached by regular promotion")
-    except LookupError:
-        return Text(f"{on.isoformat()} 没有适用的申报条件",
-                    f"No application conditions were in force on {on.isoformat()}")
-    return None if result.eligible else explain(result)
 
 
 def record_appraisal_result(
@@ -143,3 +127,4 @@ def record_appraisal_result(
                   "practical": str(practical), "review": None if review is None else str(review),
                   "passed": verdict.passed, "certificate": certificate.number if certificate else None})
     return result
+

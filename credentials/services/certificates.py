@@ -26,7 +26,9 @@ from ..models import (
     utcnow,
 )
 from ..numbers import check_consistency, format_legacy16, format_skill_level22, parse_certificate_number
+from ..history import history_of
 from .audit import record
+from .eligibility import eligibility_problem
 from .institutions import is_accredited
 
 FRAMEWORK = "skill-2022"
@@ -56,14 +58,16 @@ def issue_certificate(
     today: date | None = None,
     promotion_request: PromotionRequest | None = None,
     competition_promotion: CompetitionPromotion | None = None,
+    require_eligibility: bool = False,
 ) -> Certificate:
     """Record a certificate. A link to an approval or a competition result sets the route it stands for
     (exceptional, competition).
 
-    Eligibility (申报条件) is not checked here, whatever the route: this records a certificate as a fact, and
-    is also how existing certificates (paper ones, migrations, levels reached elsewhere) enter the registry
-    without the history that earned them. A *new* regular-route certificate is earned through
-    `credentials.services.appraisal.record_appraisal_result`, which checks eligibility on the exam date first.
+    By default eligibility (申报条件) is not checked: this records a certificate as a fact, and is also how
+    existing certificates (paper ones, migrations, levels reached elsewhere) enter the registry without the
+    history that earned them. Entry points where a user issues a *new* regular-route certificate pass
+    `require_eligibility=True` (the institution's form and POST /api/v1/certificates); a sitting is checked
+    by `credentials.services.appraisal.record_appraisal_result` on the exam date.
     """
     if promotion_request is not None:
         route = CertificateRoute.EXCEPTIONAL
@@ -88,6 +92,11 @@ def issue_certificate(
         number, scheme, needs_review = _next_number(session, institution, level_info.nat_digit, issued_on)
     if session.scalar(select(Certificate.id).where(Certificate.number == number)) is not None:
         raise Duplicate("certificate", field="number", number=number)
+    if require_eligibility and route is CertificateRoute.REGULAR:
+        problem = eligibility_problem(history_of(session, worker.id), occupation.code, level, issued_on)
+        if problem is not None:
+            raise ValidationFailed("not_eligible", field="level", level=level_name,
+                                   explanation=(problem.zh, problem.en))
     certificate = Certificate(
         number=number, number_scheme=scheme, needs_review=needs_review,
         kind=CertificateKind.QUALIFICATION if scheme == "legacy16" else CertificateKind.SKILL_LEVEL,

@@ -175,16 +175,34 @@ def test_another_institutions_certificate_is_404_not_403(client, auth, make_inst
     assert_problem(client.get(f"/api/v1/certificates/{certificate.number}", headers=auth), 404)
 
 
-def test_issue_certificate(client, auth, staff, make_worker):
+def test_issue_certificate(client, auth, staff, make_worker, db):
+    from credentials.services.reference import find_occupation
+    from credentials.services.training import record_work_period
+
     worker = make_worker(employer=staff.institution)
+    record_work_period(db.session(), worker=worker, occupation=find_occupation(db.session(), "6-18-01-01"),
+                       started_on=date(2021, 3, 1), by=None)
+    db.session.commit()
 
     response = client.post("/api/v1/certificates", headers=auth, json={
-        "worker_id": worker.id, "occupation_code": "6-18-01-01", "level": "senior",
+        "worker_id": worker.id, "occupation_code": "6-18-01-01", "level": "junior",
         "issued_on": "2023-06-01"})
 
     assert response.status_code == 201, response.json
-    assert response.json["number"].startswith("S000032") and response.json["number"][13:16] == "233"
+    assert response.json["number"].startswith("S000032") and response.json["number"][13:16] == "235"
     assert client.get(f"/api/v1/certificates/{response.json['number']}", headers=auth).status_code == 200
+
+
+def test_issue_certificate_to_a_worker_who_is_not_eligible_is_refused_with_the_reason(client, auth, staff,
+                                                                                     make_worker):
+    worker = make_worker(employer=staff.institution)
+
+    response = client.post("/api/v1/certificates", headers=auth, json={
+        "worker_id": worker.id, "occupation_code": "6-18-01-01", "level": "senior", "issued_on": "2023-06-01"})
+
+    body = assert_problem(response, 422)
+    assert body["code"] == "not_eligible" and "level" in body["errors"]
+    assert client.get("/api/v1/certificates", headers=auth).json["total"] == 0
 
 
 def test_issue_certificate_for_an_unknown_occupation_is_a_field_error(client, auth, staff, make_worker):

@@ -296,3 +296,24 @@ def test_bureau_export_holds_the_same_numbers_as_the_page(client, region, signed
     assert ("站位", "高级工（三级）", None, None, 2, None) in rows
     assert ("途径", "技师（二级）", "工程师", "技能等级贯通职称", 1, None) in rows
     assert any(row[3] == "竞赛晋升" and row[4] is None and row[5] for row in rows)
+
+
+def test_bureau_counts_are_cached_for_a_while_and_say_when_they_were_computed(app, client, region, signed_in,
+                                                                             make_worker):
+    from app.web import bureau_ladder
+
+    bureau_ladder._census_cache.clear()
+    app.config["CENSUS_CACHE_SECONDS"] = 600
+    try:
+        signed_in("bureau_officer", region="3205")
+        first = client.get("/bureau/ladder").text
+        make_worker()  # a sixth worker in Suzhou: not seen until the cache expires
+        cached = client.get("/bureau/ladder").text
+        app.config["CENSUS_CACHE_SECONDS"] = 0
+        fresh = client.get("/bureau/ladder").text
+    finally:
+        app.config["CENSUS_CACHE_SECONDS"] = 0
+        bureau_ladder._census_cache.clear()
+    assert re.search(r'id="stat-workers">5<', first) and re.search(r'id="stat-workers">5<', cached)
+    assert re.search(r'id="stat-workers">6<', fresh)
+    assert "统计时间" in first
