@@ -18,8 +18,8 @@ GOAL = "title:engineering:associate_senior"  # 高级工程师: a route that cro
 def bench_routes(bench: Bench, app, workers: int) -> None:
     from app.extensions import db
     from credentials.career import occupations_of
-    from credentials.demo import DEMO_PASSWORD, DEMO_WORKER_ID
     from credentials.census import ladder_census
+    from credentials.demo import DEMO_PASSWORD, DEMO_WORKER_ID
     from credentials.history import history_of
     from credentials.models import Certificate, User
     from ladder.graph import build_graph, graph_for

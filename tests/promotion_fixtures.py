@@ -16,7 +16,6 @@ from credentials.models import (
     PromotionKind,
     PromotionRequest,
     PromotionState,
-    ReviewStage,
     User,
 )
 from credentials.services.promotions import attach_evidence, nominate_promotion, submit_promotion

@@ -17,8 +17,21 @@ api = TalentLadderApi()
 
 
 def init_api(app: Flask) -> None:
-    from . import auth, certificates, credentials, docs, institutions, ladder, reference, verify, workers
-    from . import competitions, history, imports, promotions
+    from . import (
+        auth,
+        certificates,
+        competitions,
+        credentials,
+        docs,
+        history,
+        imports,
+        institutions,
+        ladder,
+        promotions,
+        reference,
+        verify,
+        workers,
+    )
 
     app.config.setdefault("API_SPEC_OPTIONS", {
         "info": {"description": "人才阶梯 Talent Ladder: skill credentials registry. "

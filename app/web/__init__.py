@@ -36,3 +36,31 @@ def apply_field_error(form, error) -> bool:
         return False
     field.errors = [*field.errors, error_text(error)]
     return True
+
+
+def commit_or_show(form, write):
+    """Run a form's domain write: commit it and return its result; or, when the domain refuses, roll back,
+    show the error beside its field (a flash when no field fits) and return None."""
+    from flask import flash, g
+
+    from credentials import CredentialsError
+
+    from ..i18n import error_text
+
+    try:
+        result = write()
+    except CredentialsError as error:
+        db.session.rollback()
+        if not apply_field_error(form, error):
+            flash(error_text(error), "error")
+        g.form_refused = True
+        return None
+    db.session.commit()
+    return result
+
+
+def form_status(form) -> int:
+    """422 when the form (or the domain behind it) refused the input, else 200."""
+    from flask import g
+
+    return 422 if form.errors or g.get("form_refused") else 200

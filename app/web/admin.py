@@ -12,7 +12,7 @@ from sqlalchemy import select
 from wtforms import DateField, PasswordField, SelectField, StringField
 from wtforms.validators import DataRequired, Length, Optional
 
-from credentials import CredentialsError, ValidationFailed
+from credentials import ValidationFailed
 from credentials.models import BureauScope, Institution, InstitutionKind, Role, User
 from credentials.services.accounts import create_user
 from credentials.services.institutions import accredit, create_institution
@@ -22,8 +22,8 @@ from ladder.frameworks import appraised_levels
 from ..access import allow
 from ..auth import current_actor
 from ..extensions import db
-from ..i18n import error_text, level_name
-from . import apply_field_error, paginate
+from ..i18n import level_name
+from . import commit_or_show, form_status, paginate
 from .forms import options
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
@@ -43,7 +43,8 @@ class UserForm(FlaskForm):
     password = PasswordField(_l("初始密码"), validators=[DataRequired(), Length(max=256)])
     role = SelectField(_l("角色"), choices=options((r.value, label) for r, label in ROLE_LABELS.items()))
     institution_id = SelectField(_l("所属机构"), choices=[], validate_choice=False)
-    bureau_scope = SelectField(_l("管辖范围"), choices=options([("", "—")] + [(s.value, l) for s, l in SCOPE_LABELS.items()]))
+    bureau_scope = SelectField(
+        _l("管辖范围"), choices=options([("", "—")] + [(scope.value, label) for scope, label in SCOPE_LABELS.items()]))
     region_code = StringField(_l("地区代码"), validators=[Optional(), Length(max=4)],
                               description=_l("市级填 4 位城市代码，省级填 2 位省份代码"))
 
@@ -77,24 +78,21 @@ def new_user():
         (i.id, i.name) for i in db.session.scalars(select(Institution).order_by(Institution.name))
     ])
     if form.validate_on_submit():
-        try:
-            institution = db.session.get(Institution, int(form.institution_id.data)) if form.institution_id.data else None
-            create_user(
-                db.session(), role=Role(form.role.data), username=form.username.data.strip(),
-                display_name=form.display_name.data or None, password=form.password.data,
-                institution=institution,
-                bureau_scope=BureauScope(form.bureau_scope.data) if form.bureau_scope.data else None,
-                region_code=(form.region_code.data or "").strip() or None, by=current_actor(),
-            )
-        except CredentialsError as error:
-            db.session.rollback()
-            if not apply_field_error(form, error):
-                flash(error_text(error), "error")
-        else:
-            db.session.commit()
+        created = commit_or_show(form, lambda: _create_user(form))
+        if created is not None:
             flash(_("账号已创建"), "success")
             return redirect(url_for("admin.home"))
-    return render_template("admin/user_form.html", form=form), 422 if form.errors else 200
+    return render_template("admin/user_form.html", form=form), form_status(form)
+
+
+def _create_user(form: UserForm) -> User:
+    institution = db.session.get(Institution, int(form.institution_id.data)) if form.institution_id.data else None
+    return create_user(
+        db.session(), role=Role(form.role.data), username=form.username.data.strip(),
+        display_name=form.display_name.data or None, password=form.password.data, institution=institution,
+        bureau_scope=BureauScope(form.bureau_scope.data) if form.bureau_scope.data else None,
+        region_code=(form.region_code.data or "").strip() or None, by=current_actor(),
+    )
 
 
 @bp.route("/institutions/new", methods=["GET", "POST"])
@@ -102,17 +100,12 @@ def new_user():
 def new_institution():
     form = InstitutionForm()
     if form.validate_on_submit():
-        try:
-            institution = create_institution(db.session(), name=form.name.data, kind=InstitutionKind(form.kind.data),
-                                             city_code=form.city_code.data.strip(), by=current_actor())
-        except CredentialsError as error:
-            db.session.rollback()
-            if not apply_field_error(form, error):
-                flash(error_text(error), "error")
-        else:
-            db.session.commit()
+        institution = commit_or_show(form, lambda: create_institution(
+            db.session(), name=form.name.data, kind=InstitutionKind(form.kind.data),
+            city_code=form.city_code.data.strip(), by=current_actor()))
+        if institution is not None:
             return redirect(url_for("admin.institution", institution_id=institution.id))
-    return render_template("admin/institution_form.html", form=form), 422 if form.errors else 200
+    return render_template("admin/institution_form.html", form=form), form_status(form)
 
 
 @bp.route("/institutions/<int:institution_id>", methods=["GET", "POST"])
@@ -121,20 +114,16 @@ def institution(institution_id: int):
     found = db.get_or_404(Institution, institution_id)
     form = AccreditationForm()
     form.max_level.choices = options((lvl.code, level_name(lvl.code)) for lvl in appraised_levels("skill-2022"))
-    if form.validate_on_submit():
-        try:
-            occupation = find_occupation(db.session(), form.occupation_code.data.strip())
-            if occupation is None:
-                raise ValidationFailed("unknown_occupation", field="occupation_code", occupation=form.occupation_code.data)
-            accredit(db.session(), found, occupation, max_level=form.max_level.data,
-                     valid_from=form.valid_from.data, by=current_actor())
-        except CredentialsError as error:
-            db.session.rollback()
-            if not apply_field_error(form, error):
-                flash(error_text(error), "error")
-        else:
-            db.session.commit()
-            flash(_("已添加评价范围"), "success")
-            return redirect(url_for("admin.institution", institution_id=found.id))
+    if form.validate_on_submit() and commit_or_show(form, lambda: _accredit(found, form)) is not None:
+        flash(_("已添加评价范围"), "success")
+        return redirect(url_for("admin.institution", institution_id=found.id))
     return render_template("admin/institution.html", institution=found, form=form,
-                           kind_labels=KIND_LABELS), 422 if form.errors else 200
+                           kind_labels=KIND_LABELS), form_status(form)
+
+
+def _accredit(institution: Institution, form: AccreditationForm):
+    occupation = find_occupation(db.session(), form.occupation_code.data.strip())
+    if occupation is None:
+        raise ValidationFailed("unknown_occupation", field="occupation_code", occupation=form.occupation_code.data)
+    return accredit(db.session(), institution, occupation, max_level=form.max_level.data,
+                    valid_from=form.valid_from.data, by=current_actor())

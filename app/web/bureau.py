@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, render_template, request
 from sqlalchemy import func, select
 
+from credentials.approval_queries import work_queue
 from credentials.models import BureauScope, City, Province, Role, Worker
 from credentials.queries import certificates_for, level_counts, worker_scope
 from ladder.frameworks import appraised_levels
@@ -28,9 +29,11 @@ def home():
     high_skilled = sum(count for level, count in rows if level.is_high_skilled)
     workers = db.session.scalar(select(func.count()).select_from(Worker).where(worker_scope(user)))
     recent = db.session.scalars(certificates_for(user).limit(10)).all()
+    waiting, waiting_counts = work_queue(db.session(), user, limit=5)
     return render_template(
         "bureau/home.html", region=_region_name(user), rows=rows, total=total, high_skilled=high_skilled,
         workers=workers, recent=recent, peak=max([c for _, c in rows] + [1]),
+        waiting=waiting, waiting_total=sum(waiting_counts.values()),
     )
 
 
@@ -52,8 +55,9 @@ def _region_name(user) -> str:
     return "全国"
 
 
-from . import bureau_certificates  # noqa: E402,F401 - certificate page and revocation join this blueprint
-
-from . import bureau_ladder  # noqa: E402,F401 - the region on the ladder joins this blueprint
-from . import bureau_queue  # noqa: E402,F401 - work queue, decisions, audit trail and inbox join this blueprint
-from . import bureau_competitions  # noqa: E402,F401 - competitions, WorldSkills pool, honours join this blueprint
+from . import (  # noqa: E402,F401 - modules that add routes to this blueprint
+    bureau_certificates,  # noqa: E402,F401 - certificate page and revocation join this blueprint
+    bureau_competitions,  # noqa: E402,F401 - competitions, WorldSkills pool, honours join this blueprint
+    bureau_ladder,  # noqa: E402,F401 - the region on the ladder joins this blueprint
+    bureau_queue,  # noqa: E402,F401 - work queue, decisions, audit trail and inbox join this blueprint
+)

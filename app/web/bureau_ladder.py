@@ -29,6 +29,7 @@ from ..extensions import db
 from ..ladder_svg import Texts, ladder_svg, legend
 from .bureau import _region_name, bp
 
+
 @dataclass(frozen=True)
 class EdgeRow:
     edge: tuple[str, str, str]  # (source node, target node, kind)

@@ -9,6 +9,7 @@ from wtforms.validators import DataRequired, Length, Optional
 
 from credentials.models import TargetGroup
 
+
 def options(pairs) -> list[SelectChoice]:
     """(value, label) pairs as WTForms choices."""
     return [SelectChoice(str(value), label) for value, label in pairs]

@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, flash, g, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
-from credentials import CredentialsError
 from credentials.models import Certificate, Role, TargetGroup, Worker
 from credentials.queries import certificates_for, workers_for
 from credentials.services.certificates import issue_certificate
@@ -16,8 +15,8 @@ from ladder.frameworks import appraised_levels
 from ..access import allow
 from ..auth import current_actor
 from ..extensions import db
-from ..i18n import error_text, level_name
-from . import apply_field_error, paginate, vault
+from ..i18n import level_name
+from . import commit_or_show, form_status, paginate, vault
 from .forms import CertificateForm, WorkerForm, options
 
 bp = Blueprint("institution", __name__, url_prefix="/institution")
@@ -37,27 +36,19 @@ def workers():
     user = current_actor()
     form = WorkerForm()
     if form.validate_on_submit():
-        try:
-            worker = register_worker(
-                db.session(), vault(), name=form.name.data, national_id=form.national_id.data,
-                city_code=form.city_code.data.strip(), employer_name=form.employer_name.data or None,
-                employer=user.institution if not form.employer_name.data else None,
-                target_groups=[TargetGroup(g) for g in form.target_groups.data], by=user,
-            )
-        except CredentialsError as error:
-            db.session.rollback()
-            if not apply_field_error(form, error):
-                flash(error_text(error), "error")
-                g.form_error = True
-        else:
-            db.session.commit()
+        worker = commit_or_show(form, lambda: register_worker(
+            db.session(), vault(), name=form.name.data, national_id=form.national_id.data,
+            city_code=form.city_code.data.strip(), employer_name=form.employer_name.data or None,
+            employer=user.institution if not form.employer_name.data else None,
+            target_groups=[TargetGroup(group) for group in form.target_groups.data], by=user,
+        ))
+        if worker is not None:
             flash(_("已登记劳动者 %(name)s", name=worker.name), "success")
             return redirect(url_for("institution.workers"))
     query = request.args.get("q", "").strip()
     worker_id = request.args.get("worker", type=int)
     page = paginate(workers_for(user, search=query, worker_id=worker_id))
-    status = 422 if form.errors or _had_error() else 200
-    return render_template("institution/workers.html", form=form, page=page, query=query), status
+    return render_template("institution/workers.html", form=form, page=page, query=query), form_status(form)
 
 
 @bp.post("/workers/search")
@@ -79,21 +70,13 @@ def certificates():
     form = CertificateForm()
     form.level.choices = options((lvl.code, level_name(lvl.code)) for lvl in appraised_levels("skill-2022"))
     if form.validate_on_submit():
-        try:
-            certificate = _issue(form, user)
-        except CredentialsError as error:
-            db.session.rollback()
-            if not apply_field_error(form, error):
-                flash(error_text(error), "error")
-                g.form_error = True
-        else:
-            db.session.commit()
+        certificate = commit_or_show(form, lambda: _issue(form, user))
+        if certificate is not None:
             flash(_("已发放证书 %(number)s", number=certificate.number), "success")
             return redirect(url_for("institution.certificates"))
     query = request.args.get("q", "").strip()
     page = paginate(certificates_for(user, search=query, status=_status_filter()))
-    status = 422 if form.errors or _had_error() else 200
-    return render_template("institution/certificates.html", form=form, page=page, query=query), status
+    return render_template("institution/certificates.html", form=form, page=page, query=query), form_status(form)
 
 
 def _issue(form: CertificateForm, user) -> Certificate:
@@ -114,10 +97,6 @@ def _issue(form: CertificateForm, user) -> Certificate:
     )
 
 
-def _had_error() -> bool:
-    return bool(g.get("form_error"))
-
-
 def _status_filter() -> str | None:
     status = request.args.get("status")
     return status if status in ("valid", "revoked") else None
@@ -132,6 +111,8 @@ def _id_hash_if_national_id(query: str) -> str | None:
     return None
 
 
-from . import institution_records  # noqa: E402,F401 - results and training pages join this blueprint
-from . import institution_imports  # noqa: E402,F401 - bulk import pages join this blueprint
-from . import institution_nominations  # noqa: E402,F401 - nominations, own contests and inbox join this blueprint
+from . import (  # noqa: E402,F401 - modules that add routes to this blueprint
+    institution_imports,  # noqa: E402,F401 - bulk import pages join this blueprint
+    institution_nominations,  # noqa: E402,F401 - nominations, own contests and inbox join this blueprint
+    institution_records,  # noqa: E402,F401 - results and training pages join this blueprint
+)

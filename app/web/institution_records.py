@@ -9,7 +9,7 @@ from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from sqlalchemy import func, select
 
-from credentials import CredentialsError, ValidationFailed
+from credentials import ValidationFailed
 from credentials.models import Role, Worker
 from credentials.progression import failure_reasons, subsidy_of
 from credentials.record_queries import results_for, training_for
@@ -22,8 +22,8 @@ from ..access import allow
 from ..auth import current_actor
 from ..exports import xlsx_response
 from ..extensions import db
-from ..i18n import error_text, is_english, level_name
-from . import apply_field_error, paginate, vault
+from ..i18n import is_english, level_name
+from . import commit_or_show, paginate, vault
 from .institution import _id_hash_if_national_id, bp
 from .record_forms import OUTCOME_LABELS, AppraisalResultForm, TrainingRecordForm, vocabulary_label
 
@@ -53,14 +53,9 @@ def _save(form, write, success) -> bool:
     """Run one service call for a valid form; a domain error lands on its field (or is flashed)."""
     if not form.validate_on_submit():
         return False
-    try:
-        written = write(form)
-    except CredentialsError as error:
-        db.session.rollback()
-        if not apply_field_error(form, error):
-            flash(error_text(error), "error")
+    written = commit_or_show(form, lambda: write(form))
+    if written is None:
         return False
-    db.session.commit()
     flash(success(written), "success")
     return True
 

@@ -37,5 +37,7 @@ def certificate(number: str):
     return render_template("worker/certificate.html", certificate=found)
 
 
-from . import worker_ladder  # noqa: E402,F401 - the ladder and routes pages join this blueprint
-from . import worker_inbox  # noqa: E402,F401 - inbox and promotion outcome pages join this blueprint
+from . import (  # noqa: E402,F401 - modules that add routes to this blueprint
+    worker_inbox,  # noqa: E402,F401 - inbox and promotion outcome pages join this blueprint
+    worker_ladder,  # noqa: E402,F401 - the ladder and routes pages join this blueprint
+)

@@ -61,7 +61,7 @@ class Certificate(Base):
     institution_id: Mapped[int] = mapped_column(ForeignKey("institutions.id"))
     route: Mapped[CertificateRoute] = mapped_column(str_enum(CertificateRoute))
     status: Mapped[CertificateStatus] = mapped_column(
-        str_enum(CertificateStatus), default=CertificateStatus.VALID, index=True
+        str_enum(CertificateStatus), default=CertificateStatus.VALID
     )
     revoked_at: Mapped[datetime | None]
     revocation_reason: Mapped[str | None] = mapped_column(Text)

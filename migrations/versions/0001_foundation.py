@@ -1,7 +1,7 @@
 """foundation: reference data, institutions, workers, certificates, accounts, audit
 
 Revision ID: 0001
-Revises: 
+Revises:
 Create Date: 2026-11-25 15:30:01.174657
 
 """

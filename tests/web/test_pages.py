@@ -341,3 +341,19 @@ def test_404_page_is_html_with_the_request_id(client):
     assert response.status_code == 404 and response.mimetype == "text/html"
     assert "<code>req123abc</code>" in response.text and "页面不存在" in response.text
     assert response.headers["X-Request-Id"] == "req123abc"
+
+
+def test_bureau_home_opens_with_what_is_waiting_for_the_officer(client, login, make_user, db, vault):
+    from credentials.demo import seed_demo
+
+    seed_demo(db.session(), vault)
+    db.session.commit()
+    officer = db.session.scalar(select(User).where(User.username == "suzhou-hrss"))
+    client.post("/login", data={"account": "suzhou-hrss", "password": "ladder-demo-2024"})
+
+    html = client.get("/bureau/").text
+
+    waiting = html.split('id="waiting"')[1].split("</section>")[0]
+    assert "等待您处理" in waiting and "/bureau/queue" in waiting
+    assert waiting.count('class="timeline__item"') >= 1, "the demo has a city-stage nomination waiting"
+    assert officer.region_code == "3205"
