@@ -13,6 +13,7 @@ from ladder.eligibility import HeldLevel, WorkerHistory
 from ladder.eligibility import TrainingRecord as TrainingFact
 from ladder.eligibility import WorkPeriod as WorkFact
 
+from .bulk import one_of
 from .models import (
     Certificate,
     CertificateStatus,
@@ -32,26 +33,26 @@ def histories_for(session: Session, worker_ids: Iterable[int]) -> dict[int, Work
         for worker_id, code, level, issued_on, route in session.execute(
             select(Certificate.worker_id, Occupation.code, Certificate.level, Certificate.issued_on, Certificate.route)
             .join(Occupation, Occupation.id == Certificate.occupation_id)
-            .where(Certificate.worker_id.in_(chunk), Certificate.status == CertificateStatus.VALID)
+            .where(one_of(session, Certificate.worker_id, chunk), Certificate.status == CertificateStatus.VALID)
         ):
             held[worker_id].append(HeldLevel(code, level, issued_on, route.value))
         for worker_id, code, started_on, ended_on in session.execute(
             select(WorkPeriod.worker_id, Occupation.code, WorkPeriod.started_on, WorkPeriod.ended_on)
-            .join(Occupation, Occupation.id == WorkPeriod.occupation_id).where(WorkPeriod.worker_id.in_(chunk))
+            .join(Occupation, Occupation.id == WorkPeriod.occupation_id).where(one_of(session, WorkPeriod.worker_id, chunk))
         ):
             work[worker_id].append(WorkFact(code, started_on, ended_on))
         for worker_id, code, target, hours, completed_on in session.execute(
             select(TrainingRecord.worker_id, Occupation.code, TrainingRecord.target_level, TrainingRecord.hours,
                    TrainingRecord.completed_on)
             .join(Occupation, Occupation.id == TrainingRecord.occupation_id)
-            .where(TrainingRecord.worker_id.in_(chunk), TrainingRecord.outcome == TrainingOutcome.COMPLETED)
+            .where(one_of(session, TrainingRecord.worker_id, chunk), TrainingRecord.outcome == TrainingOutcome.COMPLETED)
         ):
             training[worker_id].append(TrainingFact(code, target, hours, completed_on))
         major = aliased(Occupation)
         for worker_id, school_type, stream, major_code, graduated_on, is_current in session.execute(
             select(Diploma.worker_id, Diploma.school_type, Diploma.stream, major.code, Diploma.graduated_on,
                    Diploma.is_current_graduate)
-            .outerjoin(major, major.id == Diploma.major_occupation_id).where(Diploma.worker_id.in_(chunk))
+            .outerjoin(major, major.id == Diploma.major_occupation_id).where(one_of(session, Diploma.worker_id, chunk))
         ):
             diplomas[worker_id].append(DiplomaFact(school_type, stream, major_code, graduated_on, is_current))
     return {

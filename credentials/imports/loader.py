@@ -13,11 +13,12 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import insert, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from ladder.frameworks import get_level
 
+from ..bulk import insert_rows
 from ..errors import ImportRejected
 from ..models import (
     AppraisalResult,
@@ -63,9 +64,8 @@ def _chunks(items: list, size: int = CHUNK) -> Iterator[list]:
 
 
 def _insert(session: Session, table, rows: list[dict]) -> None:
-    """Plain executemany in chunks: no RETURNING, which SQLite can only honour one row per statement."""
-    for chunk in _chunks(rows):
-        session.execute(insert(table), chunk)
+    """No RETURNING (SQLite can only honour it one row per statement): ids are read back by unique keys."""
+    insert_rows(session, table, rows)
 
 
 def _certificate_ids(session: Session, numbers: list[str]) -> dict[str, int]:

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from ..bulk import one_of
 from ..models import (
     AppraisalResult,
     Certificate,
@@ -46,7 +47,7 @@ def workers_by_hash(session: Session, hashes: Iterable[str]) -> dict[str, KnownW
     found = {}
     for batch in chunks(session, set(hashes)):
         for worker_id, id_hash, name, city_code in session.execute(
-            select(Worker.id, Worker.id_hash, Worker.name, Worker.city_code).where(Worker.id_hash.in_(batch))
+            select(Worker.id, Worker.id_hash, Worker.name, Worker.city_code).where(one_of(session, Worker.id_hash, batch))
         ):
             found[id_hash] = KnownWorker(worker_id, name, city_code)
     return found
@@ -55,7 +56,7 @@ def workers_by_hash(session: Session, hashes: Iterable[str]) -> dict[str, KnownW
 def load_target_groups(session: Session, workers: Iterable[KnownWorker]) -> None:
     by_id = {worker.id: worker for worker in workers}
     for batch in chunks(session, by_id):
-        for group in session.scalars(select(WorkerTargetGroup).where(WorkerTargetGroup.worker_id.in_(batch))):
+        for group in session.scalars(select(WorkerTargetGroup).where(one_of(session, WorkerTargetGroup.worker_id, batch))):
             by_id[group.worker_id].target_groups.append(group)
 
 
@@ -63,7 +64,7 @@ def occupations_by_code(session: Session, codes: Iterable[str]) -> dict[str, Occ
     found = {}
     for batch in chunks(session, set(codes)):
         for occupation in session.scalars(
-            select(Occupation).where(Occupation.edition == OCCUPATION_EDITION, Occupation.code.in_(batch))
+            select(Occupation).where(Occupation.edition == OCCUPATION_EDITION, one_of(session, Occupation.code, batch))
         ):
             found[occupation.code] = occupation
     return found
@@ -76,7 +77,7 @@ def existing_results(session: Session, worker_ids: Iterable[int]) -> dict[tuple,
         for row in session.execute(
             select(AppraisalResult.worker_id, AppraisalResult.occupation_id, AppraisalResult.level,
                    AppraisalResult.exam_date, AppraisalResult.theory_score, AppraisalResult.practical_score,
-                   AppraisalResult.review_score).where(AppraisalResult.worker_id.in_(batch))
+                   AppraisalResult.review_score).where(one_of(session, AppraisalResult.worker_id, batch))
         ):
             found[tuple(row[:4])] = tuple(row[4:])
     return found
@@ -91,7 +92,7 @@ def existing_training(session: Session, institution_id: int, worker_ids: Iterabl
             select(TrainingRecord.worker_id, TrainingRecord.occupation_id, TrainingRecord.target_level,
                    TrainingRecord.started_on, TrainingRecord.training_type, TrainingRecord.form,
                    TrainingRecord.hours, TrainingRecord.completed_on, TrainingRecord.outcome)
-            .where(TrainingRecord.institution_id == institution_id, TrainingRecord.worker_id.in_(batch))
+            .where(TrainingRecord.institution_id == institution_id, one_of(session, TrainingRecord.worker_id, batch))
         ):
             found[tuple(row[:4])] = (row[4].value, row[5].value, row[6], row[7], row[8].value)
     return found
@@ -103,7 +104,7 @@ def subsidised(session: Session, worker_ids: Iterable[int]) -> set[tuple[int, in
     for batch in chunks(session, set(worker_ids)):
         found.update(tuple(row) for row in session.execute(
             select(TrainingRecord.worker_id, TrainingRecord.occupation_id, TrainingRecord.target_level)
-            .where(TrainingRecord.worker_id.in_(batch), TrainingRecord.subsidy_eligible)))
+            .where(one_of(session, TrainingRecord.worker_id, batch), TrainingRecord.subsidy_eligible)))
     return found
 
 
@@ -112,7 +113,7 @@ def taken_numbers(session: Session, numbers: Iterable[str]) -> dict[str, int]:
     found = {}
     for batch in chunks(session, set(numbers)):
         found.update((number, worker_id) for number, worker_id in session.execute(
-            select(Certificate.number, Certificate.worker_id).where(Certificate.number.in_(batch))))
+            select(Certificate.number, Certificate.worker_id).where(one_of(session, Certificate.number, batch))))
     return found
 
 

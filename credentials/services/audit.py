@@ -16,6 +16,7 @@ from datetime import UTC, datetime
 from sqlalchemy import ScalarResult, select, text
 from sqlalchemy.orm import Session
 
+from ..bulk import insert_rows
 from ..models import AuditEvent, User, utcnow
 
 GENESIS = "0" * 64
@@ -126,7 +127,7 @@ def record_many(session: Session, *, actor: User | None, events: Iterable[NewEve
 
 
 def _append(session: Session, table, rows: list[dict]) -> int:
-    session.execute(table.insert(), rows)
+    insert_rows(session, table, rows)
     return len(rows)
 
 
