@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, render_template, request
+from flask import Blueprint, redirect, render_template, request, url_for
 from sqlalchemy import func, select
 
 from credentials.approval_queries import work_queue
@@ -12,6 +12,7 @@ from ladder.frameworks import appraised_levels
 
 from ..access import allow
 from ..auth import current_actor
+from ..exports import certificates_xlsx, too_many_to_export
 from ..extensions import db
 from . import paginate
 
@@ -43,6 +44,15 @@ def certificates():
     query = request.args.get("q", "").strip()
     page = paginate(certificates_for(current_actor(), search=query))
     return render_template("bureau/certificates.html", page=page, query=query)
+
+
+@bp.get("/certificates.xlsx")
+@allow(Role.BUREAU_OFFICER)
+def certificates_export():
+    statement = certificates_for(current_actor(), search=request.args.get("q", "").strip())
+    if too_many_to_export(statement):
+        return redirect(url_for("bureau.certificates", **request.args))
+    return certificates_xlsx(statement)
 
 
 def _region_name(user) -> str:

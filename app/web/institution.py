@@ -14,6 +14,7 @@ from ladder.frameworks import appraised_levels
 
 from ..access import allow
 from ..auth import current_actor
+from ..exports import certificates_xlsx, stream, too_many_to_export, xlsx_response
 from ..extensions import db
 from ..i18n import level_name
 from . import commit_or_show, form_status, paginate, vault
@@ -77,6 +78,27 @@ def certificates():
     query = request.args.get("q", "").strip()
     page = paginate(certificates_for(user, search=query, status=_status_filter()))
     return render_template("institution/certificates.html", form=form, page=page, query=query), form_status(form)
+
+
+@bp.get("/workers.xlsx")
+@allow(Role.INSTITUTION_STAFF)
+def workers_export():
+    statement = workers_for(current_actor(), search=request.args.get("q", "").strip(),
+                            worker_id=request.args.get("worker", type=int))
+    if too_many_to_export(statement):
+        return redirect(url_for("institution.workers", **request.args))
+    headers = [_("编号"), _("姓名"), _("身份证号"), _("出生日期"), _("城市"), _("工作单位")]
+    rows = ((w.id, w.name, w.id_masked, w.birth_date, w.city.full_name, w.employer_name) for w in stream(statement))
+    return xlsx_response(_("劳动者") + ".xlsx", headers, rows)
+
+
+@bp.get("/certificates.xlsx")
+@allow(Role.INSTITUTION_STAFF)
+def certificates_export():
+    statement = certificates_for(current_actor(), search=request.args.get("q", "").strip(), status=_status_filter())
+    if too_many_to_export(statement):
+        return redirect(url_for("institution.certificates", **request.args))
+    return certificates_xlsx(statement)
 
 
 def _issue(form: CertificateForm, user) -> Certificate:

@@ -7,7 +7,7 @@ from functools import cache
 
 from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from credentials import ValidationFailed
 from credentials.models import Role, Worker
@@ -20,7 +20,7 @@ from credentials.services.workers import find_worker_by_national_id
 
 from ..access import allow
 from ..auth import current_actor
-from ..exports import xlsx_response
+from ..exports import stream, too_many_to_export, xlsx_response
 from ..extensions import db
 from ..i18n import is_english, level_name
 from . import commit_or_show, paginate, vault
@@ -28,7 +28,6 @@ from .institution import _id_hash_if_national_id, bp
 from .record_forms import OUTCOME_LABELS, AppraisalResultForm, TrainingRecordForm, vocabulary_label
 
 # Rows in one download: about 5,000 rows a second go into an XLSX, so this stays within a request's time.
-EXPORT_LIMIT = 100_000
 
 
 def _lang() -> str:
@@ -85,20 +84,6 @@ def search_records():
     return redirect(url_for(target, worker=found, outcome=outcome))
 
 
-def _too_many(statement) -> bool:
-    """A list longer than one download can hold is refused with a hint, never cut short silently."""
-    counted = statement.order_by(None).limit(EXPORT_LIMIT + 1).subquery()
-    if db.session.scalar(select(func.count()).select_from(counted)) <= EXPORT_LIMIT:
-        return False
-    message = _("列表超过 %(limit)s 条，无法一次导出；请先按姓名或结果筛选。", limit=f"{EXPORT_LIMIT:,}")
-    flash(message, "error")
-    return True
-
-
-def _all(statement):
-    return db.session.scalars(statement.execution_options(yield_per=1000))
-
-
 # ---------------------------------------------------------------- appraisal results
 
 def _record_result(form: AppraisalResultForm):
@@ -140,7 +125,7 @@ def results_export():
                _("理论知识考试"), _("操作技能考核"), _("综合评审"), _("结果"), _("证书编号"),
                _("证书状态")]
     statement = results_for(current_actor(), **_filters())
-    if _too_many(statement):
+    if too_many_to_export(statement):
         return redirect(url_for("institution.results", **request.args))
     level, verdict = cache(level_name), {True: _("通过"), False: _("未通过")}
     status = {"valid": _("有效"), "revoked": _("已撤销")}
@@ -149,7 +134,7 @@ def results_export():
          level(r.level), r.theory_score, r.practical_score, r.review_score, verdict[r.passed],
          r.certificate.number if r.certificate else None,
          status[r.certificate.status.value] if r.certificate else None)
-        for r in _all(statement)
+        for r in stream(statement)
     )
     return xlsx_response(_("评价成绩") + ".xlsx", headers, rows)
 
@@ -195,7 +180,7 @@ def training_export():
                _("补贴规则")]
     # Labels are looked up once per export, not once per row: the locale lookup costs more than the row.
     statement = training_for(current_actor(), **_filters())
-    if _too_many(statement):
+    if too_many_to_export(statement):
         return redirect(url_for("institution.training", **request.args))
     lang, level, label = _lang(), cache(level_name), cache(vocabulary_label)
     outcome = {key: str(text) for key, text in OUTCOME_LABELS.items()}
@@ -204,7 +189,7 @@ def training_export():
          level(t.target_level), label("training_types", t.training_type.value),
          label("training_forms", t.form.value), t.hours, t.completed_on, outcome[t.outcome], t.subsidy_amount,
          subsidy_of(t).explanation.get(lang))
-        for t in _all(statement)
+        for t in stream(statement)
     )
     return xlsx_response(_("培训记录") + ".xlsx", headers, rows)
 

@@ -357,3 +357,35 @@ def test_bureau_home_opens_with_what_is_waiting_for_the_officer(client, login, m
     assert "等待您处理" in waiting and "/bureau/queue" in waiting
     assert waiting.count('class="timeline__item"') >= 1, "the demo has a city-stage nomination waiting"
     assert officer.region_code == "3205"
+
+
+def _sheet(response) -> list[tuple]:
+    import io
+
+    from openpyxl import load_workbook
+
+    assert response.status_code == 200
+    assert response.mimetype == "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    return list(load_workbook(io.BytesIO(response.data), read_only=True).active.iter_rows(values_only=True))
+
+
+def test_a_city_officer_exports_exactly_the_certificates_of_the_city(client, login, make_user, two_cities):
+    login(client, make_user("bureau_officer", scope="city", region="3205"))
+
+    rows = _sheet(client.get("/bureau/certificates.xlsx"))
+
+    assert rows[0][:3] == ("证书编号", "姓名", "身份证号")
+    assert sorted(row[1] for row in rows[1:]) == ["苏人", "苏人"]
+    assert all("*" in row[2] for row in rows[1:]), "IDs leave the registry masked"
+
+
+def test_institution_lists_export_what_the_page_shows(staff_client, staff, make_worker, make_certificate):
+    kept = make_worker("张三", employer=staff.institution)
+    make_worker("李四", employer=staff.institution)
+    make_certificate(kept, staff.institution, level="junior")
+
+    workers = _sheet(staff_client.get("/institution/workers.xlsx?q=张"))
+    certificates = _sheet(staff_client.get("/institution/certificates.xlsx"))
+
+    assert [row[1] for row in workers[1:]] == ["张三"]
+    assert [row[1] for row in certificates[1:]] == ["张三"] and certificates[1][5] == "初级工（五级）"

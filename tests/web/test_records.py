@@ -204,12 +204,12 @@ def test_another_institution_never_sees_these_results(app, login, make_user, sta
 
 def test_a_list_too_long_for_one_download_is_refused_with_a_hint_not_cut_short(monkeypatch, staff_client,
                                                                               worker_id_number):
-    from app.web import institution_records
+    from app import exports
 
     staff_client.post("/institution/training", data=training_form(worker_id_number))
     staff_client.post("/institution/training", data=training_form(worker_id_number, started_on="2024-04-01",
                                                                   completed_on="2024-05-01"))
-    monkeypatch.setattr(institution_records, "EXPORT_LIMIT", 1)
+    monkeypatch.setattr(exports, "EXPORT_LIMIT", 1)
 
     response = staff_client.get("/institution/training.xlsx?outcome=completed")
 
