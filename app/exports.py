@@ -55,11 +55,39 @@ def xlsx_response(filename: str, headers: Sequence[str], rows: Iterable[Sequence
     ascii_name = name.encode("ascii", "ignore").decode().strip()
     if not ascii_name.removesuffix(".xlsx").strip(" -_."):
         ascii_name = "export.xlsx"
-    response = Response(xlsx_bytes(headers, rows), mimetype=XLSX_MIMETYPE)
+    counted = _Counted(rows)
+    response = Response(xlsx_bytes(headers, counted), mimetype=XLSX_MIMETYPE)
+    _audit_export(name, counted.count)
     response.headers["Content-Disposition"] = (
         f"attachment; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(name)}")
     response.headers["X-Content-Type-Options"] = "nosniff"
     return response
+
+
+class _Counted:
+    def __init__(self, rows: Iterable[Sequence[object]]) -> None:
+        self.rows, self.count = rows, 0
+
+    def __iter__(self):
+        for row in self.rows:
+            self.count += 1
+            yield row
+
+
+def _audit_export(filename: str, rows: int) -> None:
+    """Personal data leaving the registry is recorded (SECURITY.md): who, which list, how many rows.
+
+    The query string is not kept: it may hold a name typed into a search box."""
+    from flask import request
+
+    from credentials.services.audit import record
+
+    from .auth import current_actor
+    from .extensions import db
+
+    record(db.session(), actor=current_actor(), action="data.exported", entity_type="export",
+           entity_id=request.path, after={"filename": filename, "rows": rows})
+    db.session.commit()
 
 
 EXPORT_LIMIT = 100_000

@@ -389,3 +389,14 @@ def test_institution_lists_export_what_the_page_shows(staff_client, staff, make_
 
     assert [row[1] for row in workers[1:]] == ["张三"]
     assert [row[1] for row in certificates[1:]] == ["张三"] and certificates[1][5] == "初级工（五级）"
+
+
+def test_every_export_is_recorded_in_the_audit_trail_without_the_search_terms(staff_client, staff, make_worker, db):
+    from credentials.models import AuditEvent
+
+    make_worker("张三", employer=staff.institution)
+    staff_client.get("/institution/workers.xlsx?q=张三")
+
+    event = db.session.scalars(select(AuditEvent).where(AuditEvent.action == "data.exported")).one()
+    assert event.actor_id == staff.id and event.entity_id == "/institution/workers.xlsx"
+    assert event.after["rows"] == 1 and "张三" not in str(event.after)
