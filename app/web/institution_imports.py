@@ -35,7 +35,7 @@ from ..exports import XLSX_MIMETYPE, xlsx_response
 from ..extensions import db
 from ..i18n import error_text, format_date, is_english
 from ..jobs import enqueue_import
-from . import apply_field_error, paginate
+from . import commit_or_show, form_status, paginate
 from .forms import options
 from .institution import bp
 
@@ -106,20 +106,14 @@ def new_import():
         form.kind.data = request.args["kind"]
     if form.validate_on_submit():
         upload = form.file.data
-        try:
-            job = create_import(db.session(), kind=form.kind.data, institution=user.institution,
-                                file_bytes=upload.read(MAX_FILE_BYTES + 1), filename=upload.filename,
-                                dry_run=form.dry_run.data, by=user)
-        except CredentialsError as error:
-            db.session.rollback()
-            if not apply_field_error(form, error):
-                flash(error_text(error), "error")
-        else:
-            db.session.commit()
+        job = commit_or_show(form, lambda: create_import(
+            db.session(), kind=form.kind.data, institution=user.institution,
+            file_bytes=upload.read(MAX_FILE_BYTES + 1), filename=upload.filename, dry_run=form.dry_run.data,
+            by=user))
+        if job is not None:
             enqueue_import(job.id, user.id)
             return redirect(url_for("institution.import_job", job_id=job.id))
-    status = 422 if form.errors else 200
-    return render_template("institution/import_new.html", form=form), status
+    return render_template("institution/import_new.html", form=form), form_status(form)
 
 
 @bp.get("/imports/<int:job_id>")

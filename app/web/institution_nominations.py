@@ -32,7 +32,7 @@ from ..auth import current_actor
 from ..exports import xlsx_response
 from ..extensions import db
 from ..i18n import error_text, level_name
-from . import apply_field_error, paginate, vault
+from . import apply_field_error, commit_or_show, paginate, vault
 from .approval_forms import CompetitionForm, EvidenceForm, NominationForm, ResultForm, text_of
 from .approvals_common import (
     KIND_NAMES,
@@ -96,14 +96,8 @@ def new_nomination():
     rules = relied_rules(target, kind, on=date.today()) if target in ("technician", "senior_technician") else {}
     form = NominationForm(rules=rules)
     if worker is not None and form.validate_on_submit():
-        try:
-            nomination = _nominate(worker, form)
-        except CredentialsError as error:
-            db.session.rollback()
-            if not apply_field_error(form, error):
-                flash(error_text(error), "error")
-        else:
-            db.session.commit()
+        nomination = commit_or_show(form, lambda: _nominate(worker, form))
+        if nomination is not None:
             flash(_("已保存提名草稿；核对后请提交"), "success")
             return redirect(url_for("institution.nomination", request_id=nomination.id))
     elif request.method == "POST" and worker is None:
@@ -207,14 +201,8 @@ def competitions():
     form = CompetitionForm(tier_codes=("enterprise",))
     del form.city_code  # the institution's own city
     if form.validate_on_submit():
-        try:
-            competition = register_from(form)
-        except CredentialsError as error:
-            db.session.rollback()
-            if not apply_field_error(form, error):
-                flash(error_text(error), "error")
-        else:
-            db.session.commit()
+        competition = commit_or_show(form, lambda: register_from(form))
+        if competition is not None:
             flash(_("已登记竞赛“%(name)s”", name=competition.name), "success")
             return redirect(url_for("institution.competitions"))
     page = paginate(competitions_for(current_actor()))
