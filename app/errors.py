@@ -9,6 +9,7 @@ from werkzeug.exceptions import BadRequest, HTTPException, InternalServerError, 
 
 from credentials import CredentialsError
 
+from .api_messages import localise_field_messages, title_for
 from .extensions import db
 from .i18n import error_text
 
@@ -59,7 +60,9 @@ def init_app(app: Flask) -> None:
             field_errors = _validation_messages(error)
             if field_errors:
                 detail = _("请检查以下字段")
-            response = problem(error.code or 500, error.name, detail, errors=field_errors)
+                field_errors = localise_field_messages(field_errors)
+            response = problem(error.code or 500, title_for(error.code or 500, error.name), detail,
+                               errors=field_errors)
             if error.code == 401:
                 response.headers["WWW-Authenticate"] = 'Bearer realm="talent-ladder"'
             return response

@@ -16,7 +16,11 @@ LANG_COOKIE = "lang"
 
 
 def select_locale() -> str:
+    """`?lang=`, then the language cookie; API clients may also say it with Accept-Language. Chinese by
+    default: pages do not follow the browser's language, since the service is Chinese first."""
     choice = request.args.get("lang") or request.cookies.get(LANG_COOKIE)
+    if choice is None and request.path.startswith("/api/"):
+        choice = request.accept_languages.best_match(("zh", "en"))
     return choice if choice in ("zh", "en") else "zh"
 
 
