@@ -6,7 +6,7 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
 from credentials.models import Certificate, Role, TargetGroup, Worker
-from credentials.queries import certificates_for, workers_for
+from credentials.queries import certificates_for, import_jobs_for, workers_for
 from credentials.services.certificates import issue_certificate
 from credentials.services.reference import find_occupation
 from credentials.services.workers import find_worker_by_national_id, register_worker
@@ -28,7 +28,8 @@ bp = Blueprint("institution", __name__, url_prefix="/institution")
 def home():
     user = current_actor()
     recent = db.session.scalars(certificates_for(user).limit(10)).all()
-    return render_template("institution/home.html", institution=user.institution, recent=recent)
+    imports = db.session.scalars(import_jobs_for(user).limit(5)).all()
+    return render_template("institution/home.html", institution=user.institution, recent=recent, imports=imports)
 
 
 @bp.route("/workers", methods=["GET", "POST"])

@@ -400,3 +400,15 @@ def test_every_export_is_recorded_in_the_audit_trail_without_the_search_terms(st
     event = db.session.scalars(select(AuditEvent).where(AuditEvent.action == "data.exported")).one()
     assert event.actor_id == staff.id and event.entity_id == "/institution/workers.xlsx"
     assert event.after["rows"] == 1 and "张三" not in str(event.after)
+
+
+def test_institution_home_answers_did_my_upload_go_in(staff_client, staff, db):
+    from credentials.services.imports import create_import
+
+    create_import(db.session(), kind="appraisal_results", institution=staff.institution,
+                  file_bytes="身份证号,姓名\n".encode(), filename="六月考试.csv", dry_run=True, by=staff)
+    db.session.commit()
+
+    panel = staff_client.get("/institution/").text.split('id="recent-imports"')[1].split("</section>")[0]
+
+    assert "六月考试.csv" in panel and 'data-status="queued"' in panel
