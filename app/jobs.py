@@ -15,7 +15,7 @@ import click
 from flask import Flask, current_app, has_app_context
 from flask.cli import AppGroup
 
-from credentials.services.imports import run_import
+from credentials.services.imports import fail_interrupted_imports, run_import
 
 from .extensions import db
 
@@ -78,3 +78,10 @@ def worker_command(burst: bool) -> None:
     queue = redis_queue(current_app)
     # SimpleWorker runs jobs in this process: the app and its connection pool are made once, never forked.
     SimpleWorker([queue], connection=queue.connection).work(burst=burst)
+
+
+@jobs_cli.command("sweep")
+def sweep_command() -> None:
+    """Mark imports whose runner died (running over an hour, queued over a day) as failed; nothing was written."""
+    marked = fail_interrupted_imports(db.session())
+    click.echo(f"{marked} interrupted import(s) marked failed")

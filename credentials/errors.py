@@ -228,6 +228,9 @@ class ImportRejected(CredentialsError):
         "unexpected_failure": ("导入意外中止，未写入任何数据；请稍后重试，若仍失败请联系管理员",
                                "The import stopped unexpectedly and wrote nothing; try again later, and tell the "
                                "administrator if it fails again"),
+        "interrupted": ("导入在运行中被中断（服务重启或进程退出），未写入任何数据；请重新导入",
+                        "The import was interrupted while running (a restart or a stopped process) and wrote "
+                        "nothing; import the file again"),
         "concurrent_write": ("另一项导入或登记同时写入了相同的记录，本次未写入任何数据；请重新导入",
                              "Another import or entry wrote the same records at the same time, so nothing was "
                              "written; import the file again"),

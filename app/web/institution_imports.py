@@ -26,6 +26,7 @@ from credentials.services.imports import (
     STATUS_NAMES,
     commit_import,
     create_import,
+    fail_interrupted_imports,
     failure_text,
 )
 
@@ -66,6 +67,8 @@ def job_or_404(job_id: int) -> ImportJob:
 @bp.get("/imports")
 @allow(Role.INSTITUTION_STAFF)
 def imports():
+    if fail_interrupted_imports(db.session()):  # the list never shows a dead job as still running
+        db.session.commit()
     page = paginate(import_jobs_for(current_actor()))
     return render_template("institution/imports.html", page=page, kinds=list(ImportKind))
 

@@ -12,9 +12,9 @@ import hashlib
 import logging
 import re
 import time
-from datetime import date
+from datetime import date, datetime, timedelta
 
-from sqlalchemy import update
+from sqlalchemy import or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -163,6 +163,20 @@ def _finish_rejected(session: Session, job_id: int, error: CredentialsError, act
            entity_type="import_job", entity_id=job_id,
            after=_summary(job))
     session.commit()
+
+
+def fail_interrupted_imports(session: Session, *, running_for: timedelta = timedelta(hours=1),
+                             queued_for: timedelta = timedelta(hours=24), now: datetime | None = None) -> int:
+    """Jobs whose runner died are marked failed ("interrupted"): their transaction rolled back with the
+    process, so nothing was written. Returns how many it marked. Safe to run at any time."""
+    now = now or utcnow()
+    stale = session.scalars(select(ImportJob.id).where(or_(
+        (ImportJob.status == ImportStatus.RUNNING) & (ImportJob.started_at < now - running_for),
+        (ImportJob.status == ImportStatus.QUEUED) & (ImportJob.created_at < now - queued_for),
+    ))).all()
+    for job_id in stale:
+        _finish_failed(session, job_id, "interrupted", None)
+    return len(stale)
 
 
 def _finish_failed(session: Session, job_id: int, code: str, actor_id: int | None) -> None:
