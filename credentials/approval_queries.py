@@ -15,7 +15,6 @@ from ladder.worldskills import next_edition, pool_criteria
 
 from .models import (
     BureauScope,
-    City,
     Competition,
     CompetitionPromotion,
     CompetitionResult,
@@ -29,16 +28,7 @@ from .models import (
     Worker,
 )
 from .models.promotions import OPEN_STATES
-
-
-def _region(user: User, city_column):
-    if user.bureau_scope is BureauScope.MINISTRY:
-        return true()
-    if user.bureau_scope is BureauScope.PROVINCE:
-        return city_column.in_(select(City.code).where(City.province_code == user.region_code))
-    if user.bureau_scope is BureauScope.CITY:
-        return city_column == user.region_code
-    return false()
+from .queries import region_clause
 
 
 def promotion_scope(user: User):
@@ -52,7 +42,7 @@ def promotion_scope(user: User):
     if user.role is Role.INSTITUTION_STAFF:
         return or_(mine, PromotionRequest.institution_id == user.institution_id)
     if user.role is Role.BUREAU_OFFICER:
-        return or_(mine, and_(_region(user, PromotionRequest.city_code),
+        return or_(mine, and_(region_clause(user, PromotionRequest.city_code),
                               PromotionRequest.state != PromotionState.DRAFT))
     return false()
 
@@ -74,7 +64,7 @@ def proposal_scope(user: User):
     if user.role is Role.WORKER:
         return CompetitionPromotion.worker_id == user.worker_id
     if user.role is Role.BUREAU_OFFICER:
-        return _region(user, CompetitionPromotion.city_code)
+        return region_clause(user, CompetitionPromotion.city_code)
     if user.role is Role.INSTITUTION_STAFF:
         return CompetitionPromotion.result_id.in_(select(CompetitionResult.id).where(
             CompetitionResult.competition_id.in_(select(Competition.id).where(
@@ -136,7 +126,7 @@ def queue_requests(user: User) -> Select:
         return select(PromotionRequest).where(false())
     return (select(PromotionRequest)
             .where(PromotionRequest.state.in_(OPEN_STATES), PromotionRequest.stage == stage,
-                   _region(user, PromotionRequest.city_code))
+                   region_clause(user, PromotionRequest.city_code))
             .options(selectinload(PromotionRequest.worker), selectinload(PromotionRequest.occupation))
             .order_by(PromotionRequest.submitted_at, PromotionRequest.id))
 
@@ -150,7 +140,7 @@ def queue_proposals(user: User, *, on: date | None = None) -> Select:
             else CompetitionPromotion.target_level.not_in(high))
     return (select(CompetitionPromotion)
             .where(CompetitionPromotion.state == ProposalState.PROPOSED, mine,
-                   _region(user, CompetitionPromotion.city_code))
+                   region_clause(user, CompetitionPromotion.city_code))
             .options(selectinload(CompetitionPromotion.worker), selectinload(CompetitionPromotion.occupation))
             .order_by(CompetitionPromotion.created_at, CompetitionPromotion.id))
 
@@ -209,7 +199,7 @@ def worldskills_pool(user: User, *, on: date) -> tuple[object, Select | None]:
         select(Worker, Competition, CompetitionResult)
         .join(CompetitionResult, CompetitionResult.worker_id == Worker.id)
         .join(Competition, Competition.id == CompetitionResult.competition_id)
-        .where(_region(user, Worker.city_code), Worker.birth_date >= edition.born_on_or_after,
+        .where(region_clause(user, Worker.city_code), Worker.birth_date >= edition.born_on_or_after,
                Competition.tier.in_(sorted(criteria.tiers)), strong)
         .order_by(func.coalesce(CompetitionResult.rank, 999), Worker.birth_date.desc(), Worker.id))
     return edition, statement

@@ -34,7 +34,7 @@ def worker_scope(user: User):
         ).exists()
         return or_(Worker.employer_id == user.institution_id, issued_here)
     if user.role is Role.BUREAU_OFFICER:
-        return _region_clause(user, Worker.city_code)
+        return region_clause(user, Worker.city_code)
     return false()
 
 
@@ -46,7 +46,7 @@ def certificate_scope(user: User):
     if user.role is Role.INSTITUTION_STAFF:
         return Certificate.institution_id == user.institution_id
     if user.role is Role.BUREAU_OFFICER:
-        in_region = select(Worker.id).where(Worker.id == Certificate.worker_id, _region_clause(user, Worker.city_code))
+        in_region = select(Worker.id).where(Worker.id == Certificate.worker_id, region_clause(user, Worker.city_code))
         return in_region.exists()
     return false()
 
@@ -57,11 +57,12 @@ def institution_scope(user: User):
     if user.role is Role.INSTITUTION_STAFF:
         return Institution.id == user.institution_id
     if user.role is Role.BUREAU_OFFICER:
-        return _region_clause(user, Institution.city_code)
+        return region_clause(user, Institution.city_code)
     return false()
 
 
-def _region_clause(user: User, city_column):
+def region_clause(user: User, city_column):
+    """The officer's region as a WHERE clause on a city-code column (ministry: everything)."""
     if user.bureau_scope is BureauScope.MINISTRY:
         return true()
     if user.bureau_scope is BureauScope.PROVINCE:
