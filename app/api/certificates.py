@@ -8,17 +8,16 @@ from flask_smorest import Blueprint
 from sqlalchemy import select
 
 from credentials import ValidationFailed
-from credentials.models import Certificate, Institution, Role, Worker
+from credentials.models import Certificate, Institution, Role
 from credentials.permissions import can_revoke
-from credentials.queries import certificate_scope, certificates_for, worker_scope
+from credentials.queries import certificate_scope, certificates_for
 from credentials.services.certificates import issue_certificate, revoke_certificate
-from credentials.services.reference import find_occupation
 
 from ..access import allow
 from ..auth import current_actor
 from ..extensions import db
 from ..web.record_forms import REVOCATION_REASON_MAX
-from .common import Envelope, SearchArgs, certificate_dict, page_envelope
+from .common import Envelope, SearchArgs, certificate_dict, page_envelope, worker_and_occupation
 
 PREFIX = "/certificates"
 blp = Blueprint("api_certificates", __name__, description="Certificates, addressed by number")
@@ -56,12 +55,7 @@ def list_certificates(args):
 def create_certificate(body):
     user = current_actor()
     session = db.session()
-    worker = session.scalar(select(Worker).where(Worker.id == body["worker_id"], worker_scope(user)))
-    if worker is None:
-        raise ValidationFailed("binding", field="worker_id", reason=("未找到该劳动者", "no such worker"))
-    occupation = find_occupation(session, body["occupation_code"])
-    if occupation is None:
-        raise ValidationFailed("unknown_occupation", field="occupation_code", occupation=body["occupation_code"])
+    worker, occupation = worker_and_occupation(body, user)
     institution = user.institution if user.role is Role.INSTITUTION_STAFF else (
         session.get(Institution, body["institution_id"]) if body["institution_id"] else None)
     if institution is None:

@@ -7,13 +7,11 @@ from __future__ import annotations
 import marshmallow as ma
 from flask import url_for
 from flask_smorest import Blueprint
-from sqlalchemy import select
 
-from credentials import Conflict, ValidationFailed
+from credentials import Conflict
 from credentials.approval_queries import promotions_for
 from credentials.approvals import STATE_NAMES
-from credentials.models import PromotionKind, PromotionRequest, PromotionState, Role, Worker
-from credentials.queries import worker_scope
+from credentials.models import PromotionKind, PromotionRequest, PromotionState, Role
 from credentials.services.promotions import (
     attach_evidence,
     nominate_promotion,
@@ -21,7 +19,6 @@ from credentials.services.promotions import (
     submit_promotion,
     withdraw_promotion,
 )
-from credentials.services.reference import find_occupation
 from credentials.services.reviews import DECISIONS, review_promotion
 from credentials.uploads import MAX_EVIDENCE_BYTES
 
@@ -29,7 +26,7 @@ from ..access import allow
 from ..auth import current_actor
 from ..extensions import db
 from ..web.approvals_common import request_or_404
-from .common import Envelope, PageArgs, iso_utc, level_dict, page_envelope
+from .common import Envelope, PageArgs, iso_utc, level_dict, page_envelope, worker_and_occupation
 
 PREFIX = "/promotions"
 blp = Blueprint("api_promotions", __name__,
@@ -115,12 +112,7 @@ def get_promotion(request_id: int):
 def create_promotion(body):
     """A draft nomination; attach evidence, then `submit`."""
     user, session = current_actor(), db.session()
-    worker = session.scalar(select(Worker).where(Worker.id == body["worker_id"], worker_scope(user)))
-    if worker is None:
-        raise ValidationFailed("binding", field="worker_id", reason=("未找到该劳动者", "no such worker"))
-    occupation = find_occupation(session, body["occupation_code"])
-    if occupation is None:
-        raise ValidationFailed("unknown_occupation", field="occupation_code", occupation=body["occupation_code"])
+    worker, occupation = worker_and_occupation(body, user)
     request = nominate_promotion(session, worker=worker, occupation=occupation, kind=PromotionKind(body["kind"]),
                                  target_level=body["target_level"], grounds=body["grounds"],
                                  statement=body["statement"], rule_id=body["rule_id"], by=user)
