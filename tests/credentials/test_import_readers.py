@@ -8,7 +8,6 @@ import zipfile
 from datetime import date, datetime
 
 import pytest
-from openpyxl import Workbook
 
 from credentials.errors import ImportRejected
 from credentials.imports import readers
@@ -23,6 +22,7 @@ from credentials.imports.cells import (
 from credentials.imports.columns import data_rows, locate
 from credentials.imports.readers import Formula, read_sheet
 from credentials.models import ImportKind
+from tests.import_fixtures import xlsx_bytes as xlsx
 
 HEADERS = ["身份证号", "姓名", "职业编码", "等级", "考试日期", "理论知识考试成绩", "操作技能考核成绩"]
 ROW = ["11010519491231002X", "张三", "6-18-01-01", "初级工", "2024-07-01", "85", "78"]
@@ -32,18 +32,6 @@ def csv_text(*rows) -> str:
     out = io.StringIO()
     csv.writer(out, lineterminator="\r\n").writerows(rows)
     return out.getvalue()
-
-
-def xlsx(*rows, edit=None) -> bytes:
-    workbook = Workbook()
-    sheet = workbook.active
-    for row in rows:
-        sheet.append(row)
-    if edit:
-        edit(sheet)
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
 
 
 def rejected(code: str, call, *args) -> ImportRejected:
