@@ -63,9 +63,9 @@ def judge(level: str, theory: Decimal | float, practical: Decimal | float, revie
         if score is not None and not 0 <= score <= rule.max_score:
             raise ScoreOutOfRange(part, score, rule.max_score)
     reasons = []
-    for part in ("theory", "practical"):
-        if scores[part] < rule.pass_mark:
-            reasons.append(_below(part, scores[part], rule.pass_mark))
+    for part, score in (("theory", theory), ("practical", practical)):
+        if score < rule.pass_mark:
+            reasons.append(_below(part, score, rule.pass_mark))
     if rule.review_required(level):
         if review is None:
             reasons.append(Text(f"{PARTS['review'].zh}成绩缺失（技师及以上需要）",
@@ -75,5 +75,5 @@ def judge(level: str, theory: Decimal | float, practical: Decimal | float, revie
     return Verdict(passed=not reasons, reasons=tuple(reasons))
 
 
-def _below(part: str, score, mark: int) -> Text:
+def _below(part: str, score: Decimal | float, mark: int) -> Text:
     return Text(f"{PARTS[part].zh} {score} 分，低于 {mark} 分", f"{PARTS[part].en} {score}, below {mark}")

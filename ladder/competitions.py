@@ -10,6 +10,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date
 from functools import cache
+from typing import Any
 
 from ladder.frameworks import NATIONAL, LadderDataError, framework_for, get_framework, level_rank, read_data
 from ladder.i18n import Text, join
@@ -118,7 +119,7 @@ def _ranks(value: list[int]) -> tuple[int, int | None]:
     return (value[0], value[1] if len(value) > 1 else None)
 
 
-def _reward(row: dict, policy_id: str, tiers: set[str]) -> Reward:
+def _reward(row: Mapping[str, Any], policy_id: str, tiers: set[str]) -> Reward:
     unknown = (set(row) - _REWARD_KEYS) | (set(row.get("tiers", ())) - tiers)
     if unknown:
         raise LadderDataError(f"competitions.toml: a reward of {policy_id!r} has unknown keys or tiers: "
@@ -200,6 +201,7 @@ def promotion_for(tier: str, result: int | str, current_level: str | None, *, on
         raise ValueError(f"policy {policy.id!r} covers {', '.join(policy.tiers)}, not {tier!r}")
     if isinstance(result, str) and result not in medals():
         raise ValueError(f"unknown medal {result!r}; known: {', '.join(medals())}")
+    medal: str | None
     if isinstance(result, str):
         medal, rank = result, policy.medal_ranks.get(result)
     else:
@@ -224,7 +226,9 @@ def promotion_steps(policy: CompetitionPolicy, framework: str) -> dict[tuple[str
     ladder = tuple(level.code for level in get_framework(framework).appraised)
     steps: dict[tuple[str, str], list[Text]] = {}
     for reward in policy.rewards:
-        for current in ladder if reward.effect else ():
+        if reward.effect is None:
+            continue
+        for current in ladder:
             target = reward.effect.apply(current, ladder)
             if target is None:
                 continue

@@ -7,9 +7,11 @@ The rules live in ``ladder/data/conditions-*.toml``; this module interprets them
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, timedelta
 from functools import cache
+from typing import Any
 
 from ladder.frameworks import (
     LadderDataError,
@@ -63,7 +65,7 @@ class RuleSet(Dated):
         return tuple(c for c in self.clauses if c.target == target_level)
 
 
-def _clause(row: dict, file: str) -> Clause:
+def _clause(row: Mapping[str, Any], file: str) -> Clause:
     unknown = set(row) - _CLAUSE_KEYS
     if unknown:
         raise LadderDataError(f"{file}: clause {row.get('id')!r} has unknown keys {sorted(unknown)}")
@@ -150,11 +152,13 @@ class Missing:
             how = "continuous" if continuous else "cumulative"
             return f"{more_duration_en(months)} of {how} work in the occupation"
         if self.code == "training_hours":
+            assert isinstance(self.required, int) and not isinstance(self.actual, str | tuple)  # hours, as _assess records them
             hours = int(self.required) - int(self.actual or 0)
             if zh:
                 return f"还需完成{short}培训 {hours} 学时"
             return f"{hours} more training hours towards {short}"
         if self.code == "diploma":
+            assert isinstance(self.required, tuple)  # the diploma keys a clause accepts
             names = [_diploma_label(key).get(lang) for key in self.required]
             if zh:
                 field = "（本专业或相关专业）" if self.same_major else ""
@@ -257,8 +261,8 @@ def _assess(clause: Clause, facts: _Facts) -> tuple[date | None, list[Missing]]:
         held = tuple(f"{d.school_type}/{d.stream}" for d in facts.history.diplomas)
         parts.append((facts.diploma_from(clause), Missing("diploma", tuple(sorted(clause.diplomas)), held,
                                                           same_major=clause.same_major)))
-    dates = [due for due, _ in parts]
-    since = None if None in dates else max(dates, default=date.min)
+    dates = [due for due, _ in parts if due is not None]
+    since = max(dates, default=date.min) if len(dates) == len(parts) else None
     return since, [m for due, m in parts if due is None or due > facts.on]
 
 

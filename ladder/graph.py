@@ -8,6 +8,7 @@ templates on the five-level ladder), so the graph is a MultiDiGraph keyed "<kind
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
 from functools import cache, lru_cache
@@ -134,7 +135,7 @@ def _placements(rule: _Rule) -> list[tuple[str, str, date | None, date | None]]:
         return [(_title_node(rule.source), _title_node(rule.target), rule.valid_from, rule.valid_to)]
     skill_ends = [ref for ref, is_title in ((rule.source, title_source), (rule.target, title_target))
                   if not is_title]
-    placed = []
+    placed: list[tuple[str, str, date | None, date | None]] = []
     for fw in all_frameworks():
         if not all(fw.has(ref) for ref in skill_ends):
             continue
@@ -148,7 +149,7 @@ def _placements(rule: _Rule) -> list[tuple[str, str, date | None, date | None]]:
     return placed
 
 
-def _add_nodes(g: nx.MultiDiGraph, on: date | None) -> None:
+def _add_nodes(g: nx.MultiDiGraph[str], on: date | None) -> None:
     for fw in all_frameworks():
         if on is None or fw.in_force(on):
             for lv in fw.levels:
@@ -162,9 +163,9 @@ def _add_nodes(g: nx.MultiDiGraph, on: date | None) -> None:
                        name_zh=grade.name_zh, name_en=grade.name_en, is_high_skilled=False)
 
 
-def build_graph(on: date | None = None) -> nx.MultiDiGraph:
+def build_graph(on: date | None = None) -> nx.MultiDiGraph[str]:
     """The career graph; with `on`, only the frameworks and rules in force that day."""
-    g = nx.MultiDiGraph(on=on)
+    g: nx.MultiDiGraph[str] = nx.MultiDiGraph(on=on)
     _add_nodes(g, on)
     for rule in _rules():
         for source, target, start, end in _placements(rule):
@@ -178,17 +179,19 @@ def build_graph(on: date | None = None) -> nx.MultiDiGraph:
 
 
 @lru_cache(maxsize=64)
-def graph_for(on: date) -> nx.MultiDiGraph:
+def graph_for(on: date) -> nx.MultiDiGraph[str]:
     """The graph in force on a date, built once per process and frozen: callers share it."""
-    return nx.freeze(build_graph(on))
+    g = build_graph(on)
+    nx.freeze(g)  # freezes in place and returns the same graph
+    return g
 
 
-def check_integrity(g: nx.MultiDiGraph) -> None:
+def check_integrity(g: nx.MultiDiGraph[str]) -> None:
     """Raise GraphIntegrityError listing cycles, unreachable levels and crossovers without a policy."""
     problems = []
-    tracks: dict[str, list[str]] = {}
-    for node, track in g.nodes(data="track"):
-        tracks.setdefault(track, []).append(node)
+    tracks: dict[str | None, list[str]] = {}  # None: a node without a track
+    for node, data in g.nodes(data=True):
+        tracks.setdefault(data.get("track"), []).append(node)
     for u, v, data in g.edges(data=True):
         if data.get("kind") not in EDGE_KINDS:
             problems.append(f"edge {u} -> {v} has unknown kind {data.get('kind')!r}")
@@ -197,10 +200,10 @@ def check_integrity(g: nx.MultiDiGraph) -> None:
         elif data["kind"] in PROMOTION_KINDS and g.nodes[u]["track"] != g.nodes[v]["track"]:
             problems.append(f"{data['kind']} edge {u} -> {v} leaves its track")
     for track, nodes in tracks.items():
-        promotions = nx.DiGraph()
+        promotions: nx.DiGraph[str] = nx.DiGraph()
         promotions.add_nodes_from(nodes)
-        promotions.add_edges_from((u, v) for u, v, kind in g.subgraph(nodes).edges(data="kind")
-                                  if kind in PROMOTION_KINDS)
+        promotions.add_edges_from((u, v) for u, v, data in g.subgraph(nodes).edges(data=True)
+                                  if data.get("kind") in PROMOTION_KINDS)
         for cycle in list(nx.simple_cycles(promotions))[:5]:
             problems.append(f"promotion cycle in {track}: {' -> '.join(cycle + cycle[:1])}")
         entry = min(nodes, key=lambda n: g.nodes[n]["rank"])
@@ -221,9 +224,9 @@ def _plain(value: Any) -> Any:
     return value
 
 
-def to_json(g: nx.MultiDiGraph) -> dict[str, Any]:
+def to_json(g: nx.MultiDiGraph[str]) -> dict[str, Any]:
     """Nodes and edges with their attributes, ready for json.dumps."""
-    def attrs(data: dict) -> dict:
+    def attrs(data: Mapping[str, Any]) -> dict[str, Any]:
         return {name: _plain(value) for name, value in data.items()}
 
     return {"on": _plain(g.graph.get("on")),
@@ -232,10 +235,10 @@ def to_json(g: nx.MultiDiGraph) -> dict[str, Any]:
                       for u, v, key, data in g.edges(keys=True, data=True)]}
 
 
-def layout(g: nx.MultiDiGraph) -> dict[str, Any]:
+def layout(g: nx.MultiDiGraph[str]) -> dict[str, Any]:
     """Grid positions for a layered drawing: one column per track (skill ladders first, then title series),
     y rising with rank; title grades sit beside the skill level they cross over with."""
-    tracks = {track for _, track in g.nodes(data="track")}
+    tracks = {data.get("track") for _, data in g.nodes(data=True)}
     named = [(fw.code, fw) for fw in all_frameworks()] + [(f"title:{s.code}", s) for s in all_title_series()]
     columns = [{"track": track, "x": x, "name_zh": named_by.name_zh, "name_en": named_by.name_en}
                for x, (track, named_by) in enumerate((t, n) for t, n in named if t in tracks)]

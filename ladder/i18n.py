@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Any
 
 LANGS = ("zh", "en")
 
@@ -19,7 +20,7 @@ class Text:
         return self.zh if lang == "zh" else self.en
 
     @classmethod
-    def of(cls, row: Mapping, prefix: str = "") -> Text:
+    def of(cls, row: Mapping[str, Any], prefix: str = "") -> Text:
         """Read `{prefix}zh` / `{prefix}en` keys of a data row, e.g. name_zh and name_en."""
         return cls(zh=row[f"{prefix}zh"], en=row[f"{prefix}en"])
 

@@ -9,9 +9,10 @@ must fall inside its rule's validity window.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from dataclasses import dataclass
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
 from datetime import date
+from typing import Any, TypedDict
 from weakref import WeakKeyDictionary
 
 import networkx as nx
@@ -56,14 +57,22 @@ class Route:
 
 # Per graph, computed once: the usable edges of every hop and the paths between two nodes. Graphs are
 # treated as immutable (graph_for hands out frozen ones).
-_Option = tuple[str, dict]  # (edge key, edge data)
+_Option = tuple[str, dict[str, Any]]  # (edge key, edge data)
 _Successors = dict[str, dict[str, list[_Option]]]
-_cache: WeakKeyDictionary[nx.MultiDiGraph, dict] = WeakKeyDictionary()
 
 
-def _options(g: nx.MultiDiGraph, allow: frozenset[str], places: frozenset[str]) -> _Successors:
+@dataclass
+class _Memo:
+    options: dict[tuple[frozenset[str], frozenset[str]], _Successors] = field(default_factory=dict)  # by (allow, places)
+    paths: dict[tuple[frozenset[str], frozenset[str], str, str, int], list[tuple[str, ...]]] = field(default_factory=dict)
+
+
+_cache: WeakKeyDictionary[nx.MultiDiGraph[str], _Memo] = WeakKeyDictionary()
+
+
+def _options(g: nx.MultiDiGraph[str], allow: frozenset[str], places: frozenset[str]) -> _Successors:
     """Allowed edges as successor lists, the most promising rule first for every hop."""
-    memo = _cache.setdefault(g, {})
+    memo = _cache.setdefault(g, _Memo()).options
     if (allow, places) not in memo:
         succ: dict[str, dict[str, list[_Option]]] = {}
         for u, v, key, data in g.edges(keys=True, data=True):
@@ -76,7 +85,7 @@ def _options(g: nx.MultiDiGraph, allow: frozenset[str], places: frozenset[str]) 
     return memo[(allow, places)]
 
 
-def _preference(option: _Option) -> tuple:
+def _preference(option: _Option) -> tuple[bool, int, bool, int, str]:
     key, data = option
     years = data["min_years"]
     undated = years is None and data["kind"] not in EVIDENCE_KINDS
@@ -84,11 +93,11 @@ def _preference(option: _Option) -> tuple:
     return (undated, years or 0, local_first, _KIND_ORDER[data["kind"]], key)
 
 
-def _paths(g: nx.MultiDiGraph, allow: frozenset[str], places: frozenset[str], start: str, target: str,
+def _paths(g: nx.MultiDiGraph[str], allow: frozenset[str], places: frozenset[str], start: str, target: str,
            cutoff: int) -> list[tuple[str, ...]]:
     """Simple paths on one skill ladder that leave each track at most once (no crossing over and back)."""
-    memo = _cache.setdefault(g, {})
-    memo_key = ("paths", allow, places, start, target, cutoff)
+    memo = _cache.setdefault(g, _Memo()).paths
+    memo_key = (allow, places, start, target, cutoff)
     if memo_key in memo:
         return memo[memo_key]
     succ, nodes = _options(g, allow, places), g.nodes
@@ -120,7 +129,7 @@ def _paths(g: nx.MultiDiGraph, allow: frozenset[str], places: frozenset[str], st
 _First = tuple[str, date | None, Text]  # (next regular level's node, when eligible, why)
 
 
-def _due(data: dict, arrive: date | None, start_date: date, first: _First | None,
+def _due(data: Mapping[str, Any], arrive: date | None, start_date: date, first: _First | None,
          dated_graph: bool) -> tuple[bool, date | None]:
     """(usable, earliest date) of one edge for a step whose source was reached on `arrive`."""
     if first is not None and data["kind"] == "regular":
@@ -135,7 +144,7 @@ def _due(data: dict, arrive: date | None, start_date: date, first: _First | None
 
 
 def _choose(options: list[_Option], arrive: date | None, start_date: date, first: _First | None,
-            dated_graph: bool) -> tuple[str, dict, date | None] | None:
+            dated_graph: bool) -> tuple[str, dict[str, Any], date | None] | None:
     """The first usable rule of a hop (its options come best first), with the step's date."""
     for key, data in options:
         usable, due = _due(data, arrive, start_date, first, dated_graph)
@@ -144,7 +153,7 @@ def _choose(options: list[_Option], arrive: date | None, start_date: date, first
     return None
 
 
-def _date_route(g: nx.MultiDiGraph, path: tuple[str, ...], succ: _Successors, reached: date | None,
+def _date_route(g: nx.MultiDiGraph[str], path: tuple[str, ...], succ: _Successors, reached: date | None,
                 start_date: date, first: _First | None) -> Route | None:
     dated_graph = g.graph.get("on") is not None
     steps, arrive = [], reached
@@ -154,8 +163,7 @@ def _date_route(g: nx.MultiDiGraph, path: tuple[str, ...], succ: _Successors, re
         if chosen is None:
             return None
         key, data, due = chosen
-        by_eligibility = mine is not None and data["kind"] == "regular"
-        condition = mine[2] if by_eligibility else join(data["requirements"])
+        condition = mine[2] if mine is not None and data["kind"] == "regular" else join(data["requirements"])
         steps.append(Step(key, u, v, data["kind"], data["policy"], due, condition.zh, condition.en))
         arrive = due
     return Route(tuple(steps))
@@ -166,7 +174,7 @@ def _rank(routes: Iterable[Route], k: int) -> list[Route]:
                                          sum(s.kind != "regular" for s in r.steps), r.nodes))[:k]
 
 
-def plan_routes(g: nx.MultiDiGraph, start_node: str, target_node: str, *, start_date: date,
+def plan_routes(g: nx.MultiDiGraph[str], start_node: str, target_node: str, *, start_date: date,
                 held_since: date | None = None, k: int = 5, allow: Iterable[str] = DEFAULT_ALLOW,
                 jurisdiction: str | None = None, cutoff: int = MAX_STEPS) -> list[Route]:
     """Up to k routes from start to target, earliest arrival first, then fewer steps.
@@ -179,20 +187,29 @@ def plan_routes(g: nx.MultiDiGraph, start_node: str, target_node: str, *, start_
                  allow=frozenset(allow), jurisdiction=jurisdiction, cutoff=cutoff)
 
 
-def _plan(g: nx.MultiDiGraph, start: str, target: str, *, start_date: date, reached: date | None, k: int,
+def _plan(g: nx.MultiDiGraph[str], start: str, target: str, *, start_date: date, reached: date | None, k: int,
           allow: frozenset[str], jurisdiction: str | None, cutoff: int = MAX_STEPS,
           first: _First | None = None) -> list[Route]:
     for node in (start, target):
         if node not in g:
             raise KeyError(f"{node!r} is not a node of this career graph")
-    places = frozenset({NATIONAL, jurisdiction} - {None})
+    places = frozenset({NATIONAL} if jurisdiction is None else {NATIONAL, jurisdiction})
     succ = _options(g, allow, places)
     routes = (_date_route(g, path, succ, reached, start_date, first)
               for path in _paths(g, allow, places, start, target, cutoff) if len(path) > 1)
     return _rank((r for r in routes if r is not None), k)
 
 
-def plan_for_worker(g: nx.MultiDiGraph, history: WorkerHistory, occupation_code: str, target_node: str, *,
+class _PlanArgs(TypedDict):
+    """The arguments of `_plan` that plan_for_worker passes whether or not the worker holds a level."""
+
+    start_date: date
+    k: int
+    allow: frozenset[str]
+    jurisdiction: str | None
+
+
+def plan_for_worker(g: nx.MultiDiGraph[str], history: WorkerHistory, occupation_code: str, target_node: str, *,
                     today: date, k: int = 5, allow: Iterable[str] = DEFAULT_ALLOW,
                     jurisdiction: str | None = None) -> list[Route]:
     """Routes from the worker's highest level in the occupation (however it was reached) to a target.
@@ -202,7 +219,7 @@ def plan_for_worker(g: nx.MultiDiGraph, history: WorkerHistory, occupation_code:
     framework = _framework_of(g, today)
     held = history.highest_level(occupation_code)
     next_code = next_regular_target(history, occupation_code, framework)
-    first = None
+    first: _First | None = None
     if next_code is not None:
         verdict = evaluate(history, occupation_code, next_code, on=today)
         if verdict.eligible:
@@ -212,11 +229,12 @@ def plan_for_worker(g: nx.MultiDiGraph, history: WorkerHistory, occupation_code:
             condition = Text("；".join(verdict.describe("zh")), "; ".join(verdict.describe("en")))
         first = (f"{framework}:{next_code}", verdict.eligible_from and max(verdict.eligible_from, today),
                  condition)
-    plan = {"start_date": today, "k": k, "allow": frozenset(allow), "jurisdiction": jurisdiction}
+    plan: _PlanArgs = {"start_date": today, "k": k, "allow": frozenset(allow), "jurisdiction": jurisdiction}
     if held is not None:
         return _plan(g, f"{framework}:{held.level_code}", target_node, reached=held.reached_on, first=first,
                      **plan)
     # No level yet: the first step enters the ladder at the first appraised level.
+    assert first is not None  # with no level held, the next regular target is the first appraised level
     entry_node, entry_date, condition = first
     entry = Step(None, None, entry_node, "regular", verdict.rules, entry_date, condition.zh, condition.en)
     if entry_node == target_node:
@@ -225,7 +243,7 @@ def plan_for_worker(g: nx.MultiDiGraph, history: WorkerHistory, occupation_code:
     return _rank((Route((entry, *route.steps)) for route in onward), k)
 
 
-def _framework_of(g: nx.MultiDiGraph, today: date) -> str:
+def _framework_of(g: nx.MultiDiGraph[str], today: date) -> str:
     """The skill ladder to plan on: the one in force today if the graph has it, else the newest it has."""
     in_graph = [fw.code for fw in all_frameworks() if f"{fw.code}:junior" in g]
     current = framework_for(today).code

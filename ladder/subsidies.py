@@ -18,6 +18,7 @@ from datetime import date
 from decimal import Decimal
 from functools import cache
 from types import MappingProxyType
+from typing import Any
 
 from ladder.frameworks import NATIONAL, LadderDataError, data_files, get_level, read_data
 from ladder.i18n import Text
@@ -90,7 +91,7 @@ def _check(code: str, group: str, what: str, where: str) -> None:
         raise LadderDataError(f"{where}: unknown {what} {code!r}; known: {known}")
 
 
-def _rule(row: dict, jurisdiction: str, name: Text, file: str) -> SubsidyRule:
+def _rule(row: Mapping[str, Any], jurisdiction: str, name: Text, file: str) -> SubsidyRule:
     where = f"{file}: rule {row.get('id')!r}"
     unknown = set(row) - _RULE_KEYS
     if unknown:

@@ -11,10 +11,13 @@ from typing import Protocol
 _DAYS_PER_YEAR = 365.2425  # only to report elapsed time as a number; decisions use calendar dates
 
 
-class _Period(Protocol):
-    occupation_code: str
-    start: date
-    end: date | None
+class _Period(Protocol):  # read-only members, so frozen dataclasses such as history.WorkPeriod match
+    @property
+    def occupation_code(self) -> str: ...
+    @property
+    def start(self) -> date: ...
+    @property
+    def end(self) -> date | None: ...
 
 
 def add_months(d: date, months: int) -> date:
@@ -96,7 +99,7 @@ class WorkTime:
     def _counted(self) -> tuple[Span, ...]:
         if not self.continuous:
             return self.stretches
-        started = [span for span in self.stretches if span[0] <= self.on]
+        started = tuple(span for span in self.stretches if span[0] <= self.on)
         return started[-1:]
 
     def reached(self, anchor: date, years: int) -> date | None:
