@@ -76,7 +76,7 @@ def create_user_command(role, username, password, display_name, institution_id, 
 @click.command("seed-demo")
 def seed_demo_command() -> None:
     """Load reference data and the Suzhou demo (idempotent)."""
-    from credentials.demo import seed_demo
+    from credentials.demo.seed import seed_demo
 
     created = seed_demo(db.session(), current_app.extensions["vault"])
     db.session.commit()
@@ -89,7 +89,7 @@ def seed_demo_command() -> None:
 @click.option("--batch", type=click.IntRange(100, 100_000), default=10_000, show_default=True)
 def synth_command(count: int, seed: int, batch: int) -> None:
     """Generate COUNT synthetic workers with certificates, deterministically from SEED (benchmarks)."""
-    from credentials.synth import synthesize
+    from credentials.demo.synth import synthesize
 
     load_reference_data(db.session())
     db.session.commit()

@@ -7,7 +7,7 @@ import sys
 import click
 from flask.cli import AppGroup
 
-from credentials.credential_check import check_credential
+from credentials.queries.credential_check import check_credential
 from credentials.services.issuer_keys import did_document_for, published_keys, rotate_issuer_key
 
 from . import trust

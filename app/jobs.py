@@ -15,7 +15,7 @@ import click
 from flask import Flask, current_app, has_app_context
 from flask.cli import AppGroup
 
-from credentials.services.imports import fail_interrupted_imports, run_import
+from credentials.imports.jobs import fail_interrupted_imports, run_import
 
 from .extensions import db
 

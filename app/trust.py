@@ -10,10 +10,10 @@ from flask import current_app
 from markupsafe import Markup
 
 from credentials.models import Certificate
+from credentials.queries.verification import link_token
 from credentials.services.issuer_keys import KeySealer
 from credentials.services.status_lists import Issuer
 from credentials.vc.keys import did_web
-from credentials.verification import link_token
 
 VC = "application/vc"  # W3C VC 2.0 media type (a Data Integrity proof travels inside)
 VC_JWT = "application/vc+jwt"

@@ -44,7 +44,7 @@ def fresh_app(scratch: str, database_url: str | None) -> Iterator:
 
     from app import create_app
     from app.extensions import db
-    from credentials.demo import seed_demo
+    from credentials.demo.seed import seed_demo
 
     url, drop = _database(scratch, database_url)
     app = create_app({"SQLALCHEMY_DATABASE_URI": url, "INSTANCE_DIR": scratch, "LOG_LEVEL": "WARNING",

@@ -61,7 +61,7 @@ def _workers(session, vault, count: int, occupation_id: int) -> list[tuple[int, 
     """(worker id, national ID) of `count` new workers, each with one open work period in the occupation."""
     from sqlalchemy import insert
 
-    from credentials.demo import demo_national_id
+    from credentials.demo.seed import demo_national_id
     from credentials.models import Worker, WorkPeriod
 
     made: list[tuple[int, str]] = []
@@ -120,8 +120,8 @@ def _executemany_rate(session, institution_id: int, occupation_id: int, results)
 
 
 def _import_rate(session, app, institution, clerk, data: bytes):
+    from credentials.imports.jobs import create_import, run_import
     from credentials.models import ImportStatus
-    from credentials.services.imports import create_import, run_import
 
     started = time.perf_counter()
     job = create_import(session, kind="appraisal_results", institution=institution, file_bytes=data,

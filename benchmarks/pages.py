@@ -11,7 +11,7 @@ from .harness import Bench
 
 def bench_pages(bench: Bench, app, runs: int) -> None:
     from app.extensions import db
-    from credentials.demo import DEMO_PASSWORD, DEMO_WORKER_ID
+    from credentials.demo.seed import DEMO_PASSWORD, DEMO_WORKER_ID
     from credentials.models import Certificate
 
     with app.app_context():

@@ -17,11 +17,11 @@ GOAL = "title:engineering:associate_senior"  # 高级工程师: a route that cro
 
 def bench_routes(bench: Bench, app, workers: int) -> None:
     from app.extensions import db
-    from credentials.career import occupations_of
-    from credentials.census import ladder_census
-    from credentials.demo import DEMO_PASSWORD, DEMO_WORKER_ID
-    from credentials.history import history_of
+    from credentials.demo.seed import DEMO_PASSWORD, DEMO_WORKER_ID
     from credentials.models import Certificate, User
+    from credentials.queries.career import occupations_of
+    from credentials.queries.census import ladder_census
+    from credentials.queries.history import history_of
     from ladder.graph import build_graph, graph_for
     from ladder.routes import plan_for_worker
 

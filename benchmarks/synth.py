@@ -7,7 +7,7 @@ from .harness import Bench
 
 def bench_synth(bench: Bench, app, workers: int) -> None:
     from app.extensions import db
-    from credentials.synth import synthesize
+    from credentials.demo.synth import synthesize
 
     with app.app_context():
         result = synthesize(db.session(), app.extensions["vault"], workers=workers, seed=1)

@@ -18,7 +18,7 @@ import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from ..errors import ImportRejected
+from .errors import ImportRejected
 
 MAX_FILE_BYTES = 30 * 1024 * 1024
 MAX_ROWS = 200_000  # data rows, per file

@@ -13,8 +13,8 @@ from openpyxl import Workbook
 from sqlalchemy import func, select
 
 from app.extensions import db
+from credentials.imports.jobs import create_import, run_import
 from credentials.models import ImportJob, WorkPeriod
-from credentials.services.imports import create_import, run_import
 from credentials.services.reference import find_occupation
 from tests.conftest import national_id
 

@@ -5,7 +5,13 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import func, select
 
-from credentials.demo import DEMO_PASSWORD, OFFICERS, STAFF, WORKERS, demo_national_id
+from credentials.demo.seed import (
+    DEMO_PASSWORD,
+    OFFICERS,
+    STAFF,
+    WORKERS,
+    demo_national_id,
+)
 from credentials.models import (
     AuditEvent,
     BureauScope,

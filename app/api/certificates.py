@@ -10,7 +10,8 @@ from sqlalchemy import select
 from credentials import ValidationFailed
 from credentials.models import Certificate, Institution, Role
 from credentials.permissions import can_revoke
-from credentials.queries import certificate_scope, certificates_for
+from credentials.queries.registry import certificates_for
+from credentials.queries.scopes import certificate_scope
 from credentials.services.certificates import issue_certificate, revoke_certificate
 
 from ..access import allow

@@ -81,7 +81,7 @@ def worker_and_occupation(body: dict, user):
     from sqlalchemy import select
 
     from credentials import ValidationFailed
-    from credentials.queries import worker_scope
+    from credentials.queries.scopes import worker_scope
     from credentials.services.reference import find_occupation
 
     session = db.session()

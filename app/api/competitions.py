@@ -9,8 +9,9 @@ from flask_smorest import Blueprint
 from sqlalchemy import select
 
 from credentials import ValidationFailed
-from credentials.approval_queries import competition_scope, competitions_for, proposal_scope
 from credentials.models import Competition, CompetitionPromotion, Institution, ProposalState, Role
+from credentials.queries.approvals import competitions_for
+from credentials.queries.scopes import competition_scope, proposal_scope
 from credentials.services.competition_promotions import (
     confirm_competition_promotion,
     reject_competition_promotion,

@@ -8,7 +8,7 @@ from flask_smorest import Blueprint
 from sqlalchemy import select
 
 from credentials.models import Certificate, Role
-from credentials.queries import certificate_scope
+from credentials.queries.scopes import certificate_scope
 
 from ..access import allow
 from ..auth import current_actor

@@ -8,7 +8,7 @@ from flask_smorest import Blueprint
 from sqlalchemy import select
 
 from credentials.models import AppraisalResult, Role, TrainingRecord, Worker
-from credentials.progression import (
+from credentials.queries.progression import (
     NextStep,
     OccupationProgress,
     failure_reasons,
@@ -16,7 +16,7 @@ from credentials.progression import (
     progression,
     subsidy_of,
 )
-from credentials.queries import worker_scope
+from credentials.queries.scopes import worker_scope
 
 from ..access import allow
 from ..auth import current_actor

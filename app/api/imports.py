@@ -13,10 +13,15 @@ from webargs.flaskparser import FlaskParser
 from werkzeug.datastructures import CombinedMultiDict, FileStorage
 
 from credentials import ValidationFailed
-from credentials.imports.readers import MAX_FILE_BYTES
+from credentials.imports.jobs import (
+    FINISHED,
+    commit_import,
+    create_import,
+    failure_text,
+)
 from credentials.models import ImportJob, ImportKind, Role
-from credentials.queries import import_jobs_for
-from credentials.services.imports import FINISHED, commit_import, create_import, failure_text
+from credentials.queries.registry import import_jobs_for
+from credentials.spreadsheets import MAX_FILE_BYTES
 
 from ..access import allow
 from ..auth import current_actor

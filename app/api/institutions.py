@@ -8,7 +8,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from credentials.models import Accreditation, Institution, Role
-from credentials.queries import institution_scope
+from credentials.queries.scopes import institution_scope
 
 from ..access import allow
 from ..auth import current_actor

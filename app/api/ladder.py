@@ -17,9 +17,9 @@ from sqlalchemy import select
 from webargs.fields import DelimitedList
 
 from credentials import ValidationFailed
-from credentials.career import plan_worker_routes
 from credentials.models import Role, Worker
-from credentials.queries import worker_scope
+from credentials.queries.career import plan_worker_routes
+from credentials.queries.scopes import worker_scope
 from ladder.frameworks import all_frameworks
 from ladder.graph import graph_for, layout, to_json
 from ladder.routes import DEFAULT_ALLOW, EVIDENCE_KINDS, Route, Step, plan_routes

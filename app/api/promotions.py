@@ -9,9 +9,9 @@ from flask import url_for
 from flask_smorest import Blueprint
 
 from credentials import Conflict
-from credentials.approval_queries import promotions_for
-from credentials.approvals import STATE_NAMES
+from credentials.labels import STATE_NAMES
 from credentials.models import PromotionKind, PromotionRequest, PromotionState, Role
+from credentials.queries.approvals import promotions_for
 from credentials.services.promotions import (
     attach_evidence,
     nominate_promotion,

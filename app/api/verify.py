@@ -7,7 +7,7 @@ from flask_babel import gettext as _
 from flask_smorest import Blueprint
 
 from credentials.models import utcnow
-from credentials.verification import Verdict
+from credentials.queries.verification import Verdict
 
 from .. import trust
 from ..access import public

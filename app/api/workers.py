@@ -8,7 +8,8 @@ from flask_smorest import Blueprint
 from sqlalchemy import select
 
 from credentials.models import Role, TargetGroup, Worker
-from credentials.queries import worker_scope, workers_for
+from credentials.queries.registry import workers_for
+from credentials.queries.scopes import worker_scope
 from credentials.services.workers import register_worker
 
 from ..access import allow

@@ -11,8 +11,7 @@ from flask import Blueprint, Response, abort, redirect, render_template, request
 from flask_babel import gettext as _
 from sqlalchemy import select
 
-from credentials.approval_queries import promotion_scope, proposal_scope
-from credentials.approvals import ACTION_NAMES, STAGE_NAMES, STATE_NAMES
+from credentials.labels import ACTION_NAMES, STAGE_NAMES, STATE_NAMES
 from credentials.models import (
     CompetitionPromotion,
     Evidence,
@@ -23,6 +22,7 @@ from credentials.models import (
     ResultOutcome,
     Role,
 )
+from credentials.queries.scopes import promotion_scope, proposal_scope
 from credentials.services.inbox import inbox_of, mark_read, render, unread_count
 from credentials.uploads import MAX_EVIDENCE_BYTES, clean_filename
 from ladder.frameworks import vocabulary

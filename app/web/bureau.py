@@ -5,9 +5,10 @@ from __future__ import annotations
 from flask import Blueprint, redirect, render_template, request, url_for
 from sqlalchemy import func, select
 
-from credentials.approval_queries import work_queue
 from credentials.models import BureauScope, City, Province, Role, Worker
-from credentials.queries import certificates_for, level_counts, worker_scope
+from credentials.queries.approvals import work_queue
+from credentials.queries.registry import certificates_for, level_counts
+from credentials.queries.scopes import worker_scope
 from ladder.frameworks import appraised_levels
 
 from ..access import allow

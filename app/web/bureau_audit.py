@@ -7,7 +7,6 @@ from flask import abort, render_template
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
-from credentials.approval_queries import competition_scope, promotion_scope, proposal_scope
 from credentials.models import (
     Certificate,
     Competition,
@@ -17,7 +16,7 @@ from credentials.models import (
     User,
     Worker,
 )
-from credentials.queries import certificate_scope, worker_scope
+from credentials.queries.scopes import certificate_scope, competition_scope, promotion_scope, proposal_scope, worker_scope
 from credentials.services.audit import trail_of
 
 from ..access import allow

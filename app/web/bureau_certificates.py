@@ -12,8 +12,8 @@ from sqlalchemy import select
 from credentials import Conflict, CredentialsError
 from credentials.models import AppraisalResult, Certificate, Role, User
 from credentials.permissions import can_revoke
-from credentials.progression import progression
-from credentials.queries import certificate_scope
+from credentials.queries.progression import progression
+from credentials.queries.scopes import certificate_scope
 from credentials.services.audit import trail_of
 from credentials.services.certificates import revoke_certificate
 from ladder.frameworks import appraised_levels

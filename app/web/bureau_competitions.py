@@ -11,14 +11,14 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 
 from credentials import CredentialsError
-from credentials.approval_queries import competitions_for, recognition_of, worldskills_pool
 from credentials.models import AllowancePeriod, Competition, Role, Worker
-from credentials.queries import worker_scope
+from credentials.permissions import may_run
+from credentials.queries.approvals import competitions_for, recognition_of, worldskills_pool
+from credentials.queries.scopes import worker_scope
 from credentials.services.competitions import (
     PLAN_NAMES,
     decide_plan,
     import_results,
-    may_run,
     record_result,
     register_competition,
 )
@@ -49,7 +49,7 @@ POOL_CAP = 5000  # rows (worker, result) a page of the pool is cut from; the exp
 
 
 def competition_or_404(competition_id: int) -> Competition:
-    from credentials.approval_queries import competition_scope
+    from credentials.queries.scopes import competition_scope
 
     found = db.session.scalar(select(Competition).where(Competition.id == competition_id,
                                                         competition_scope(current_actor())))

@@ -15,8 +15,8 @@ from zoneinfo import ZoneInfo
 from flask import current_app, render_template
 from flask_babel import gettext as _
 
-from credentials.census import LadderCensus, ladder_census
 from credentials.models import Role
+from credentials.queries.census import LadderCensus, ladder_census
 from ladder.graph import EDGE_KINDS, graph_for
 from ladder.routes import EVIDENCE_KINDS
 

@@ -11,11 +11,11 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 
 from credentials import Conflict, CredentialsError
-from credentials.approval_queries import recognition_of, work_queue
-from credentials.approvals import decision_refusal
 from credentials.models import Institution, Role
-from credentials.progression import progression
-from credentials.queries import institution_scope
+from credentials.permissions import decision_refusal
+from credentials.queries.approvals import recognition_of, work_queue
+from credentials.queries.progression import progression
+from credentials.queries.scopes import institution_scope
 from credentials.services.competition_promotions import (
     confirm_competition_promotion,
     final_stage,
@@ -147,7 +147,7 @@ def decide(request_id: int):
 
 
 def _state_pair(found):
-    from credentials.approvals import STATE_NAMES
+    from credentials.labels import STATE_NAMES
 
     return STATE_NAMES[found.state]
 

@@ -11,7 +11,7 @@ from sqlalchemy import select
 
 from credentials import NotFound
 from credentials.models import Certificate, Role
-from credentials.queries import certificate_scope
+from credentials.queries.scopes import certificate_scope
 from credentials.services.digital_credentials import issue_digital_credential
 from credentials.services.issuer_keys import active_issuer_key, did_document_for
 from credentials.services.status_lists import status_list_credential_for

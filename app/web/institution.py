@@ -6,7 +6,7 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
 from credentials.models import Certificate, Role, TargetGroup, Worker
-from credentials.queries import certificates_for, import_jobs_for, workers_for
+from credentials.queries.registry import certificates_for, import_jobs_for, workers_for
 from credentials.services.certificates import issue_certificate
 from credentials.services.reference import find_occupation
 from credentials.services.workers import find_worker_by_national_id, register_worker

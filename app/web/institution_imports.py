@@ -16,11 +16,7 @@ from flask_wtf.file import FileField, FileRequired
 from wtforms import BooleanField, SelectField
 
 from credentials import CredentialsError
-from credentials.imports.readers import MAX_FILE_BYTES
-from credentials.imports.templates import template_csv, template_xlsx
-from credentials.models import ImportJob, ImportKind, Role
-from credentials.queries import import_jobs_for
-from credentials.services.imports import (
+from credentials.imports.jobs import (
     FINISHED,
     KIND_NAMES,
     STATUS_NAMES,
@@ -29,6 +25,10 @@ from credentials.services.imports import (
     fail_interrupted_imports,
     failure_text,
 )
+from credentials.imports.templates import template_csv, template_xlsx
+from credentials.models import ImportJob, ImportKind, Role
+from credentials.queries.registry import import_jobs_for
+from credentials.spreadsheets import MAX_FILE_BYTES
 
 from ..access import allow
 from ..auth import current_actor

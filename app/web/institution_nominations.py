@@ -11,10 +11,10 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 
 from credentials import CredentialsError, ValidationFailed
-from credentials.approval_queries import competitions_for, promotions_for, recognition_of
 from credentials.models import PromotionKind, Role, Worker
-from credentials.progression import progression
-from credentials.queries import worker_scope
+from credentials.queries.approvals import competitions_for, promotions_for, recognition_of
+from credentials.queries.progression import progression
+from credentials.queries.scopes import worker_scope
 from credentials.services.competitions import PLAN_NAMES, apply_for_plan
 from credentials.services.promotions import (
     attach_evidence,
@@ -58,7 +58,7 @@ def nominations():
 @bp.get("/nominations.xlsx")
 @allow(Role.INSTITUTION_STAFF)
 def nominations_export():
-    from credentials.approvals import STATE_NAMES
+    from credentials.labels import STATE_NAMES
 
     found = db.session.scalars(promotions_for(current_actor()).limit(50_000))
     headers = [_("编号"), _("姓名"), _("身份证号"), _("职业"), _("晋升方式"), _("现有等级"), _("申报等级"), _("状态"),

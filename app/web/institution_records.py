@@ -11,8 +11,8 @@ from sqlalchemy import select
 
 from credentials import ValidationFailed
 from credentials.models import Role, Worker
-from credentials.progression import failure_reasons, subsidy_of
-from credentials.record_queries import results_for, training_for
+from credentials.queries.progression import failure_reasons, subsidy_of
+from credentials.queries.records import results_for, training_for
 from credentials.services.appraisal import record_appraisal_result
 from credentials.services.reference import find_occupation
 from credentials.services.training import record_training

@@ -27,7 +27,7 @@ from wtforms import StringField
 from wtforms.validators import DataRequired, Length
 
 from credentials.models import Certificate, utcnow
-from credentials.verification import Verdict, verify_certificate
+from credentials.queries.verification import Verdict, verify_certificate
 from ladder.frameworks import get_level
 
 from .. import trust

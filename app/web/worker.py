@@ -6,7 +6,7 @@ from flask import Blueprint, abort, render_template
 from sqlalchemy import select
 
 from credentials.models import Certificate, Role
-from credentials.progression import progression
+from credentials.queries.progression import progression
 from ladder.frameworks import appraised_levels
 
 from ..access import allow

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from flask import render_template
 
-from credentials.approval_queries import recognition_of
 from credentials.models import Role
+from credentials.queries.approvals import recognition_of
 from credentials.services.inbox import unread_count
 
 from ..access import allow

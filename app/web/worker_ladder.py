@@ -14,9 +14,9 @@ from wtforms import BooleanField, Form, SelectChoice, SelectField
 from wtforms.validators import InputRequired, Optional
 
 from credentials import CredentialsError
-from credentials.career import WorkerPlan, occupations_of, plan_worker_routes
-from credentials.history import history_of
 from credentials.models import Occupation, Role
+from credentials.queries.career import WorkerPlan, occupations_of, plan_worker_routes
+from credentials.queries.history import history_of
 from ladder.graph import graph_for, layout
 from ladder.routes import DEFAULT_ALLOW, Route
 

@@ -11,13 +11,13 @@ from PIL import Image, ImageDraw
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from .models import AllowancePeriod, PromotionKind, User, Worker
-from .services.competitions import record_result, register_competition
-from .services.promotions import attach_evidence, nominate_promotion, submit_promotion
-from .services.recognition import record_allowance, record_honour
-from .services.reference import find_occupation
-from .services.reviews import approve_promotion
-from .vault import PersonalDataVault
+from ..models import AllowancePeriod, PromotionKind, User, Worker
+from ..services.competitions import record_result, register_competition
+from ..services.promotions import attach_evidence, nominate_promotion, submit_promotion
+from ..services.recognition import record_allowance, record_honour
+from ..services.reference import find_occupation
+from ..services.reviews import approve_promotion
+from ..vault import PersonalDataVault
 
 
 def _evidence_png(caption: str) -> bytes:

@@ -21,16 +21,16 @@ from decimal import Decimal
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from .demo_promotions import seed_promotions
-from .identity import check_character
-from .models import BureauScope, InstitutionKind, Role, TargetGroup, User
-from .services.accounts import create_user
-from .services.appraisal import record_appraisal_result
-from .services.institutions import accredit, create_institution
-from .services.reference import find_occupation, load_reference_data
-from .services.training import record_diploma, record_training, record_work_period
-from .services.workers import register_worker
-from .vault import PersonalDataVault
+from ..identity import check_character
+from ..models import BureauScope, InstitutionKind, Role, TargetGroup, User
+from ..services.accounts import create_user
+from ..services.appraisal import record_appraisal_result
+from ..services.institutions import accredit, create_institution
+from ..services.reference import find_occupation, load_reference_data
+from ..services.training import record_diploma, record_training, record_work_period
+from ..services.workers import register_worker
+from ..vault import PersonalDataVault
+from .promotions import seed_promotions
 
 DEMO_PASSWORD = "ladder-demo-2024"  # noqa: S105 - published demo credential, README lists it
 DEMO_CITY = "3205"  # 苏州市

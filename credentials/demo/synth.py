@@ -20,10 +20,9 @@ from sqlalchemy.orm import Session
 
 from ladder.frameworks import get_level
 
-from .demo import demo_national_id
-from .errors import ValidationFailed
-from .identity import mask_national_id
-from .models import (
+from ..errors import ValidationFailed
+from ..identity import mask_national_id
+from ..models import (
     Accreditation,
     Certificate,
     City,
@@ -32,9 +31,10 @@ from .models import (
     Occupation,
     Worker,
 )
-from .services.audit import record
-from .services.certificates import number_series
-from .vault import PersonalDataVault
+from ..services.audit import record
+from ..services.certificates import number_series
+from ..vault import PersonalDataVault
+from .seed import demo_national_id
 
 SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤"  # noqa: E501
 GIVEN = "伟芳娜秀英敏静丽强磊军洋勇艳杰娟涛明超秀兰霞平刚桂英华建国建华志强海燕玉兰红梅文斌俊杰晓东子豪欣怡雨涵浩然梓轩佳怡宇航"

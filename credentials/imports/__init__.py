@@ -1,6 +1,5 @@
 """Bulk imports of appraisal results and training records (issue 3).
 
-readers    bytes -> rows of cells: CSV in UTF-8 / UTF-8 with BOM / GB18030, or XLSX opened safely
 columns    each kind's template headers and aliases; where they sit in the file
 cells      one cell -> a typed value, or a clear problem (dates, scores, IDs Excel mangled, levels, choices)
 validate   pass 1 (cells) and the shared pass-2 checks; validate_results / validate_training: the kinds'
@@ -10,5 +9,8 @@ loader     a valid plan written set-based in one transaction, with one audit eve
 report     the report lines (row, column, message, value) and the plan
 templates  downloadable XLSX and CSV templates
 
-The job around them (status, progress, commit) is `credentials.services.imports`.
+jobs       the import job around them: status, progress, and a commit per phase (the only module here
+           that commits, since a job is its own unit of work; services never do)
+
+Spreadsheet reading (bytes -> rows) is `credentials.spreadsheets`, shared with competition results.
 """

@@ -15,7 +15,7 @@ from ladder.frameworks import appraised_levels
 
 from ..errors import CredentialsError, ImportRejected
 from ..identity import mask_national_id
-from .readers import Formula
+from ..spreadsheets import Formula
 
 _DATE = re.compile(r"(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?"
                    r"(?:[ T]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?")  # a midnight time part is tolerated

@@ -21,15 +21,15 @@ from sqlalchemy.orm import Session
 from ladder.i18n import Text
 
 from ..errors import Conflict, CredentialsError, ImportRejected
-from ..imports.columns import data_rows, locate
-from ..imports.loader import write_results, write_training
-from ..imports.readers import read_sheet, sniff_format
-from ..imports.report import Plan
-from ..imports.validate_results import plan_results
-from ..imports.validate_training import plan_training
 from ..models import ImportFile, ImportJob, ImportKind, ImportStatus, Institution, User, utcnow
+from ..services.audit import record
+from ..spreadsheets import read_sheet, sniff_format
 from ..vault import PersonalDataVault
-from .audit import record
+from .columns import data_rows, locate
+from .loader import write_results, write_training
+from .report import Plan
+from .validate_results import plan_results
+from .validate_training import plan_training
 
 log = logging.getLogger(__name__)
 STATUS_NAMES = {

@@ -15,11 +15,11 @@ from sqlalchemy.orm import Session
 
 from ..errors import CredentialsError, ImportRejected, ValidationFailed
 from ..identity import InvalidNationalId
+from ..spreadsheets import Formula
 from ..vault import PersonalDataVault
 from .cells import CellProblem, formula_problem, is_blank, national_id_text, shown_value
 from .columns import Column, Layout
 from .lookups import KnownWorker, occupations_by_code, workers_by_hash
-from .readers import Formula
 from .report import Problems
 
 Parser = Callable[[object], object]

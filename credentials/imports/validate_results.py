@@ -15,9 +15,9 @@ from ladder.frameworks import get_level
 from ladder.history import HeldLevel
 
 from ..errors import Duplicate, ImportRejected, ValidationFailed
-from ..history import histories_for
 from ..models import ImportKind, Institution, Occupation
 from ..numbers import normalize_certificate_number
+from ..queries.history import histories_for
 from ..services.appraisal import eligibility_problem, result_problems
 from ..services.certificates import _checked_number  # the one place of the number-versus-record rule
 from ..services.institutions import accreditation_scope

@@ -6,14 +6,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 
-from sqlalchemy import Select, and_, false, func, or_, select, true
+from sqlalchemy import Select, false, func, or_, select
 from sqlalchemy.orm import Session, selectinload
 
 from ladder.frameworks import appraised_levels, level_rank
 from ladder.review import review_rule
 from ladder.worldskills import next_edition, pool_criteria
 
-from .models import (
+from ..models import (
     BureauScope,
     Competition,
     CompetitionPromotion,
@@ -27,24 +27,8 @@ from .models import (
     User,
     Worker,
 )
-from .models.promotions import OPEN_STATES
-from .queries import region_clause
-
-
-def promotion_scope(user: User):
-    """Workers see their own requests once sent; the nominating institution its own; bureaus their region's
-    sent requests (and drafts they nominated themselves); admins everything."""
-    if user.role is Role.ADMIN:
-        return true()
-    mine = PromotionRequest.nominated_by_id == user.id
-    if user.role is Role.WORKER:
-        return and_(PromotionRequest.worker_id == user.worker_id, PromotionRequest.state != PromotionState.DRAFT)
-    if user.role is Role.INSTITUTION_STAFF:
-        return or_(mine, PromotionRequest.institution_id == user.institution_id)
-    if user.role is Role.BUREAU_OFFICER:
-        return or_(mine, and_(region_clause(user, PromotionRequest.city_code),
-                              PromotionRequest.state != PromotionState.DRAFT))
-    return false()
+from ..models.promotions import OPEN_STATES
+from .scopes import competition_scope, promotion_scope, region_clause
 
 
 def promotions_for(user: User, *, state: str | None = None, kind: str | None = None) -> Select:
@@ -56,37 +40,6 @@ def promotions_for(user: User, *, state: str | None = None, kind: str | None = N
     if kind in PromotionKind.__members__.values():
         statement = statement.where(PromotionRequest.kind == PromotionKind(kind))
     return statement
-
-
-def proposal_scope(user: User):
-    if user.role is Role.ADMIN:
-        return true()
-    if user.role is Role.WORKER:
-        return CompetitionPromotion.worker_id == user.worker_id
-    if user.role is Role.BUREAU_OFFICER:
-        return region_clause(user, CompetitionPromotion.city_code)
-    if user.role is Role.INSTITUTION_STAFF:
-        return CompetitionPromotion.result_id.in_(select(CompetitionResult.id).where(
-            CompetitionResult.competition_id.in_(select(Competition.id).where(
-                Competition.organizer_institution_id == user.institution_id))))
-    return false()
-
-
-def competition_scope(user: User):
-    """Competitions are public facts to officers (national ones to all); institutions see the ones they run."""
-    if user.role is Role.ADMIN:
-        return true()
-    if user.role is Role.INSTITUTION_STAFF:
-        return Competition.organizer_institution_id == user.institution_id
-    if user.role is not Role.BUREAU_OFFICER:
-        return false()
-    if user.bureau_scope is BureauScope.MINISTRY:
-        return true()
-    national = Competition.province_code.is_(None)
-    if user.bureau_scope is BureauScope.PROVINCE:
-        return or_(national, Competition.province_code == user.region_code)
-    return or_(national, and_(Competition.province_code == user.region_code[:2], Competition.city_code.is_(None)),
-               Competition.city_code == user.region_code)
 
 
 def competitions_for(user: User, *, tier: str | None = None) -> Select:
@@ -157,7 +110,7 @@ def work_queue(session: Session, user: User, *, kind: str | None = None, occupat
     limit = max(1, min(limit, QUEUE_CAP))
     requests, proposals = queue_requests(user), queue_proposals(user)
     if occupation_code:
-        from .models import Occupation
+        from ..models import Occupation
 
         requests = requests.where(PromotionRequest.occupation.has(Occupation.code == occupation_code))
         proposals = proposals.where(CompetitionPromotion.occupation.has(Occupation.code == occupation_code))
@@ -217,7 +170,7 @@ class Recognition:
 
 
 def recognition_of(session: Session, worker_id: int, *, include_drafts: bool = False) -> Recognition:
-    from .models import Allowance, Honour
+    from ..models import Allowance, Honour
 
     requests = select(PromotionRequest).where(PromotionRequest.worker_id == worker_id)
     if not include_drafts:

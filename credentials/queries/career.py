@@ -18,9 +18,9 @@ from ladder.graph import CROSSOVER_KINDS, graph_for
 from ladder.history import HeldLevel, WorkerHistory
 from ladder.routes import DEFAULT_ALLOW, Route, Step, plan_for_worker
 
-from .errors import ValidationFailed
+from ..errors import ValidationFailed
+from ..models import Occupation, Worker
 from .history import history_of
-from .models import Occupation, Worker
 
 
 def rule_places(g: nx.MultiDiGraph) -> frozenset[str]:

@@ -28,10 +28,10 @@ from ladder.history import HeldLevel, WorkerHistory
 from ladder.routes import EVIDENCE_KINDS
 from ladder.timeline import add_years
 
+from ..models import User, Worker
 from .career import highest_held, jurisdiction_for, rule_places
 from .history import histories_for
-from .models import User, Worker
-from .queries import worker_scope
+from .scopes import worker_scope
 
 EdgeId = tuple[str, str, str]  # (source node, target node, edge kind): parallel rules of one kind merged
 

@@ -15,12 +15,12 @@ import jwt
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from .errors import NotFound
-from .models import Certificate
-from .services.issuer_keys import KeySealer, did_document_for
-from .services.status_lists import LIST_SIZE, Issuer, status_list_credential_for
-from .vc import jose, keys, proof, statuslist
-from .vc.schema import validate_ob3
+from ..errors import NotFound
+from ..models import Certificate
+from ..services.issuer_keys import KeySealer, did_document_for
+from ..services.status_lists import LIST_SIZE, Issuer, status_list_credential_for
+from ..vc import jose, keys, proof, statuslist
+from ..vc.schema import validate_ob3
 
 __all__ = ["Check", "CheckReport", "check_credential"]
 

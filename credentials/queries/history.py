@@ -13,8 +13,8 @@ from ladder.eligibility import HeldLevel, WorkerHistory
 from ladder.eligibility import TrainingRecord as TrainingFact
 from ladder.eligibility import WorkPeriod as WorkFact
 
-from .bulk import one_of
-from .models import (
+from ..bulk import one_of
+from ..models import (
     Certificate,
     CertificateStatus,
     Diploma,

@@ -17,8 +17,7 @@ from ladder.history import WorkerHistory
 from ladder.i18n import Text
 from ladder.subsidies import SubsidyDecision, restore
 
-from .history import history_of
-from .models import (
+from ..models import (
     AppraisalResult,
     Certificate,
     CertificateStatus,
@@ -27,6 +26,7 @@ from .models import (
     Worker,
     WorkPeriod,
 )
+from .history import history_of
 
 FRAMEWORK = "skill-2022"
 

@@ -6,23 +6,11 @@ their own; an admin everything. Another's record is simply not found.
 
 from __future__ import annotations
 
-from sqlalchemy import Select, false, select, true
+from sqlalchemy import Select, select
 from sqlalchemy.orm import selectinload
 
-from .models import AppraisalResult, Role, TrainingOutcome, TrainingRecord, User, Worker
-from .queries import worker_scope
-
-
-def _scope(user: User, model):
-    if user.role is Role.ADMIN:
-        return true()
-    if user.role is Role.WORKER:
-        return model.worker_id == user.worker_id
-    if user.role is Role.INSTITUTION_STAFF:
-        return model.institution_id == user.institution_id
-    if user.role is Role.BUREAU_OFFICER:
-        return model.worker_id.in_(select(Worker.id).where(worker_scope(user)))
-    return false()
+from ..models import AppraisalResult, TrainingOutcome, TrainingRecord, User, Worker
+from .scopes import record_scope
 
 
 def _search(statement: Select, model, search: str | None, worker_id: int | None) -> Select:
@@ -39,7 +27,7 @@ def results_for(user: User, *, search: str | None = None, worker_id: int | None 
                 outcome: str | None = None) -> Select:
     """Appraisal results, newest exam first; `outcome` is "passed" or "failed"."""
     statement = (
-        select(AppraisalResult).where(_scope(user, AppraisalResult))
+        select(AppraisalResult).where(record_scope(user, AppraisalResult))
         .options(selectinload(AppraisalResult.worker), selectinload(AppraisalResult.occupation),
                  selectinload(AppraisalResult.certificate), selectinload(AppraisalResult.institution))
         .order_by(AppraisalResult.exam_date.desc(), AppraisalResult.id.desc())
@@ -53,7 +41,7 @@ def training_for(user: User, *, search: str | None = None, worker_id: int | None
                  outcome: str | None = None, subsidised: bool | None = None) -> Select:
     """Training records, latest enrolment first."""
     statement = (
-        select(TrainingRecord).where(_scope(user, TrainingRecord))
+        select(TrainingRecord).where(record_scope(user, TrainingRecord))
         .options(selectinload(TrainingRecord.worker), selectinload(TrainingRecord.occupation),
                  selectinload(TrainingRecord.institution))
         .order_by(TrainingRecord.started_on.desc(), TrainingRecord.id.desc())

@@ -18,9 +18,9 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
-from .identity import mask_name
-from .models import Certificate, CertificateStatus
-from .numbers import parse_certificate_number
+from ..identity import mask_name
+from ..models import Certificate, CertificateStatus
+from ..numbers import parse_certificate_number
 
 __all__ = ["Verdict", "verify_certificate", "link_token", "names_match"]
 

@@ -22,7 +22,6 @@ from sqlalchemy.orm import Session
 from ladder.appraisal import PARTS, ScoreOutOfRange, Verdict, judge
 
 from ..errors import Duplicate, ValidationFailed
-from ..history import history_of
 from ..models import (
     AppraisalResult,
     CertificateRoute,
@@ -32,6 +31,7 @@ from ..models import (
     User,
     Worker,
 )
+from ..queries.history import history_of
 from .audit import record
 from .certificates import issue_certificate
 from .eligibility import eligibility_problem

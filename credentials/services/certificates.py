@@ -11,7 +11,6 @@ from sqlalchemy.orm import Session
 from ladder.frameworks import get_level
 
 from ..errors import Conflict, Duplicate, ValidationFailed
-from ..history import history_of
 from ..models import (
     Certificate,
     CertificateKind,
@@ -27,6 +26,7 @@ from ..models import (
     utcnow,
 )
 from ..numbers import check_consistency, format_legacy16, format_skill_level22, parse_certificate_number
+from ..queries.history import history_of
 from .audit import record
 from .eligibility import eligibility_problem
 from .institutions import is_accredited

@@ -16,7 +16,6 @@ from ladder.competitions import get_policy, promotion_for
 from ladder.frameworks import get_level
 from ladder.review import stages_for
 
-from ..approvals import final_stage_officer
 from ..errors import Conflict, Forbidden, ValidationFailed
 from ..identity import mask_name
 from ..models import (
@@ -30,6 +29,7 @@ from ..models import (
     User,
     utcnow,
 )
+from ..permissions import final_stage_officer
 from .audit import record
 from .certificates import issue_certificate
 from .inbox import notify

@@ -12,9 +12,7 @@ from sqlalchemy.orm import Session
 from ladder.competitions import UnknownPolicy, get_policy, medals, tiers
 from ladder.frameworks import get_level
 
-from ..approvals import covers_city
 from ..errors import Conflict, Duplicate, Forbidden, ValidationFailed
-from ..imports.readers import Formula, read_sheet
 from ..models import (
     BureauScope,
     Competition,
@@ -27,7 +25,9 @@ from ..models import (
     Worker,
     utcnow,
 )
-from ..queries import worker_scope
+from ..permissions import covers_city, may_run
+from ..queries.scopes import worker_scope
+from ..spreadsheets import Formula, read_sheet
 from ..vault import PersonalDataVault
 from .audit import record
 from .competition_promotions import evaluate_result
@@ -102,19 +102,6 @@ def _place(by: User, tier: str, city_code: str | None, province_code: str | None
     if tier in PLAN_TIERS and not city_code:
         raise ValidationFailed("required", field="city_code")
     return None, city_code or None, province_code or None
-
-
-def may_run(by: User, competition: Competition) -> bool:
-    """Organizers enter results: the bureau of the place (the ministry for national ones), or the institution."""
-    if by.role is Role.INSTITUTION_STAFF:
-        return competition.organizer_institution_id == by.institution_id
-    if by.role is not Role.BUREAU_OFFICER:
-        return False
-    if by.bureau_scope is BureauScope.MINISTRY:
-        return True
-    if competition.city_code:
-        return covers_city(by, competition.city_code)
-    return by.bureau_scope is BureauScope.PROVINCE and competition.province_code == by.region_code
 
 
 def apply_for_plan(session: Session, competition: Competition, *, by: User) -> Competition:

@@ -8,7 +8,7 @@ from ladder.eligibility import NoRegularRoute, evaluate
 from ladder.history import WorkerHistory
 from ladder.i18n import Text
 
-from ..progression import explain
+from ..queries.progression import explain
 
 
 def eligibility_problem(history: WorkerHistory, occupation_code: str, level: str, on: date) -> Text | None:

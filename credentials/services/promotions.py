@@ -19,9 +19,9 @@ from ladder.exceptional import check_exceptional_target, exceptional_clauses, ex
 from ladder.frameworks import get_level, level_rank, vocabulary
 from ladder.i18n import join
 
-from ..approvals import STAGE_NAMES, STATE_NAMES, is_nominating_side, may_nominate
 from ..errors import Conflict, Duplicate, Forbidden, ValidationFailed
 from ..identity import mask_name
+from ..labels import STAGE_NAMES, STATE_NAMES
 from ..models import (
     Certificate,
     CertificateStatus,
@@ -39,7 +39,8 @@ from ..models import (
     Worker,
     utcnow,
 )
-from ..queries import worker_scope
+from ..permissions import is_nominating_side, may_nominate
+from ..queries.scopes import worker_scope
 from ..uploads import MAX_FILES_PER_REQUEST, RefusedFile, check_evidence_file
 from .audit import record
 from .certificates import issue_certificate

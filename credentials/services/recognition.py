@@ -11,24 +11,18 @@ from sqlalchemy.orm import Session
 
 from ladder.frameworks import vocabulary
 
-from ..approvals import covers_city
 from ..errors import Duplicate, Forbidden, ValidationFailed
-from ..models import Allowance, AllowancePeriod, Honour, Role, User, Worker
+from ..models import Allowance, AllowancePeriod, Honour, User, Worker
+from ..permissions import may_record_recognition
 from .audit import record
 
 MAX_AMOUNT = Decimal("1000000")
 
 
-def may_record(by: User, worker: Worker) -> bool:
-    if by.role is Role.BUREAU_OFFICER:
-        return covers_city(by, worker.city_code)
-    return by.role is Role.INSTITUTION_STAFF and worker.employer_id == by.institution_id
-
-
 def record_honour(session: Session, *, worker: Worker, title: str, year: int, awarding_body: str, by: User,
                   competition_result_id: int | None = None, today: date | None = None) -> Honour:
     today = today or date.today()
-    if not may_record(by, worker):
+    if not may_record_recognition(by, worker):
         raise Forbidden("action")
     if title not in vocabulary("honours"):
         raise ValidationFailed("unknown_choice", field="title", what=("荣誉", "honour"), value=title)
@@ -52,7 +46,7 @@ def record_honour(session: Session, *, worker: Worker, title: str, year: int, aw
 def record_allowance(session: Session, *, worker: Worker, kind: str, amount: Decimal | str,
                      period: AllowancePeriod, payer: str, starts_on: date, ends_on: date | None = None,
                      by: User) -> Allowance:
-    if not may_record(by, worker):
+    if not may_record_recognition(by, worker):
         raise Forbidden("action")
     if kind not in vocabulary("allowances"):
         raise ValidationFailed("unknown_choice", field="kind", what=("津贴", "allowance"), value=kind)

@@ -12,10 +12,11 @@ from sqlalchemy.orm import Session
 
 from ladder.review import approval_valid_until, next_stage
 
-from ..approvals import STATE_NAMES, decision_refusal
 from ..errors import Conflict, ValidationFailed
+from ..labels import STATE_NAMES
 from ..models import PromotionRequest, PromotionState, ReviewStage, User, utcnow
 from ..models.promotions import OPEN_STATES
+from ..permissions import decision_refusal
 from .promotions import move
 
 MAX_REASON = 2000

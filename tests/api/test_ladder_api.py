@@ -6,7 +6,7 @@ from datetime import date
 
 import pytest
 
-from credentials.history import history_of
+from credentials.queries.history import history_of
 from ladder.graph import graph_for
 from ladder.routes import plan_for_worker, plan_routes
 from tests.career_records import (

@@ -9,8 +9,8 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from app.extensions import limiter
+from credentials.queries.verification import link_token
 from credentials.services.certificates import revoke_certificate
-from credentials.verification import link_token
 
 PROBLEM = "application/problem+json"
 

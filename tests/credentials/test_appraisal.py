@@ -12,9 +12,9 @@ import pytest
 from sqlalchemy import func, select
 
 from credentials import Duplicate, ValidationFailed
-from credentials.history import history_of
 from credentials.models import AppraisalResult, AuditEvent, Certificate, CertificateRoute
 from credentials.numbers import format_skill_level22
+from credentials.queries.history import history_of
 from credentials.services.appraisal import eligibility_problem, record_appraisal_result, result_problems
 from credentials.services.reference import find_occupation
 from credentials.services.training import record_training, record_work_period

@@ -6,10 +6,15 @@ from __future__ import annotations
 from datetime import date
 
 from app.extensions import db
-from credentials.career import jurisdiction_for, occupations_of, plan_worker_routes, rule_places
-from credentials.census import ladder_census
-from credentials.history import history_of
 from credentials.models import CertificateRoute
+from credentials.queries.career import (
+    jurisdiction_for,
+    occupations_of,
+    plan_worker_routes,
+    rule_places,
+)
+from credentials.queries.census import ladder_census
+from credentials.queries.history import history_of
 from credentials.services.certificates import revoke_certificate
 from ladder.graph import build_graph, graph_for
 from tests.career_records import add_work, give

@@ -16,7 +16,7 @@ from credentials.models import (
     InstitutionKind,
 )
 from credentials.numbers import format_legacy16, format_skill_level22, parse_certificate_number
-from credentials.progression import progression
+from credentials.queries.progression import progression
 from credentials.services.certificates import issue_certificate, revoke_certificate
 from credentials.services.reference import find_occupation
 

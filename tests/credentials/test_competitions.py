@@ -11,7 +11,6 @@ from sqlalchemy.orm import Session
 
 from app.extensions import db
 from credentials import Conflict, Duplicate, Forbidden, ValidationFailed
-from credentials.approval_queries import work_queue, worldskills_pool
 from credentials.models import (
     AllowancePeriod,
     CertificateRoute,
@@ -23,6 +22,7 @@ from credentials.models import (
     ResultOutcome,
     User,
 )
+from credentials.queries.approvals import work_queue, worldskills_pool
 from credentials.services.competition_promotions import (
     confirm_competition_promotion,
     reject_competition_promotion,

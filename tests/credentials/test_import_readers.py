@@ -9,8 +9,8 @@ from datetime import date, datetime
 
 import pytest
 
+from credentials import spreadsheets as readers
 from credentials.errors import ImportRejected
-from credentials.imports import readers
 from credentials.imports.cells import (
     CellProblem,
     level_names,
@@ -20,8 +20,8 @@ from credentials.imports.cells import (
     parse_score,
 )
 from credentials.imports.columns import data_rows, locate
-from credentials.imports.readers import Formula, read_sheet
 from credentials.models import ImportKind
+from credentials.spreadsheets import Formula, read_sheet
 from tests.import_fixtures import xlsx_bytes as xlsx
 
 HEADERS = ["身份证号", "姓名", "职业编码", "等级", "考试日期", "理论知识考试成绩", "操作技能考核成绩"]

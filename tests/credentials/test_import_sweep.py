@@ -5,8 +5,8 @@ from __future__ import annotations
 from datetime import timedelta
 
 from app.extensions import db
+from credentials.imports.jobs import create_import, fail_interrupted_imports
 from credentials.models import ImportStatus, utcnow
-from credentials.services.imports import create_import, fail_interrupted_imports
 
 
 def _job(staff, *, status, age):

@@ -10,6 +10,7 @@ from sqlalchemy import select
 
 from app.extensions import db
 from credentials.errors import Conflict, ImportRejected
+from credentials.imports.jobs import commit_import, create_import, run_import
 from credentials.models import (
     AppraisalResult,
     AuditEvent,
@@ -21,7 +22,6 @@ from credentials.models import (
 )
 from credentials.services.audit import verify_chain
 from credentials.services.certificates import number_series
-from credentials.services.imports import commit_import, create_import, run_import
 from tests.conftest import national_id
 from tests.import_fixtures import (
     RESULT_HEADERS,
@@ -367,7 +367,7 @@ def test_the_file_name_is_kept_as_data_without_paths_or_hidden_controls(setting)
 def test_progress_written_by_the_job_is_visible_to_other_connections_at_once(setting):
     from sqlalchemy.orm import Session
 
-    from credentials.services.imports import ProgressWriter
+    from credentials.imports.jobs import ProgressWriter
 
     job = create_import(db.session(), kind="appraisal_results", institution=setting.institution,
                         file_bytes=csv_bytes(RESULT_HEADERS), filename="x.csv", dry_run=True,

@@ -11,9 +11,9 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from app.extensions import db
+from credentials.imports.jobs import create_import, run_import
 from credentials.models import AppraisalResult, Certificate, ImportStatus
 from credentials.services.audit import verify_chain
-from credentials.services.imports import create_import, run_import
 from tests.import_fixtures import RESULT_HEADERS, TODAY, csv_bytes
 
 ON_POSTGRES = os.environ.get("TEST_DATABASE_URL", "").startswith(("postgres://", "postgresql"))

@@ -99,9 +99,9 @@ def test_an_approval_for_another_level_does_not_stand_in(cast):
 
 
 def test_the_demo_leaves_work_in_both_queues(app, vault):
-    from credentials.approval_queries import work_queue
-    from credentials.demo import seed_demo
+    from credentials.demo.seed import seed_demo
     from credentials.models import User
+    from credentials.queries.approvals import work_queue
 
     seed_demo(db.session(), vault)
     db.session.commit()

@@ -10,7 +10,6 @@ from sqlalchemy import func, select
 
 from app.extensions import db
 from credentials import Conflict, CredentialsError, Forbidden, ValidationFailed
-from credentials.approvals import conflict_of_interest
 from credentials.models import (
     InboxMessage,
     PromotionDecision,
@@ -18,6 +17,7 @@ from credentials.models import (
     PromotionRequest,
     PromotionState,
 )
+from credentials.permissions import conflict_of_interest
 from credentials.services.inbox import render
 from credentials.services.promotions import (
     nominate_promotion,

@@ -8,7 +8,8 @@ import pytest
 from sqlalchemy import select
 
 from credentials.models import Institution
-from credentials.queries import certificates_for, institution_scope, level_counts, workers_for
+from credentials.queries.registry import certificates_for, level_counts, workers_for
+from credentials.queries.scopes import institution_scope
 
 
 @pytest.fixture

@@ -9,7 +9,6 @@ import pytest
 from sqlalchemy import func, select
 
 from credentials import Duplicate, ValidationFailed
-from credentials.history import history_of
 from credentials.models import (
     AuditEvent,
     InstitutionKind,
@@ -19,6 +18,7 @@ from credentials.models import (
     TrainingRecord,
     TrainingType,
 )
+from credentials.queries.history import history_of
 from credentials.services.reference import find_occupation
 from credentials.services.training import record_diploma, record_training, record_work_period
 from credentials.services.workers import register_worker

@@ -64,7 +64,7 @@ def phone(browser):
 @pytest.fixture
 def demo(app):
     from app.extensions import db
-    from credentials.demo import seed_demo
+    from credentials.demo.seed import seed_demo
 
     seed_demo(db.session(), app.extensions["vault"])
     db.session.commit()

@@ -10,7 +10,7 @@ from datetime import date
 
 from playwright.sync_api import expect
 
-from credentials.demo import DEMO_PASSWORD, demo_national_id
+from credentials.demo.seed import DEMO_PASSWORD, demo_national_id
 
 from .conftest import sign_in
 

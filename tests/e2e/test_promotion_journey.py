@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from credentials.demo import DEMO_PASSWORD, demo_national_id
+from credentials.demo.seed import DEMO_PASSWORD, demo_national_id
 from tests.promotion_fixtures import png_bytes
 
 from .conftest import sign_in

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 
-from credentials.demo import DEMO_PASSWORD, DEMO_WORKER_ID
+from credentials.demo.seed import DEMO_PASSWORD, DEMO_WORKER_ID
 
 from .conftest import sign_in
 

@@ -10,7 +10,7 @@ from sqlalchemy import select
 
 from app.extensions import db
 from app.trust import qr_svg
-from credentials.demo import DEMO_PASSWORD, DEMO_WORKER_ID
+from credentials.demo.seed import DEMO_PASSWORD, DEMO_WORKER_ID
 from credentials.models import Certificate, CertificateStatus, Worker
 
 from .conftest import sign_in

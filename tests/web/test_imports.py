@@ -147,7 +147,7 @@ def test_the_status_endpoint_reports_progress_for_the_page_to_poll(clerk, settin
 
 
 def test_a_running_job_page_shows_a_progress_bar_and_loads_the_poller(clerk, setting):
-    from credentials.services.imports import create_import
+    from credentials.imports.jobs import create_import
 
     job = create_import(db.session(), kind="appraisal_results", institution=setting.institution,
                         file_bytes=csv_bytes(RESULT_HEADERS, setting.result(0)), filename="x.csv",

@@ -11,8 +11,8 @@ import pytest
 from defusedxml import ElementTree as ET
 from openpyxl import load_workbook
 
-from credentials.history import history_of
 from credentials.models import CertificateRoute
+from credentials.queries.history import history_of
 from ladder.graph import EDGE_KINDS, graph_for
 from ladder.routes import plan_for_worker
 from tests.career_records import (

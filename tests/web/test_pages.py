@@ -344,7 +344,7 @@ def test_404_page_is_html_with_the_request_id(client):
 
 
 def test_bureau_home_opens_with_what_is_waiting_for_the_officer(client, login, make_user, db, vault):
-    from credentials.demo import seed_demo
+    from credentials.demo.seed import seed_demo
 
     seed_demo(db.session(), vault)
     db.session.commit()
@@ -403,7 +403,7 @@ def test_every_export_is_recorded_in_the_audit_trail_without_the_search_terms(st
 
 
 def test_institution_home_answers_did_my_upload_go_in(staff_client, staff, db):
-    from credentials.services.imports import create_import
+    from credentials.imports.jobs import create_import
 
     create_import(db.session(), kind="appraisal_results", institution=staff.institution,
                   file_bytes="身份证号,姓名\n".encode(), filename="六月考试.csv", dry_run=True, by=staff)

@@ -12,8 +12,8 @@ import pytest
 
 from app.config import ROOT
 from app.trust import qr_svg
+from credentials.queries.verification import link_token
 from credentials.services.certificates import revoke_certificate
-from credentials.verification import link_token
 
 
 @pytest.fixture

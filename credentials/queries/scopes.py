@@ -1,0 +1,137 @@
+"""Who may see what: each role's visibility as a WHERE clause, defined once per kind of record.
+
+Scoping is the object-level half of authorization (the route-level gate is `app/access.py`): pages, API,
+exports and counts all filter by these clauses, so a record outside the scope simply is not found and
+another's object answers 404, never 403.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import and_, false, or_, select, true
+
+from ..models import (
+    BureauScope,
+    Certificate,
+    City,
+    Competition,
+    CompetitionPromotion,
+    CompetitionResult,
+    ImportJob,
+    Institution,
+    PromotionRequest,
+    PromotionState,
+    Role,
+    User,
+    Worker,
+)
+
+
+def worker_scope(user: User):
+    """A WHERE clause on Worker for what `user` may see."""
+    if user.role is Role.ADMIN:
+        return true()
+    if user.role is Role.WORKER:
+        return Worker.id == user.worker_id
+    if user.role is Role.INSTITUTION_STAFF:
+        issued_here = select(Certificate.id).where(
+            Certificate.worker_id == Worker.id, Certificate.institution_id == user.institution_id
+        ).exists()
+        return or_(Worker.employer_id == user.institution_id, issued_here)
+    if user.role is Role.BUREAU_OFFICER:
+        return region_clause(user, Worker.city_code)
+    return false()
+
+
+def record_scope(user: User, model):
+    """Records that belong to one worker and were written by one institution (certificates, appraisal
+    results, training records): the worker their own, the institution what it wrote, a bureau officer what
+    belongs to workers of the region, an admin everything."""
+    if user.role is Role.ADMIN:
+        return true()
+    if user.role is Role.WORKER:
+        return model.worker_id == user.worker_id
+    if user.role is Role.INSTITUTION_STAFF:
+        return model.institution_id == user.institution_id
+    if user.role is Role.BUREAU_OFFICER:
+        in_region = select(Worker.id).where(Worker.id == model.worker_id, region_clause(user, Worker.city_code))
+        return in_region.exists()
+    return false()
+
+
+def certificate_scope(user: User):
+    return record_scope(user, Certificate)
+
+
+def import_job_scope(user: User):
+    """An institution's staff see their institution's bulk imports; nobody else does."""
+    if user.role is Role.INSTITUTION_STAFF:
+        return ImportJob.institution_id == user.institution_id
+    return false()
+
+
+def institution_scope(user: User):
+    if user.role in (Role.ADMIN, Role.WORKER):
+        return true()  # institutions are public facts
+    if user.role is Role.INSTITUTION_STAFF:
+        return Institution.id == user.institution_id
+    if user.role is Role.BUREAU_OFFICER:
+        return region_clause(user, Institution.city_code)
+    return false()
+
+
+def region_clause(user: User, city_column):
+    """The officer's region as a WHERE clause on a city-code column (ministry: everything)."""
+    if user.bureau_scope is BureauScope.MINISTRY:
+        return true()
+    if user.bureau_scope is BureauScope.PROVINCE:
+        return city_column.in_(select(City.code).where(City.province_code == user.region_code))
+    if user.bureau_scope is BureauScope.CITY:
+        return city_column == user.region_code
+    return false()
+
+
+def promotion_scope(user: User):
+    """Workers see their own requests once sent; the nominating institution its own; bureaus their region's
+    sent requests (and drafts they nominated themselves); admins everything."""
+    if user.role is Role.ADMIN:
+        return true()
+    mine = PromotionRequest.nominated_by_id == user.id
+    if user.role is Role.WORKER:
+        return and_(PromotionRequest.worker_id == user.worker_id, PromotionRequest.state != PromotionState.DRAFT)
+    if user.role is Role.INSTITUTION_STAFF:
+        return or_(mine, PromotionRequest.institution_id == user.institution_id)
+    if user.role is Role.BUREAU_OFFICER:
+        return or_(mine, and_(region_clause(user, PromotionRequest.city_code),
+                              PromotionRequest.state != PromotionState.DRAFT))
+    return false()
+
+
+def proposal_scope(user: User):
+    if user.role is Role.ADMIN:
+        return true()
+    if user.role is Role.WORKER:
+        return CompetitionPromotion.worker_id == user.worker_id
+    if user.role is Role.BUREAU_OFFICER:
+        return region_clause(user, CompetitionPromotion.city_code)
+    if user.role is Role.INSTITUTION_STAFF:
+        return CompetitionPromotion.result_id.in_(select(CompetitionResult.id).where(
+            CompetitionResult.competition_id.in_(select(Competition.id).where(
+                Competition.organizer_institution_id == user.institution_id))))
+    return false()
+
+
+def competition_scope(user: User):
+    """Competitions are public facts to officers (national ones to all); institutions see the ones they run."""
+    if user.role is Role.ADMIN:
+        return true()
+    if user.role is Role.INSTITUTION_STAFF:
+        return Competition.organizer_institution_id == user.institution_id
+    if user.role is not Role.BUREAU_OFFICER:
+        return false()
+    if user.bureau_scope is BureauScope.MINISTRY:
+        return true()
+    national = Competition.province_code.is_(None)
+    if user.bureau_scope is BureauScope.PROVINCE:
+        return or_(national, Competition.province_code == user.region_code)
+    return or_(national, and_(Competition.province_code == user.region_code[:2], Competition.city_code.is_(None)),
+               Competition.city_code == user.region_code)
