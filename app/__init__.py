@@ -56,7 +56,17 @@ def register_extensions(app: Flask) -> None:
 def register_blueprints(app: Flask) -> None:
     from . import access
     from .api import init_api
-    from .web import admin, auth_views, bureau, credentials, institution, ladder, public, verify, worker
+    from .web import (
+        admin,
+        auth_views,
+        bureau,
+        credentials,
+        institution,
+        ladder,
+        public,
+        verify,
+        worker,
+    )
 
     for module in (public, auth_views, worker, institution, bureau, admin, verify, credentials, ladder):
         app.register_blueprint(module.bp)

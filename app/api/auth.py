@@ -12,7 +12,7 @@ from credentials.services.accounts import authenticate, issue_api_token, revoke_
 from ..access import allow, public
 from ..errors import domain_problem
 from ..extensions import db, limiter
-from ..web import vault
+from ..lookups import vault
 from .common import iso_utc
 
 PREFIX = "/auth"

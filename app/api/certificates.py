@@ -5,20 +5,19 @@ from __future__ import annotations
 import marshmallow as ma
 from flask import abort
 from flask_smorest import Blueprint
-from sqlalchemy import select
 
 from credentials import ValidationFailed
-from credentials.models import Certificate, Institution, Role
+from credentials.models import Institution, Role
 from credentials.permissions import can_revoke
 from credentials.queries.registry import certificates_for
-from credentials.queries.scopes import certificate_scope
 from credentials.services.certificates import issue_certificate, revoke_certificate
 
 from ..access import allow
 from ..auth import current_actor
 from ..extensions import db
+from ..lookups import certificate_or_404, occupation_or_field_error, worker_or_field_error
 from ..web.record_forms import REVOCATION_REASON_MAX
-from .common import Envelope, SearchArgs, certificate_dict, page_envelope, worker_and_occupation
+from .common import Envelope, SearchArgs, certificate_dict, page_envelope
 
 PREFIX = "/certificates"
 blp = Blueprint("api_certificates", __name__, description="Certificates, addressed by number")
@@ -56,7 +55,7 @@ def list_certificates(args):
 def create_certificate(body):
     user = current_actor()
     session = db.session()
-    worker, occupation = worker_and_occupation(body, user)
+    worker, occupation = worker_or_field_error(body["worker_id"]), occupation_or_field_error(body["occupation_code"])
     institution = user.institution if user.role is Role.INSTITUTION_STAFF else (
         session.get(Institution, body["institution_id"]) if body["institution_id"] else None)
     if institution is None:
@@ -72,12 +71,7 @@ def create_certificate(body):
 @allow(*ALL_ROLES)
 @blp.response(200)
 def get_certificate(number: str):
-    found = db.session.scalar(
-        select(Certificate).where(Certificate.number == number, certificate_scope(current_actor()))
-    )
-    if found is None:
-        abort(404)
-    return certificate_dict(found)
+    return certificate_dict(certificate_or_404(number))
 
 
 class RevokeBody(ma.Schema):
@@ -92,9 +86,8 @@ class RevokeBody(ma.Schema):
 def revoke(body, number: str):
     """Revoke a certificate in the officer's region (else 404); a second revocation answers 409."""
     user = current_actor()
-    found = db.session.scalar(select(Certificate)
-                              .where(Certificate.number == number, certificate_scope(user)))
-    if found is None or not can_revoke(user, found):
+    found = certificate_or_404(number)
+    if not can_revoke(user, found):
         abort(404)
     revoke_certificate(db.session(), found, reason=body["reason"], by=user)
     db.session.commit()

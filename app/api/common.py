@@ -75,20 +75,3 @@ class Envelope(ma.Schema):
     per_page = ma.fields.Integer()
     total = ma.fields.Integer()
 
-
-def worker_and_occupation(body: dict, user):
-    """The worker (within the caller's scope) and the occupation a request body names, or a field error."""
-    from sqlalchemy import select
-
-    from credentials import ValidationFailed
-    from credentials.queries.scopes import worker_scope
-    from credentials.services.reference import find_occupation
-
-    session = db.session()
-    worker = session.scalar(select(Worker).where(Worker.id == body["worker_id"], worker_scope(user)))
-    if worker is None:
-        raise ValidationFailed("binding", field="worker_id", reason=("未找到该劳动者", "no such worker"))
-    occupation = find_occupation(session, body["occupation_code"])
-    if occupation is None:
-        raise ValidationFailed("unknown_occupation", field="occupation_code", occupation=body["occupation_code"])
-    return worker, occupation

@@ -4,27 +4,25 @@ contests, results, and the bureau's confirmation. Conflicting decisions answer 4
 from __future__ import annotations
 
 import marshmallow as ma
-from flask import abort, url_for
+from flask import url_for
 from flask_smorest import Blueprint
 from sqlalchemy import select
 
 from credentials import ValidationFailed
 from credentials.models import Competition, CompetitionPromotion, Institution, ProposalState, Role
 from credentials.queries.approvals import competitions_for
-from credentials.queries.scopes import competition_scope, proposal_scope
+from credentials.queries.scopes import proposal_scope
 from credentials.services.competition_promotions import (
     confirm_competition_promotion,
     reject_competition_promotion,
 )
 from credentials.services.competitions import apply_for_plan, decide_plan, record_result, register_competition
-from credentials.services.reference import find_occupation
-from credentials.services.workers import find_worker_by_national_id
 from ladder.competitions import medals, tiers
 
 from ..access import allow
 from ..auth import current_actor
 from ..extensions import db
-from ..web import vault
+from ..lookups import competition_or_404, occupation_or_field_error, proposal_or_404, worker_by_national_id_or_field_error
 from .common import Envelope, PageArgs, iso_utc, level_dict, page_envelope
 
 PREFIX = "/competitions"
@@ -104,13 +102,6 @@ def proposal_dict(proposal: CompetitionPromotion) -> dict:
             "decided_at": iso_utc(proposal.decided_at), "certificate_number": certificate}
 
 
-def _competition_or_404(competition_id: int) -> Competition:
-    found = db.session.scalar(select(Competition).where(Competition.id == competition_id,
-                                                        competition_scope(current_actor())))
-    if found is None:
-        abort(404)
-    return found
-
 
 @blp.route("", methods=["GET"])
 @allow(Role.INSTITUTION_STAFF, Role.BUREAU_OFFICER, Role.ADMIN)
@@ -124,7 +115,7 @@ def list_competitions(args):
 @allow(Role.INSTITUTION_STAFF, Role.BUREAU_OFFICER, Role.ADMIN)
 @blp.response(200)
 def get_competition(competition_id: int):
-    return competition_dict(_competition_or_404(competition_id), results=True)
+    return competition_dict(competition_or_404(competition_id), results=True)
 
 
 @blp.route("", methods=["POST"])
@@ -133,9 +124,7 @@ def get_competition(competition_id: int):
 @blp.response(201)
 def create_competition(body):
     session = db.session()
-    occupation = find_occupation(session, body.pop("occupation_code"))
-    if occupation is None:
-        raise ValidationFailed("unknown_occupation", field="occupation_code", occupation="?")
+    occupation = occupation_or_field_error(body.pop("occupation_code"))
     competition = register_competition(session, occupation=occupation, by=current_actor(), **body)
     db.session.commit()
     return competition_dict(competition), 201
@@ -147,7 +136,7 @@ def create_competition(body):
 @blp.response(200)
 def plan(body, competition_id: int):
     """apply (the organizing institution), include or refuse with a reason (the bureau of the place)."""
-    competition = _competition_or_404(competition_id)
+    competition = competition_or_404(competition_id)
     if body["action"] == "apply":
         apply_for_plan(db.session(), competition, by=current_actor())
     else:
@@ -162,23 +151,14 @@ def plan(body, competition_id: int):
 @blp.arguments(ResultCreate)
 @blp.response(201)
 def add_result(body, competition_id: int):
-    competition = _competition_or_404(competition_id)
-    worker = find_worker_by_national_id(db.session(), vault(), body["national_id"])
-    if worker is None:
-        raise ValidationFailed("binding", field="national_id", reason=("未找到该劳动者", "no such worker"))
+    competition = competition_or_404(competition_id)
+    worker = worker_by_national_id_or_field_error(body["national_id"])
     result = record_result(db.session(), competition, worker=worker, rank=body["rank"], medal=body["medal"],
                            team_size=body["team_size"], by=current_actor())
     db.session.commit()
     return {"id": result.id, "outcome": result.outcome.value, "titles": result.titles,
             "proposal": proposal_dict(result.proposal) if result.proposal else None}
 
-
-def _proposal_or_404(proposal_id: int) -> CompetitionPromotion:
-    found = db.session.scalar(select(CompetitionPromotion).where(CompetitionPromotion.id == proposal_id,
-                                                                 proposal_scope(current_actor())))
-    if found is None:
-        abort(404)
-    return found
 
 
 @blp.route("/promotions", methods=["GET"])
@@ -198,7 +178,7 @@ def list_proposals(args):
 @blp.arguments(ProposalAction)
 @blp.response(200)
 def decide_proposal(body, proposal_id: int):
-    proposal = _proposal_or_404(proposal_id)
+    proposal = proposal_or_404(proposal_id)
     if body["action"] == "confirm":
         issuer = db.session.get(Institution, body["issuer_id"]) if body["issuer_id"] else None
         if issuer is None:

@@ -3,16 +3,12 @@
 from __future__ import annotations
 
 import marshmallow as ma
-from flask import abort
 from flask_smorest import Blueprint
-from sqlalchemy import select
 
-from credentials.models import Certificate, Role
-from credentials.queries.scopes import certificate_scope
+from credentials.models import Role
 
 from ..access import allow
-from ..auth import current_actor
-from ..extensions import db
+from ..lookups import certificate_or_404
 from ..web.credentials import credential_response, wanted_format
 
 PREFIX = "/certificates"
@@ -41,8 +37,4 @@ def get_credential(args, number: str):
     Signed by the registry's did:web (keys at /.well-known/did.json); `credentialStatus` points at the
     revocation status list. The worker, the issuing institution, officers of the region and admins may
     fetch it; anyone else gets 404."""
-    certificate = db.session.scalar(
-        select(Certificate).where(Certificate.number == number, certificate_scope(current_actor())))
-    if certificate is None:
-        abort(404)
-    return credential_response(certificate, wanted_format(args["format"]))
+    return credential_response(certificate_or_404(number), wanted_format(args["format"]))

@@ -3,11 +3,9 @@ the regular route (eligible now, or from when, and what is missing), in both lan
 
 from __future__ import annotations
 
-from flask import abort
 from flask_smorest import Blueprint
-from sqlalchemy import select
 
-from credentials.models import AppraisalResult, Role, TrainingRecord, Worker
+from credentials.models import AppraisalResult, Role, TrainingRecord
 from credentials.queries.progression import (
     NextStep,
     OccupationProgress,
@@ -16,11 +14,10 @@ from credentials.queries.progression import (
     progression,
     subsidy_of,
 )
-from credentials.queries.scopes import worker_scope
 
 from ..access import allow
-from ..auth import current_actor
 from ..extensions import db
+from ..lookups import worker_or_404
 from .common import certificate_dict, level_dict, worker_dict
 
 PREFIX = "/workers"
@@ -90,8 +87,6 @@ def _occupation(progress: OccupationProgress) -> dict:
 def worker_history(worker_id: int):
     """Everything the registry holds on the worker's way up, scoped like the worker (another's: 404)."""
     session = db.session()
-    worker = session.scalar(select(Worker).where(Worker.id == worker_id, worker_scope(current_actor())))
-    if worker is None:
-        abort(404)
+    worker = worker_or_404(worker_id)
     occupations = [_occupation(progress) for progress in progression(session, worker)]
     return {"worker": worker_dict(worker), "occupations": occupations}

@@ -7,7 +7,7 @@ the request: the upload and the commit answer 202 with the job and its Location.
 from __future__ import annotations
 
 import marshmallow as ma
-from flask import abort, url_for
+from flask import url_for
 from flask_smorest import Blueprint
 from webargs.flaskparser import FlaskParser
 from werkzeug.datastructures import CombinedMultiDict, FileStorage
@@ -27,6 +27,7 @@ from ..access import allow
 from ..auth import current_actor
 from ..extensions import db
 from ..jobs import enqueue_import
+from ..lookups import import_job_or_404
 from .common import Envelope, PageArgs, iso_utc, page_envelope
 
 PREFIX = "/imports"
@@ -80,12 +81,6 @@ def job_dict(job: ImportJob, *, with_errors: bool = True) -> dict:
     return body
 
 
-def _job_or_404(job_id: int) -> ImportJob:
-    job = db.session.scalar(import_jobs_for(current_actor()).where(ImportJob.id == job_id))
-    if job is None:
-        abort(404)
-    return job
-
 
 def _accepted(job: ImportJob):
     location = url_for("api_imports.get_import", job_id=job.id)
@@ -124,7 +119,7 @@ def create_job(form):
 @blp.response(200)
 def get_import(job_id: int):
     """Status, progress, counts and the problems found (row, column, message, value)."""
-    return job_dict(_job_or_404(job_id))
+    return job_dict(import_job_or_404(job_id))
 
 
 @blp.route("/<int:job_id>/commit", methods=["POST"])
@@ -133,7 +128,7 @@ def get_import(job_id: int):
 def commit_job(job_id: int):
     """Commit a dry run that passed, from the file already uploaded; 409 in any other state."""
     user = current_actor()
-    job = commit_import(db.session(), _job_or_404(job_id), by=user)
+    job = commit_import(db.session(), import_job_or_404(job_id), by=user)
     db.session.commit()
     enqueue_import(job.id, user.id)
     db.session.refresh(job)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from flask import abort
 from flask_smorest import Blueprint
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
@@ -12,7 +11,7 @@ from credentials.queries.scopes import institution_scope
 
 from ..access import allow
 from ..auth import current_actor
-from ..extensions import db
+from ..lookups import institution_or_404
 from .common import Envelope, SearchArgs, page_envelope
 
 PREFIX = "/institutions"
@@ -51,9 +50,4 @@ def list_institutions(args):
 @allow(*ALL_ROLES)
 @blp.response(200)
 def get_institution(institution_id: int):
-    found = db.session.scalar(
-        select(Institution).where(Institution.id == institution_id, institution_scope(current_actor()))
-    )
-    if found is None:
-        abort(404)
-    return institution_dict(found)
+    return institution_dict(institution_or_404(institution_id))

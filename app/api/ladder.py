@@ -11,23 +11,21 @@ from __future__ import annotations
 from datetime import date
 
 import marshmallow as ma
-from flask import abort, current_app
+from flask import current_app
 from flask_smorest import Blueprint
-from sqlalchemy import select
 from webargs.fields import DelimitedList
 
 from credentials import ValidationFailed
-from credentials.models import Role, Worker
+from credentials.models import Role
 from credentials.queries.career import plan_worker_routes
-from credentials.queries.scopes import worker_scope
 from ladder.frameworks import all_frameworks
 from ladder.graph import graph_for, layout, to_json
 from ladder.routes import DEFAULT_ALLOW, EVIDENCE_KINDS, Route, Step, plan_routes
 
 from .. import career
 from ..access import allow, public
-from ..auth import current_actor
 from ..extensions import db, limiter
+from ..lookups import worker_or_404
 
 PREFIX = ""
 blp = Blueprint("api_ladder", __name__,
@@ -115,9 +113,7 @@ def routes(args):
                      "they were reached, work, training, diplomas), planned today with national rules and "
                      "their region's. Scoped like GET /workers/<id>: another's worker answers 404.")
 def worker_routes(args, worker_id: int):
-    worker = db.session.scalar(select(Worker).where(Worker.id == worker_id, worker_scope(current_actor())))
-    if worker is None:
-        abort(404)
+    worker = worker_or_404(worker_id)
     plan = plan_worker_routes(db.session(), worker, target=args["to"], today=career.today(),
                               allow=DEFAULT_ALLOW | set(args["allow"]), occupation_code=args["occupation"],
                               k=args["k"])

@@ -25,8 +25,8 @@ from credentials.uploads import MAX_EVIDENCE_BYTES
 from ..access import allow
 from ..auth import current_actor
 from ..extensions import db
-from ..web.approvals_common import request_or_404
-from .common import Envelope, PageArgs, iso_utc, level_dict, page_envelope, worker_and_occupation
+from ..lookups import occupation_or_field_error, request_or_404, worker_or_field_error
+from .common import Envelope, PageArgs, iso_utc, level_dict, page_envelope
 
 PREFIX = "/promotions"
 blp = Blueprint("api_promotions", __name__,
@@ -112,7 +112,7 @@ def get_promotion(request_id: int):
 def create_promotion(body):
     """A draft nomination; attach evidence, then `submit`."""
     user, session = current_actor(), db.session()
-    worker, occupation = worker_and_occupation(body, user)
+    worker, occupation = worker_or_field_error(body["worker_id"]), occupation_or_field_error(body["occupation_code"])
     request = nominate_promotion(session, worker=worker, occupation=occupation, kind=PromotionKind(body["kind"]),
                                  target_level=body["target_level"], grounds=body["grounds"],
                                  statement=body["statement"], rule_id=body["rule_id"], by=user)

@@ -3,19 +3,16 @@
 from __future__ import annotations
 
 import marshmallow as ma
-from flask import abort
 from flask_smorest import Blueprint
-from sqlalchemy import select
 
-from credentials.models import Role, TargetGroup, Worker
+from credentials.models import Role, TargetGroup
 from credentials.queries.registry import workers_for
-from credentials.queries.scopes import worker_scope
 from credentials.services.workers import register_worker
 
 from ..access import allow
 from ..auth import current_actor
 from ..extensions import db
-from ..web import vault
+from ..lookups import vault, worker_or_404
 from .common import Envelope, SearchArgs, page_envelope, worker_dict
 
 PREFIX = "/workers"
@@ -69,7 +66,4 @@ def create_worker(body):
 @allow(Role.INSTITUTION_STAFF, Role.BUREAU_OFFICER, Role.ADMIN, Role.WORKER)
 @blp.response(200, WorkerOut)
 def get_worker(worker_id: int):
-    worker = db.session.scalar(select(Worker).where(Worker.id == worker_id, worker_scope(current_actor())))
-    if worker is None:
-        abort(404)
-    return worker_dict(worker)
+    return worker_dict(worker_or_404(worker_id))

@@ -1,66 +1,8 @@
-"""Page blueprints, one per audience: name == URL prefix == template folder."""
+"""Page blueprints, one per audience: name == URL prefix == template folder.
 
-from __future__ import annotations
-
-from flask import current_app, request
-
-from credentials import PersonalDataVault
-
-from ..extensions import db
-
-
-def vault() -> PersonalDataVault:
-    return current_app.extensions["vault"]
-
-
-def page_args() -> tuple[int, int]:
-    """Page number and size from the query string, bounded."""
-    page = request.args.get("page", "1")
-    size = request.args.get("per_page", str(current_app.config["PAGE_SIZE"]))
-    page_number = int(page) if page.isdigit() and 0 < len(page) < 7 else 1
-    page_size = int(size) if size.isdigit() and len(size) < 5 else current_app.config["PAGE_SIZE"]
-    return page_number, max(1, min(page_size, current_app.config["MAX_PAGE_SIZE"]))
-
-
-def paginate(statement):
-    page, per_page = page_args()
-    return db.paginate(statement, page=page, per_page=per_page, error_out=False, count=True)
-
-
-def apply_field_error(form, error) -> bool:
-    """Show a domain error next to its field when the form has that field; else the caller flashes."""
-    from ..i18n import error_text
-
-    field = getattr(form, error.field, None) if error.field else None
-    if field is None:
-        return False
-    field.errors = [*field.errors, error_text(error)]
-    return True
-
-
-def commit_or_show(form, write):
-    """Run a form's domain write: commit it and return its result; or, when the domain refuses, roll back,
-    show the error beside its field (a flash when no field fits) and return None."""
-    from flask import flash, g
-
-    from credentials import CredentialsError
-
-    from ..i18n import error_text
-
-    try:
-        result = write()
-    except CredentialsError as error:
-        db.session.rollback()
-        if not apply_field_error(form, error):
-            flash(error_text(error), "error")
-        g.form_refused = True
-        return None
-    db.session.commit()
-    return result
-
-
-def form_status(form) -> int:
-    """422 when the form (or the domain behind it) refused the input, else 200."""
-    from flask import g
-
-    return 422 if form.errors or g.get("form_refused") else 200
+Audiences with many pages are packages (`bureau/`, `institution/`, `worker/`) whose `blueprint.py` leaf holds
+the blueprint; small ones are single modules (`public`, `auth_views`, `verify`, `credentials`, `ladder`,
+`admin`). What several audiences share sits beside them: `pages` (pagination, the form-write helper),
+`forms`, `record_forms`, `approval_forms`, `approvals` (promotion and proposal pages), `competition_pages`.
+This module imports nothing, so no view can import a package that imports it.
+"""

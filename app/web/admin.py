@@ -12,19 +12,18 @@ from sqlalchemy import select
 from wtforms import DateField, PasswordField, SelectField, StringField
 from wtforms.validators import DataRequired, Length, Optional
 
-from credentials import ValidationFailed
 from credentials.models import BureauScope, Institution, InstitutionKind, Role, User
 from credentials.services.accounts import create_user
 from credentials.services.institutions import accredit, create_institution
-from credentials.services.reference import find_occupation
 from ladder.frameworks import appraised_levels
 
 from ..access import allow
 from ..auth import current_actor
 from ..extensions import db
 from ..i18n import level_name
-from . import commit_or_show, form_status, paginate
+from ..lookups import occupation_or_field_error
 from .forms import options
+from .pages import commit_or_show, form_status, paginate
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
@@ -122,8 +121,6 @@ def institution(institution_id: int):
 
 
 def _accredit(institution: Institution, form: AccreditationForm):
-    occupation = find_occupation(db.session(), form.occupation_code.data.strip())
-    if occupation is None:
-        raise ValidationFailed("unknown_occupation", field="occupation_code", occupation=form.occupation_code.data)
+    occupation = occupation_or_field_error(form.occupation_code.data)
     return accredit(db.session(), institution, occupation, max_level=form.max_level.data,
                     valid_from=form.valid_from.data, by=current_actor())

@@ -16,8 +16,8 @@ from ..access import allow, public
 from ..auth import SESSION_KEY
 from ..extensions import db, limiter
 from ..i18n import error_text
+from ..lookups import vault
 from ..navigation import home_for, safe_next
-from . import vault
 
 bp = Blueprint("auth", __name__)
 

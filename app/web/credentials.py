@@ -7,11 +7,9 @@ import json
 
 from flask import Blueprint, Response, abort, request
 from flask_babel import gettext as _
-from sqlalchemy import select
 
 from credentials import NotFound
 from credentials.models import Certificate, Role
-from credentials.queries.scopes import certificate_scope
 from credentials.services.digital_credentials import issue_digital_credential
 from credentials.services.issuer_keys import active_issuer_key, did_document_for
 from credentials.services.status_lists import status_list_credential_for
@@ -21,6 +19,7 @@ from ..access import allow, public
 from ..auth import current_actor
 from ..errors import problem
 from ..extensions import db
+from ..lookups import certificate_or_404
 
 bp = Blueprint("credentials", __name__)
 ALL_ROLES = (Role.WORKER, Role.INSTITUTION_STAFF, Role.BUREAU_OFFICER, Role.ADMIN)
@@ -78,9 +77,7 @@ def wanted_format(explicit: str | None) -> str | None:
 @bp.get("/credentials/certificates/<number>")
 @allow(*ALL_ROLES)
 def download(number: str):
-    certificate = db.session.scalar(
-        select(Certificate).where(Certificate.number == number, certificate_scope(current_actor())))
     fmt = wanted_format(request.args.get("format"))
-    if certificate is None or fmt is None:
+    if fmt is None:
         abort(404)
-    return credential_response(certificate, fmt)
+    return credential_response(certificate_or_404(number), fmt)

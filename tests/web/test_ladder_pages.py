@@ -300,7 +300,7 @@ def test_bureau_export_holds_the_same_numbers_as_the_page(client, region, signed
 
 def test_bureau_counts_are_cached_for_a_while_and_say_when_they_were_computed(app, client, region, signed_in,
                                                                              make_worker):
-    from app.web import bureau_ladder
+    from app.web.bureau import ladder as bureau_ladder
 
     bureau_ladder._census_cache.clear()
     app.config["CENSUS_CACHE_SECONDS"] = 600

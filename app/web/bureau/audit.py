@@ -19,10 +19,10 @@ from credentials.models import (
 from credentials.queries.scopes import certificate_scope, competition_scope, promotion_scope, proposal_scope, worker_scope
 from credentials.services.audit import trail_of
 
-from ..access import allow
-from ..auth import current_actor
-from ..extensions import db
-from .bureau import bp
+from ...access import allow
+from ...auth import current_actor
+from ...extensions import db
+from .blueprint import bp
 
 TRAIL_LIMIT = 500  # newest first; one record's trail is short, a longer one is cut with a note
 

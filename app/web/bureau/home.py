@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, redirect, render_template, request, url_for
+from flask import redirect, render_template, request, url_for
 from sqlalchemy import func, select
 
 from credentials.models import BureauScope, City, Province, Role, Worker
@@ -11,13 +11,12 @@ from credentials.queries.registry import certificates_for, level_counts
 from credentials.queries.scopes import worker_scope
 from ladder.frameworks import appraised_levels
 
-from ..access import allow
-from ..auth import current_actor
-from ..exports import certificates_xlsx, too_many_to_export
-from ..extensions import db
-from . import paginate
-
-bp = Blueprint("bureau", __name__, url_prefix="/bureau")
+from ...access import allow
+from ...auth import current_actor
+from ...exports import certificates_xlsx, too_many_to_export
+from ...extensions import db
+from ..pages import paginate
+from .blueprint import bp
 
 
 @bp.get("/")
@@ -64,11 +63,3 @@ def _region_name(user) -> str:
         province = db.session.get(Province, user.region_code)
         return province.name if province else user.region_code
     return "全国"
-
-
-from . import (  # noqa: E402,F401 - modules that add routes to this blueprint
-    bureau_certificates,  # noqa: E402,F401 - certificate page and revocation join this blueprint
-    bureau_competitions,  # noqa: E402,F401 - competitions, WorldSkills pool, honours join this blueprint
-    bureau_ladder,  # noqa: E402,F401 - the region on the ladder joins this blueprint
-    bureau_queue,  # noqa: E402,F401 - work queue, decisions, audit trail and inbox join this blueprint
-)

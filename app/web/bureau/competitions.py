@@ -6,34 +6,28 @@ from __future__ import annotations
 
 from datetime import date
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from sqlalchemy import select
 
 from credentials import CredentialsError
-from credentials.models import AllowancePeriod, Competition, Role, Worker
+from credentials.models import AllowancePeriod, Competition, Role
 from credentials.permissions import may_run
 from credentials.queries.approvals import competitions_for, recognition_of, worldskills_pool
-from credentials.queries.scopes import worker_scope
 from credentials.services.competitions import (
     PLAN_NAMES,
     decide_plan,
     import_results,
-    record_result,
-    register_competition,
 )
 from credentials.services.recognition import record_allowance, record_honour
-from credentials.services.reference import find_occupation
-from credentials.services.workers import find_worker_by_national_id
 from ladder.competitions import tiers
 
-from ..access import allow
-from ..auth import current_actor
-from ..exports import xlsx_response
-from ..extensions import db
-from ..i18n import error_text, level_name
-from . import apply_field_error, paginate, vault
-from .approval_forms import (
+from ...access import allow
+from ...auth import current_actor
+from ...exports import xlsx_response
+from ...extensions import db
+from ...i18n import error_text, level_name
+from ...lookups import competition_or_404, vault, worker_or_404
+from ..approval_forms import (
     AllowanceForm,
     CompetitionForm,
     HonourForm,
@@ -42,41 +36,18 @@ from .approval_forms import (
     ResultForm,
     text_of,
 )
-from .approvals_common import ListPage
-from .bureau import bp
+from ..approvals import OUTCOME_NAMES, ListPage
+from ..competition_pages import enter_result, register_from, results_xlsx
+from ..pages import apply_field_error, paginate
+from .blueprint import bp
 
 POOL_CAP = 5000  # rows (worker, result) a page of the pool is cut from; the export has them all
-
-
-def competition_or_404(competition_id: int) -> Competition:
-    from credentials.queries.scopes import competition_scope
-
-    found = db.session.scalar(select(Competition).where(Competition.id == competition_id,
-                                                        competition_scope(current_actor())))
-    if found is None:
-        abort(404)
-    return found
 
 
 def _fail(form, error: CredentialsError) -> None:
     db.session.rollback()
     if not apply_field_error(form, error):
         flash(error_text(error), "error")
-
-
-def register_from(form: CompetitionForm):
-    """Shared with the institution's page: the form's fields into the service."""
-    session = db.session()
-    occupation = find_occupation(session, form.occupation_code.data.strip())
-    if occupation is None:
-        from credentials import ValidationFailed
-
-        raise ValidationFailed("unknown_occupation", field="occupation_code", occupation=form.occupation_code.data)
-    return register_competition(
-        session, name=form.name.data, tier=form.tier.data, occupation=occupation, starts_on=form.starts_on.data,
-        ends_on=form.ends_on.data, organizer=form.organizer.data, by=current_actor(),
-        city_code=((city.data or "").strip() or None) if (city := getattr(form, "city_code", None)) else None,
-        paper_level=form.paper_level.data or None, entrants=form.entrants.data)
 
 
 @bp.route("/competitions", methods=["GET", "POST"])
@@ -150,29 +121,6 @@ def competition_results_export(competition_id: int):
     return results_xlsx(found)
 
 
-def results_xlsx(found: Competition):
-    """The results of one competition with what each led to (shared with the institution's page)."""
-    from .approvals_common import OUTCOME_NAMES, PROPOSAL_NAMES, medal_text
-
-    headers = [_("名次"), _("奖项"), _("姓名"), _("身份证号"), _("结果"), _("晋升等级"), _("状态")]
-    rows = ([r.rank, medal_text(r.medal), r.worker.name, r.worker.id_masked, text_of(OUTCOME_NAMES[r.outcome]),
-             level_name(r.proposal.target_level) if r.proposal else "",
-             text_of(PROPOSAL_NAMES[r.proposal.state]) if r.proposal else ""] for r in found.results)
-    return xlsx_response(_("竞赛成绩-%(name)s.xlsx", name=found.name), headers, rows)
-
-
-def enter_result(found: Competition, form: ResultForm):
-    session = db.session()
-    worker = find_worker_by_national_id(session, vault(), form.national_id.data)
-    if worker is None:
-        from credentials import ValidationFailed
-
-        raise ValidationFailed("binding", field="national_id",
-                               reason=("未找到该身份证号的劳动者，请先登记", "no worker with this ID; register them first"))
-    return record_result(session, found, worker=worker, rank=form.rank.data, medal=form.medal.data or None,
-                         team_size=form.team_size.data or 1, by=current_actor())
-
-
 @bp.post("/competitions/<int:competition_id>/results")
 @allow(Role.BUREAU_OFFICER)
 def competition_result(competition_id: int):
@@ -191,8 +139,6 @@ def competition_result(competition_id: int):
 
 
 def _outcome(result) -> str:
-    from .approvals_common import OUTCOME_NAMES
-
     return text_of(OUTCOME_NAMES[result.outcome])
 
 
@@ -245,17 +191,11 @@ def worldskills_export():
 
 # ---- honours and allowances ------------------------------------------------------------------------------
 
-def _worker_or_404(worker_id: int) -> Worker:
-    found = db.session.scalar(select(Worker).where(Worker.id == worker_id, worker_scope(current_actor())))
-    if found is None:
-        abort(404)
-    return found
-
 
 @bp.route("/workers/<int:worker_id>/recognition", methods=["GET", "POST"])
 @allow(Role.BUREAU_OFFICER)
 def recognition(worker_id: int):
-    worker = _worker_or_404(worker_id)
+    worker = worker_or_404(worker_id)
     honour_form, allowance_form = HonourForm(prefix="honour"), AllowanceForm(prefix="allowance")
     which = request.form.get("which")
     form = honour_form if which == "honour" else allowance_form

@@ -20,14 +20,15 @@ from credentials.queries.census import LadderCensus, ladder_census
 from ladder.graph import EDGE_KINDS, graph_for
 from ladder.routes import EVIDENCE_KINDS
 
-from .. import career
-from ..access import allow
-from ..auth import current_actor
-from ..career import MATCHING_TITLES, kind_name, lang, node_name
-from ..exports import xlsx_response
-from ..extensions import db
-from ..ladder_svg import Texts, ladder_svg, legend
-from .bureau import _region_name, bp
+from ... import career
+from ...access import allow
+from ...auth import current_actor
+from ...career import MATCHING_TITLES, kind_name, lang, node_name
+from ...exports import xlsx_response
+from ...extensions import db
+from ...ladder_svg import Texts, ladder_svg, legend
+from .blueprint import bp
+from .home import _region_name
 
 
 @dataclass(frozen=True)

@@ -9,11 +9,16 @@ from credentials.models import Role
 from credentials.queries.approvals import recognition_of
 from credentials.services.inbox import unread_count
 
-from ..access import allow
-from ..auth import current_actor
-from ..extensions import db
-from .approvals_common import inbox_mark_read, inbox_page, register_helpers, request_or_404
-from .worker import bp
+from ...access import allow
+from ...auth import current_actor
+from ...extensions import db
+from ...lookups import request_or_404
+from ..approvals import (
+    inbox_mark_read,
+    inbox_page,
+    register_helpers,
+)
+from .blueprint import bp
 
 register_helpers(bp)
 

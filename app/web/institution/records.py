@@ -9,23 +9,22 @@ from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from sqlalchemy import select
 
-from credentials import ValidationFailed
 from credentials.models import Role, Worker
 from credentials.queries.progression import failure_reasons, subsidy_of
 from credentials.queries.records import results_for, training_for
 from credentials.services.appraisal import record_appraisal_result
-from credentials.services.reference import find_occupation
 from credentials.services.training import record_training
-from credentials.services.workers import find_worker_by_national_id
 
-from ..access import allow
-from ..auth import current_actor
-from ..exports import stream, too_many_to_export, xlsx_response
-from ..extensions import db
-from ..i18n import is_english, level_name
-from . import commit_or_show, paginate, vault
-from .institution import _id_hash_if_national_id, bp
-from .record_forms import OUTCOME_LABELS, AppraisalResultForm, TrainingRecordForm, vocabulary_label
+from ...access import allow
+from ...auth import current_actor
+from ...exports import stream, too_many_to_export, xlsx_response
+from ...extensions import db
+from ...i18n import is_english, level_name
+from ...lookups import occupation_or_field_error, worker_by_national_id_or_field_error
+from ..pages import commit_or_show, paginate
+from ..record_forms import OUTCOME_LABELS, AppraisalResultForm, TrainingRecordForm, vocabulary_label
+from .blueprint import bp
+from .home import _id_hash_if_national_id
 
 # Rows in one download: about 5,000 rows a second go into an XLSX, so this stays within a request's time.
 
@@ -35,17 +34,7 @@ def _lang() -> str:
 
 
 def _worker_and_occupation(form):
-    session = db.session()
-    worker = find_worker_by_national_id(session, vault(), form.national_id.data)
-    if worker is None:
-        raise ValidationFailed("binding", field="national_id",
-                               reason=("未找到该身份证号的劳动者，请先登记",
-                                       "no worker with this ID; register them first"))
-    occupation = find_occupation(session, form.occupation_code.data.strip())
-    if occupation is None:
-        raise ValidationFailed("unknown_occupation", field="occupation_code",
-                               occupation=form.occupation_code.data)
-    return worker, occupation
+    return worker_by_national_id_or_field_error(form.national_id.data), occupation_or_field_error(form.occupation_code.data)
 
 
 def _save(form, write, success) -> bool:

@@ -10,7 +10,7 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from sqlalchemy import select
 
-from credentials import CredentialsError, ValidationFailed
+from credentials import CredentialsError
 from credentials.models import PromotionKind, Role, Worker
 from credentials.queries.approvals import competitions_for, promotions_for, recognition_of
 from credentials.queries.progression import progression
@@ -24,25 +24,25 @@ from credentials.services.promotions import (
     submit_promotion,
     withdraw_promotion,
 )
-from credentials.services.reference import find_occupation
 from credentials.services.workers import find_worker_by_national_id
 
-from ..access import allow
-from ..auth import current_actor
-from ..exports import xlsx_response
-from ..extensions import db
-from ..i18n import error_text, level_name
-from . import apply_field_error, commit_or_show, paginate, vault
-from .approval_forms import CompetitionForm, EvidenceForm, NominationForm, ResultForm, text_of
-from .approvals_common import (
+from ...access import allow
+from ...auth import current_actor
+from ...exports import xlsx_response
+from ...extensions import db
+from ...i18n import error_text, level_name
+from ...lookups import competition_or_404, occupation_or_field_error, request_or_404, vault
+from ..approval_forms import CompetitionForm, EvidenceForm, NominationForm, ResultForm, text_of
+from ..approvals import (
     KIND_NAMES,
     evidence_download,
     inbox_mark_read,
     inbox_page,
-    request_or_404,
     uploaded_files,
 )
-from .institution import bp
+from ..competition_pages import enter_result, register_from, results_xlsx
+from ..pages import apply_field_error, commit_or_show, paginate
+from .blueprint import bp
 
 ACTIONS = {"submit": submit_promotion, "resubmit": resubmit_promotion, "withdraw": withdraw_promotion}
 
@@ -111,9 +111,7 @@ def new_nomination():
 
 def _nominate(worker: Worker, form: NominationForm):
     session = db.session()
-    occupation = find_occupation(session, form.occupation_code.data.strip())
-    if occupation is None:
-        raise ValidationFailed("unknown_occupation", field="occupation_code", occupation=form.occupation_code.data)
+    occupation = occupation_or_field_error(form.occupation_code.data)
     nomination = nominate_promotion(
         session, worker=worker, occupation=occupation, kind=PromotionKind(form.kind.data),
         target_level=form.target_level.data, grounds=form.grounds.data, statement=form.statement.data,
@@ -196,8 +194,6 @@ def inbox_read():
 @bp.route("/competitions", methods=["GET", "POST"])
 @allow(Role.INSTITUTION_STAFF)
 def competitions():
-    from .bureau_competitions import register_from
-
     form = CompetitionForm(tier_codes=("enterprise",))
     del form.city_code  # the institution's own city
     if form.validate_on_submit():
@@ -211,8 +207,6 @@ def competitions():
 
 
 def _own_competition(competition_id: int):
-    from .bureau_competitions import competition_or_404
-
     return competition_or_404(competition_id)
 
 
@@ -230,8 +224,6 @@ def competitions_export():
 @bp.get("/competitions/<int:competition_id>/results.xlsx")
 @allow(Role.INSTITUTION_STAFF)
 def competition_results_export(competition_id: int):
-    from .bureau_competitions import results_xlsx
-
     return results_xlsx(_own_competition(competition_id))
 
 
@@ -253,8 +245,6 @@ def competition_apply(competition_id: int):
 @bp.post("/competitions/<int:competition_id>/results")
 @allow(Role.INSTITUTION_STAFF)
 def competition_result(competition_id: int):
-    from .bureau_competitions import enter_result
-
     found = _own_competition(competition_id)
     form = ResultForm()
     if form.validate_on_submit():

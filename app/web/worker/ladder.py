@@ -20,14 +20,14 @@ from credentials.queries.history import history_of
 from ladder.graph import graph_for, layout
 from ladder.routes import DEFAULT_ALLOW, Route
 
-from .. import career
-from ..access import allow
-from ..auth import current_actor
-from ..career import MATCHING_TITLES, lang, node_name, template_helpers
-from ..extensions import db
-from ..i18n import error_text
-from ..ladder_svg import Highlight, Texts, ladder_svg, legend
-from .worker import bp
+from ... import career
+from ...access import allow
+from ...auth import current_actor
+from ...career import MATCHING_TITLES, lang, node_name, template_helpers
+from ...extensions import db
+from ...i18n import error_text
+from ...ladder_svg import Highlight, Texts, ladder_svg, legend
+from .blueprint import bp
 
 SENIOR_ENGINEER = "title:engineering:associate_senior"  # the goal the select offers first (UX: 高级工程师)
 

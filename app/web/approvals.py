@@ -13,7 +13,6 @@ from sqlalchemy import select
 
 from credentials.labels import ACTION_NAMES, STAGE_NAMES, STATE_NAMES
 from credentials.models import (
-    CompetitionPromotion,
     Evidence,
     EvidenceBlob,
     PromotionKind,
@@ -22,7 +21,7 @@ from credentials.models import (
     ResultOutcome,
     Role,
 )
-from credentials.queries.scopes import promotion_scope, proposal_scope
+from credentials.queries.scopes import promotion_scope
 from credentials.services.inbox import inbox_of, mark_read, render, unread_count
 from credentials.uploads import MAX_EVIDENCE_BYTES, clean_filename
 from ladder.frameworks import vocabulary
@@ -30,8 +29,8 @@ from ladder.frameworks import vocabulary
 from ..auth import current_actor
 from ..extensions import db
 from ..i18n import is_english
-from . import page_args, paginate
 from .approval_forms import text_of
+from .pages import page_args, paginate
 
 KIND_NAMES = {PromotionKind.EXCEPTIONAL.value: vocabulary("promotion_routes")["exceptional"],
               PromotionKind.LEVEL_SKIPPING.value: vocabulary("promotion_routes")["skip"],
@@ -74,20 +73,6 @@ def tier_text(code: str) -> str:
     return text_of(tiers()[code]) if code in tiers() else code
 
 
-def request_or_404(request_id: int) -> PromotionRequest:
-    found = db.session.scalar(select(PromotionRequest).where(PromotionRequest.id == request_id,
-                                                             promotion_scope(current_actor())))
-    if found is None:
-        abort(404)
-    return found
-
-
-def proposal_or_404(proposal_id: int) -> CompetitionPromotion:
-    found = db.session.scalar(select(CompetitionPromotion).where(CompetitionPromotion.id == proposal_id,
-                                                                 proposal_scope(current_actor())))
-    if found is None:
-        abort(404)
-    return found
 
 
 def evidence_download(evidence_id: int) -> Response:

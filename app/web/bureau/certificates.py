@@ -13,29 +13,21 @@ from credentials import Conflict, CredentialsError
 from credentials.models import AppraisalResult, Certificate, Role, User
 from credentials.permissions import can_revoke
 from credentials.queries.progression import progression
-from credentials.queries.scopes import certificate_scope
 from credentials.services.audit import trail_of
 from credentials.services.certificates import revoke_certificate
 from ladder.frameworks import appraised_levels
 
-from ..access import allow
-from ..auth import current_actor
-from ..extensions import db
-from ..i18n import error_text
-from . import apply_field_error
-from .bureau import bp
-from .record_forms import RevokeForm
+from ...access import allow
+from ...auth import current_actor
+from ...extensions import db
+from ...i18n import error_text
+from ...lookups import certificate_or_404
+from ..pages import apply_field_error
+from ..record_forms import RevokeForm
+from .blueprint import bp
 
 AUDIT_ACTIONS = {"certificate.issued": _l("发证"), "certificate.revoked": _l("撤销")}
 
-
-def _certificate_or_404(number: str) -> Certificate:
-    """In the officer's region, or not found at all (never 403: no hint that it exists elsewhere)."""
-    found = db.session.scalar(select(Certificate).where(Certificate.number == number,
-                                                        certificate_scope(current_actor())))
-    if found is None:
-        abort(404)
-    return found
 
 
 def _page(certificate: Certificate, form: RevokeForm, status: int = 200):
@@ -56,7 +48,7 @@ def _page(certificate: Certificate, form: RevokeForm, status: int = 200):
 @bp.get("/certificates/<number>")
 @allow(Role.BUREAU_OFFICER)
 def certificate(number: str):
-    return _page(_certificate_or_404(number), RevokeForm())
+    return _page(certificate_or_404(number), RevokeForm())
 
 
 @bp.post("/certificates/<number>/revoke")
@@ -64,7 +56,7 @@ def certificate(number: str):
 def revoke(number: str):
     """First post: the reason, answered by a confirmation page. Second post (confirmed): the revocation."""
     user = current_actor()
-    found = _certificate_or_404(number)
+    found = certificate_or_404(number)
     if not can_revoke(user, found):
         abort(404)
     form = RevokeForm()

@@ -27,24 +27,23 @@ from credentials.services.reviews import DECISIONS, review_promotion
 from ladder.exceptional import exceptional_clauses
 from ladder.review import review_rule, stages_for
 
-from ..access import allow
-from ..auth import current_actor
-from ..exports import xlsx_response
-from ..extensions import db
-from ..i18n import error_text, level_name
-from . import apply_field_error, page_args
-from .approval_forms import DecisionForm, ProposalForm, TakeUpForm, text_of
-from .approvals_common import (
+from ...access import allow
+from ...auth import current_actor
+from ...exports import xlsx_response
+from ...extensions import db
+from ...i18n import error_text, level_name
+from ...lookups import proposal_or_404, request_or_404
+from ..approval_forms import DecisionForm, ProposalForm, TakeUpForm, text_of
+from ..approvals import (
     KIND_NAMES,
     ListPage,
     evidence_download,
     inbox_mark_read,
     inbox_page,
-    proposal_or_404,
-    request_or_404,
 )
-from .bureau import bp
-from .forms import options
+from ..forms import options
+from ..pages import apply_field_error, page_args
+from .blueprint import bp
 
 QUEUE_KINDS = ("exceptional", "level_skipping", "competition")
 
@@ -234,5 +233,3 @@ def inbox():
 def inbox_read():
     return inbox_mark_read("bureau.inbox")
 
-
-from . import bureau_audit  # noqa: E402,F401 - the audit-trail page joins this blueprint too

@@ -30,15 +30,16 @@ from credentials.models import ImportJob, ImportKind, Role
 from credentials.queries.registry import import_jobs_for
 from credentials.spreadsheets import MAX_FILE_BYTES
 
-from ..access import allow
-from ..auth import current_actor
-from ..exports import XLSX_MIMETYPE, xlsx_response
-from ..extensions import db
-from ..i18n import error_text, format_date, is_english
-from ..jobs import enqueue_import
-from . import commit_or_show, form_status, paginate
-from .forms import options
-from .institution import bp
+from ...access import allow
+from ...auth import current_actor
+from ...exports import XLSX_MIMETYPE, xlsx_response
+from ...extensions import db
+from ...i18n import error_text, format_date, is_english
+from ...jobs import enqueue_import
+from ...lookups import import_job_or_404
+from ..forms import options
+from ..pages import commit_or_show, form_status, paginate
+from .blueprint import bp
 
 EXPORT_LIMIT = 10_000
 
@@ -56,12 +57,6 @@ def text(pair) -> str:
     """A domain Text in the page's language."""
     return pair.en if is_english() else pair.zh
 
-
-def job_or_404(job_id: int) -> ImportJob:
-    job = db.session.scalar(import_jobs_for(current_actor()).where(ImportJob.id == job_id))
-    if job is None:
-        abort(404)
-    return job
 
 
 @bp.get("/imports")
@@ -122,7 +117,7 @@ def new_import():
 @bp.get("/imports/<int:job_id>")
 @allow(Role.INSTITUTION_STAFF)
 def import_job(job_id: int):
-    job = job_or_404(job_id)
+    job = import_job_or_404(job_id)
     return render_template("institution/import_job.html", job=job, finished=job.status in FINISHED,
                            failure=failure_text(job), status_text=_status(job))
 
@@ -130,7 +125,7 @@ def import_job(job_id: int):
 @bp.get("/imports/<int:job_id>/status")
 @allow(Role.INSTITUTION_STAFF)
 def import_status(job_id: int):
-    job = job_or_404(job_id)
+    job = import_job_or_404(job_id)
     return jsonify(_status(job))
 
 
@@ -147,7 +142,7 @@ def _status(job: ImportJob) -> dict:
 @bp.get("/imports/<int:job_id>/report")
 @allow(Role.INSTITUTION_STAFF)
 def import_report(job_id: int):
-    job = job_or_404(job_id)
+    job = import_job_or_404(job_id)
     key = "message_en" if is_english() else "message_zh"
     rows = ([problem["row"] or _("文件"), problem["column"], problem[key], problem["value"],
              _("待核") if problem.get("severity") == "warning" else _("错误")] for problem in job.errors)
@@ -159,7 +154,7 @@ def import_report(job_id: int):
 @allow(Role.INSTITUTION_STAFF)
 def commit_job(job_id: int):
     user = current_actor()
-    job = job_or_404(job_id)
+    job = import_job_or_404(job_id)
     try:
         commit_import(db.session(), job, by=user)
     except CredentialsError as error:

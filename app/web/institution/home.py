@@ -2,25 +2,24 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
 from credentials.models import Certificate, Role, TargetGroup, Worker
 from credentials.queries.registry import certificates_for, import_jobs_for, workers_for
 from credentials.services.certificates import issue_certificate
-from credentials.services.reference import find_occupation
-from credentials.services.workers import find_worker_by_national_id, register_worker
+from credentials.services.workers import register_worker
 from ladder.frameworks import appraised_levels
 
-from ..access import allow
-from ..auth import current_actor
-from ..exports import certificates_xlsx, stream, too_many_to_export, xlsx_response
-from ..extensions import db
-from ..i18n import level_name
-from . import commit_or_show, form_status, paginate, vault
-from .forms import CertificateForm, WorkerForm, options
-
-bp = Blueprint("institution", __name__, url_prefix="/institution")
+from ...access import allow
+from ...auth import current_actor
+from ...exports import certificates_xlsx, stream, too_many_to_export, xlsx_response
+from ...extensions import db
+from ...i18n import level_name
+from ...lookups import occupation_or_field_error, vault, worker_by_national_id_or_field_error
+from ..forms import CertificateForm, WorkerForm, options
+from ..pages import commit_or_show, form_status, paginate
+from .blueprint import bp
 
 
 @bp.get("/")
@@ -103,18 +102,10 @@ def certificates_export():
 
 
 def _issue(form: CertificateForm, user) -> Certificate:
-    from credentials import ValidationFailed
-
-    session = db.session()
-    worker = find_worker_by_national_id(session, vault(), form.national_id.data)
-    if worker is None:
-        raise ValidationFailed("binding", field="national_id",
-                               reason=("未找到该身份证号的劳动者，请先登记", "no worker with this ID; register them first"))
-    occupation = find_occupation(session, form.occupation_code.data.strip())
-    if occupation is None:
-        raise ValidationFailed("unknown_occupation", field="occupation_code", occupation=form.occupation_code.data)
+    worker = worker_by_national_id_or_field_error(form.national_id.data)
+    occupation = occupation_or_field_error(form.occupation_code.data)
     return issue_certificate(
-        session, worker=worker, occupation=occupation, level=form.level.data, issued_on=form.issued_on.data,
+        db.session(), worker=worker, occupation=occupation, level=form.level.data, issued_on=form.issued_on.data,
         institution=user.institution, number=(form.number.data or "").strip() or None, by=user,
         require_eligibility=True,
     )
@@ -132,10 +123,3 @@ def _id_hash_if_national_id(query: str) -> str | None:
         except ValueError:
             return None
     return None
-
-
-from . import (  # noqa: E402,F401 - modules that add routes to this blueprint
-    institution_imports,  # noqa: E402,F401 - bulk import pages join this blueprint
-    institution_nominations,  # noqa: E402,F401 - nominations, own contests and inbox join this blueprint
-    institution_records,  # noqa: E402,F401 - results and training pages join this blueprint
-)

@@ -1,0 +1,113 @@
+"""What pages and the API share when they turn a request into domain objects (never API → web: both
+import this module).
+
+- `vault()`: the personal-data vault (national ID blind index and encryption);
+- `*_or_404`: one scoped loader per kind of record: the record in the signed-in account's scope
+  (`credentials.queries.scopes`), else 404 — never 403, so nothing hints that it exists elsewhere;
+- `occupation_or_field_error`, `worker_by_national_id_or_field_error`, `worker_or_field_error`: what a form
+  or an API body names by code, national ID or number, or a `ValidationFailed` on that field.
+"""
+
+from __future__ import annotations
+
+from typing import TypeVar
+
+from flask import abort, current_app
+from sqlalchemy import Select, select
+
+from credentials import PersonalDataVault, ValidationFailed
+from credentials.models import (
+    Certificate,
+    Competition,
+    CompetitionPromotion,
+    ImportJob,
+    Institution,
+    Occupation,
+    PromotionRequest,
+    Worker,
+)
+from credentials.queries.scopes import (
+    certificate_scope,
+    competition_scope,
+    import_job_scope,
+    institution_scope,
+    promotion_scope,
+    proposal_scope,
+    worker_scope,
+)
+from credentials.services.reference import find_occupation
+from credentials.services.workers import find_worker_by_national_id
+
+from .auth import current_actor
+from .extensions import db
+
+T = TypeVar("T")
+NO_SUCH_WORKER = ("未找到该身份证号的劳动者，请先登记", "no worker with this ID; register them first")
+
+
+def vault() -> PersonalDataVault:
+    return current_app.extensions["vault"]
+
+
+def _one_or_404(statement: Select[tuple[T]]) -> T:
+    found = db.session.scalar(statement)
+    if found is None:
+        abort(404)
+    return found
+
+
+def worker_or_404(worker_id: int) -> Worker:
+    return _one_or_404(select(Worker).where(Worker.id == worker_id, worker_scope(current_actor())))
+
+
+def certificate_or_404(number: str) -> Certificate:
+    return _one_or_404(select(Certificate).where(Certificate.number == number, certificate_scope(current_actor())))
+
+
+def institution_or_404(institution_id: int) -> Institution:
+    return _one_or_404(select(Institution).where(Institution.id == institution_id,
+                                                 institution_scope(current_actor())))
+
+
+def competition_or_404(competition_id: int) -> Competition:
+    return _one_or_404(select(Competition).where(Competition.id == competition_id,
+                                                 competition_scope(current_actor())))
+
+
+def request_or_404(request_id: int) -> PromotionRequest:
+    return _one_or_404(select(PromotionRequest).where(PromotionRequest.id == request_id,
+                                                      promotion_scope(current_actor())))
+
+
+def proposal_or_404(proposal_id: int) -> CompetitionPromotion:
+    return _one_or_404(select(CompetitionPromotion).where(CompetitionPromotion.id == proposal_id,
+                                                          proposal_scope(current_actor())))
+
+
+def import_job_or_404(job_id: int) -> ImportJob:
+    return _one_or_404(select(ImportJob).where(ImportJob.id == job_id, import_job_scope(current_actor())))
+
+
+def occupation_or_field_error(code: str | None, *, field: str = "occupation_code") -> Occupation:
+    """The occupation of the 2022 classification (or an earlier edition) with this code."""
+    code = (code or "").strip()
+    occupation = find_occupation(db.session(), code) if code else None
+    if occupation is None:
+        raise ValidationFailed("unknown_occupation", field=field, occupation=code or "?")
+    return occupation
+
+
+def worker_by_national_id_or_field_error(national_id: str | None, *, field: str = "national_id") -> Worker:
+    """The registered worker with this national ID (the ID is matched by its blind index, never stored)."""
+    worker = find_worker_by_national_id(db.session(), vault(), (national_id or "").strip())
+    if worker is None:
+        raise ValidationFailed("binding", field=field, reason=NO_SUCH_WORKER)
+    return worker
+
+
+def worker_or_field_error(worker_id: int, *, field: str = "worker_id") -> Worker:
+    """The worker with this number within the caller's scope (another's is as unknown as a missing one)."""
+    worker = db.session.scalar(select(Worker).where(Worker.id == worker_id, worker_scope(current_actor())))
+    if worker is None:
+        raise ValidationFailed("binding", field=field, reason=("未找到该劳动者", "no such worker"))
+    return worker

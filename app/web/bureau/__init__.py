@@ -1,0 +1,14 @@
+"""HR bureau pages (city, province, ministry): one blueprint, its views split by subject.
+
+home (overview, certificates), queue (nominations and proposals to decide, inbox), audit (trails),
+certificates (a certificate and its revocation), competitions (competitions, WorldSkills pool, honours),
+ladder (the region on the ladder)
+
+`blueprint.py` holds `bp` and imports nothing of the package; each view module adds its routes to it. This
+module only gathers them, so that registering `bp` registers every route.
+"""
+
+from . import audit, certificates, competitions, home, ladder, queue  # noqa: F401 - each adds its routes to bp
+from .blueprint import bp
+
+__all__ = ["bp"]
