@@ -9,16 +9,16 @@ way the job writes its progress and outcome to its ImportJob row, so pages and t
 from __future__ import annotations
 
 import threading
-from functools import cache
 
 import click
-from flask import Flask, current_app, has_app_context
+from flask import Flask, current_app
 from flask.cli import AppGroup
 
 from credentials.imports.jobs import fail_interrupted_imports, run_import
 
 from .extensions import db
 
+RQ_ENTRY_POINT = "app.job_entry.run_import_job"  # named, not imported: the entry point imports the factory
 JOB_TIMEOUT = 3_600  # seconds: a 200,000-row file takes well under a minute
 jobs_cli = AppGroup("jobs", help="Background jobs (bulk imports).")
 
@@ -28,7 +28,7 @@ def enqueue_import(job_id: int, actor_id: int | None = None) -> str:
     app = current_app._get_current_object()
     runner = app.config.get("JOB_RUNNER") or "thread"
     if runner == "rq":
-        redis_queue(app).enqueue(run_import_job, job_id, actor_id, job_timeout=JOB_TIMEOUT, result_ttl=3_600,
+        redis_queue(app).enqueue(RQ_ENTRY_POINT, job_id, actor_id, job_timeout=JOB_TIMEOUT, result_ttl=3_600,
                                  failure_ttl=7 * 86_400, description=f"import {job_id}")
     elif runner == "sync":
         run_in_context(app, job_id, actor_id)
@@ -45,19 +45,6 @@ def run_in_context(app: Flask, job_id: int, actor_id: int | None) -> None:
             run_import(db.session(), job_id, vault=app.extensions["vault"], actor_id=actor_id)
         finally:
             db.session.remove()
-
-
-def run_import_job(job_id: int, actor_id: int | None = None) -> None:
-    """The RQ entry point (the function a queued job names)."""
-    app = current_app._get_current_object() if has_app_context() else _worker_app()
-    run_in_context(app, job_id, actor_id)
-
-
-@cache
-def _worker_app() -> Flask:
-    from . import create_app
-
-    return create_app()
 
 
 def redis_queue(app: Flask):

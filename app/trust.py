@@ -1,19 +1,25 @@
 """What the app needs to be trusted outside itself: the registry's did:web identity, its sealed signing
-keys, verification links and their QR codes, all read from configuration."""
+keys, verification links and their QR codes, all read from configuration; and the signed credential file
+that pages and the API hand out."""
 
 from __future__ import annotations
 
+import json
 from urllib.parse import urlencode, urlsplit
 
 import segno
-from flask import current_app
+from flask import Response, current_app, request
 from markupsafe import Markup
 
 from credentials.models import Certificate
 from credentials.queries.verification import link_token
+from credentials.services.digital_credentials import issue_digital_credential
 from credentials.services.issuer_keys import KeySealer
 from credentials.services.status_lists import Issuer
 from credentials.vc.keys import did_web
+
+from .auth import current_actor
+from .extensions import db
 
 VC = "application/vc"  # W3C VC 2.0 media type (a Data Integrity proof travels inside)
 VC_JWT = "application/vc+jwt"
@@ -58,3 +64,24 @@ def qr_svg(url: str, *, title: str = "") -> Markup:
     svg = code.svg_inline(scale=1, border=2, dark="#000", light="#fff", svgclass="qr", lineclass=None,
                           omitsize=True, title=title or None)
     return Markup(svg.replace("<svg ", '<svg role="img" ', 1))  # noqa: S704 - segno's own markup
+
+
+def credential_response(certificate: Certificate, fmt: str) -> Response:
+    """The signed credential as a file: JSON with an embedded proof, or a VC-JOSE JWT."""
+    signed = issue_digital_credential(db.session(), certificate, issuer(), sealer(), fmt=fmt,
+                                      by=current_actor())
+    db.session.commit()
+    if fmt == "jwt":
+        response = Response(signed, mimetype=VC_JWT)
+    else:
+        response = Response(json.dumps(signed, ensure_ascii=False, indent=2), mimetype=VC)
+    response.headers["Content-Disposition"] = f'attachment; filename="certificate-{certificate.number}.{fmt}"'
+    return response
+
+
+def wanted_format(explicit: str | None) -> str | None:
+    """?format=json|jwt, else the Accept header (application/vc+jwt asks for the JWT); None if unknown."""
+    if explicit is not None:
+        return explicit if explicit in ("json", "jwt") else None
+    best = request.accept_mimetypes.best_match([VC, "application/json", VC_JWT])
+    return "jwt" if best == VC_JWT else "json"

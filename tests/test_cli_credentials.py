@@ -9,8 +9,7 @@ from datetime import date
 
 import pytest
 
-from app.trust import issuer, sealer
-from app.web.credentials import credential_response
+from app.trust import credential_response, issuer, sealer
 from credentials.services.certificates import revoke_certificate
 from credentials.services.digital_credentials import build_credential
 from credentials.services.issuer_keys import active_issuer_key, signing_key

@@ -10,13 +10,12 @@ from credentials import ValidationFailed
 from credentials.models import Institution, Role
 from credentials.permissions import can_revoke
 from credentials.queries.registry import certificates_for
-from credentials.services.certificates import issue_certificate, revoke_certificate
+from credentials.services.certificates import REVOCATION_REASON_MAX, issue_certificate, revoke_certificate
 
 from ..access import allow
 from ..auth import current_actor
 from ..extensions import db
 from ..lookups import certificate_or_404, occupation_or_field_error, worker_or_field_error
-from ..web.record_forms import REVOCATION_REASON_MAX
 from .common import Envelope, SearchArgs, certificate_dict, page_envelope
 
 PREFIX = "/certificates"

@@ -9,7 +9,7 @@ from credentials.models import Role
 
 from ..access import allow
 from ..lookups import certificate_or_404
-from ..web.credentials import credential_response, wanted_format
+from ..trust import credential_response, wanted_format
 
 PREFIX = "/certificates"
 blp = Blueprint("api_credentials", __name__, description="Signed digital credentials (Open Badges 3.0)")

@@ -11,7 +11,7 @@ from credentials.queries.verification import Verdict
 
 from .. import trust
 from ..access import public
-from ..web.verify import MAX_INPUT, look_up, revoked_on, verdict_message, verify_rate_limit
+from ..verification import MAX_INPUT, look_up, revoked_on, verdict_message, verify_rate_limit
 from .common import iso_utc, level_dict
 
 PREFIX = "/verify"

@@ -9,17 +9,16 @@ from flask import Blueprint, Response, abort, request
 from flask_babel import gettext as _
 
 from credentials import NotFound
-from credentials.models import Certificate, Role
-from credentials.services.digital_credentials import issue_digital_credential
+from credentials.models import Role
 from credentials.services.issuer_keys import active_issuer_key, did_document_for
 from credentials.services.status_lists import status_list_credential_for
 
 from .. import trust
 from ..access import allow, public
-from ..auth import current_actor
 from ..errors import problem
 from ..extensions import db
 from ..lookups import certificate_or_404
+from ..trust import credential_response, wanted_format
 
 bp = Blueprint("credentials", __name__)
 ALL_ROLES = (Role.WORKER, Role.INSTITUTION_STAFF, Role.BUREAU_OFFICER, Role.ADMIN)
@@ -51,27 +50,6 @@ def status_list(list_number: int):
         return problem(404, _("未找到"), _("没有这个状态列表"))
     db.session.commit()
     return json_document(document, trust.VC)
-
-
-def credential_response(certificate: Certificate, fmt: str) -> Response:
-    """The signed credential as a file: JSON with an embedded proof, or a VC-JOSE JWT."""
-    signed = issue_digital_credential(db.session(), certificate, trust.issuer(), trust.sealer(), fmt=fmt,
-                                      by=current_actor())
-    db.session.commit()
-    if fmt == "jwt":
-        response = Response(signed, mimetype=trust.VC_JWT)
-    else:
-        response = Response(json.dumps(signed, ensure_ascii=False, indent=2), mimetype=trust.VC)
-    response.headers["Content-Disposition"] = f'attachment; filename="certificate-{certificate.number}.{fmt}"'
-    return response
-
-
-def wanted_format(explicit: str | None) -> str | None:
-    """?format=json|jwt, else the Accept header (application/vc+jwt asks for the JWT); None if unknown."""
-    if explicit is not None:
-        return explicit if explicit in ("json", "jwt") else None
-    best = request.accept_mimetypes.best_match([trust.VC, "application/json", trust.VC_JWT])
-    return "jwt" if best == trust.VC_JWT else "json"
 
 
 @bp.get("/credentials/certificates/<number>")

@@ -17,6 +17,7 @@ from wtforms import (
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
 from credentials.models import TrainingOutcome
+from credentials.services.certificates import REVOCATION_REASON_MAX
 from ladder.frameworks import appraised_levels
 from ladder.subsidies import training_vocabulary
 
@@ -28,7 +29,6 @@ OUTCOME_LABELS = {
     TrainingOutcome.COMPLETED: _l("已结业"),
     TrainingOutcome.DROPPED_OUT: _l("中途退出"),
 }
-REVOCATION_REASON_MAX = 500
 
 
 def vocabulary_label(group: str, code: str) -> str:

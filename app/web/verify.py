@@ -16,9 +16,7 @@ client (VERIFY_RATE_LIMIT); nothing is cached, so a revocation shows on the very
 
 from __future__ import annotations
 
-from datetime import date
-
-from flask import Blueprint, current_app, render_template, request
+from flask import Blueprint, render_template, request
 from flask_babel import force_locale, gettext, to_user_timezone
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
@@ -27,16 +25,13 @@ from wtforms import StringField
 from wtforms.validators import DataRequired, Length
 
 from credentials.models import Certificate, utcnow
-from credentials.queries.verification import Verdict, verify_certificate
 from ladder.frameworks import get_level
 
 from .. import trust
 from ..access import public
-from ..extensions import db, limiter
-from ..i18n import format_date
+from ..verification import MAX_INPUT, look_up, revoked_on, verdict_message, verify_rate_limit
 
 bp = Blueprint("verify", __name__)
-MAX_INPUT = 64
 # Labels of the printed certificate, shown in both languages at once by `bilingual` (marked here so the
 # catalogue extraction finds them).
 CERTIFICATE_LABELS = (
@@ -51,21 +46,6 @@ class VerifyForm(FlaskForm):
                          description=_l("证书上的编号，如 S000032000001204000001"))
     name = StringField(_l("持证人姓名"), validators=[DataRequired(), Length(max=MAX_INPUT)],
                        description=_l("与证书上的姓名一致"))
-
-
-def _is_plain_form_view() -> bool:
-    """Opening the empty form costs nothing; every look-up counts against the limit."""
-    return request.method == "GET" and request.endpoint == "verify.check" and not request.args.get("h")
-
-
-verify_rate_limit = limiter.shared_limit(
-    lambda: current_app.config["VERIFY_RATE_LIMIT"], scope="verify", exempt_when=_is_plain_form_view)
-
-
-def look_up(number: str, *, name: str | None = None, token: str | None = None) -> Verdict:
-    verdict = verify_certificate(db.session(), number, name=name, token=token, link_key=trust.link_key())
-    current_app.logger.info("certificate verified", extra={"outcome": verdict.status})  # never the name
-    return verdict
 
 
 @bp.route("/verify", methods=["GET", "POST"])
@@ -86,22 +66,8 @@ def check():
     return render_template("verify/check.html", form=form, verdict=verdict, checked_at=checked_at), status
 
 
-@bp.app_template_global()
-def revoked_on(verdict: Verdict) -> date | None:
-    """The revocation date in China time (revoked_at is stored in UTC)."""
-    revoked_at = verdict.certificate.revoked_at if verdict.certificate else None
-    return to_user_timezone(revoked_at).date() if revoked_at else None
-
-
-@bp.app_template_global()
-def verdict_message(verdict: Verdict) -> str:
-    if verdict.status == "valid":
-        return gettext("证书真实有效")
-    if verdict.status == "revoked":
-        return gettext("该证书已于 %(date)s 撤销，不再有效", date=format_date(revoked_on(verdict), "long"))
-    if verdict.number_status == "impossible":
-        return gettext("该编号不符合任何全国证书编号规则，不可能是真实的证书编号")
-    return gettext("未查到与该编号和姓名相符的证书；请核对后重试，或联系发证机构")
+bp.add_app_template_global(revoked_on)
+bp.add_app_template_global(verdict_message)
 
 
 @bp.app_template_global()

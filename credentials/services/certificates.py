@@ -39,6 +39,8 @@ NUMBER_PROBLEMS = {
     "year_mismatch": ("编号中的年份与发证日期不一致", "the year in the number differs from the issue date"),
 }
 
+REVOCATION_REASON_MAX = 500  # characters: the reason is shown to the holder and on the verification page
+
 
 def _number_problem(code: str | None) -> tuple[str, str]:
     return NUMBER_PROBLEMS.get(code or "", ("编号字段超出范围", "a field of the number is out of range"))

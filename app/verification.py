@@ -1,0 +1,48 @@
+"""The certificate look-up that the verification page and the verification API share: one rate limit per
+client, one logged look-up (never the name), one verdict message."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from flask import current_app, request
+from flask_babel import gettext, to_user_timezone
+
+from credentials.queries.verification import Verdict, verify_certificate
+
+from . import trust
+from .extensions import db, limiter
+from .i18n import format_date
+
+MAX_INPUT = 64
+
+
+def _is_plain_form_view() -> bool:
+    """Opening the empty form costs nothing; every look-up counts against the limit."""
+    return request.method == "GET" and request.endpoint == "verify.check" and not request.args.get("h")
+
+
+verify_rate_limit = limiter.shared_limit(
+    lambda: current_app.config["VERIFY_RATE_LIMIT"], scope="verify", exempt_when=_is_plain_form_view)
+
+
+def look_up(number: str, *, name: str | None = None, token: str | None = None) -> Verdict:
+    verdict = verify_certificate(db.session(), number, name=name, token=token, link_key=trust.link_key())
+    current_app.logger.info("certificate verified", extra={"outcome": verdict.status})  # never the name
+    return verdict
+
+
+def revoked_on(verdict: Verdict) -> date | None:
+    """The revocation date in China time (revoked_at is stored in UTC)."""
+    revoked_at = verdict.certificate.revoked_at if verdict.certificate else None
+    return to_user_timezone(revoked_at).date() if revoked_at else None
+
+
+def verdict_message(verdict: Verdict) -> str:
+    if verdict.status == "valid":
+        return gettext("证书真实有效")
+    if verdict.status == "revoked":
+        return gettext("该证书已于 %(date)s 撤销，不再有效", date=format_date(revoked_on(verdict), "long"))
+    if verdict.number_status == "impossible":
+        return gettext("该编号不符合任何全国证书编号规则，不可能是真实的证书编号")
+    return gettext("未查到与该编号和姓名相符的证书；请核对后重试，或联系发证机构")
