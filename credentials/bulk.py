@@ -8,7 +8,9 @@ certificate and one audit event per row). Column defaults that SQLAlchemy would 
 from __future__ import annotations
 
 import enum
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from itertools import islice
+from typing import TypeVar
 
 from sqlalchemy import JSON, Table, any_, bindparam
 from sqlalchemy.dialects import postgresql
@@ -16,6 +18,7 @@ from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
 CHUNK = 10_000
+T = TypeVar("T")
 
 
 def insert_rows(session: Session, table: Table, rows: Sequence[dict]) -> None:
@@ -25,13 +28,21 @@ def insert_rows(session: Session, table: Table, rows: Sequence[dict]) -> None:
     if session.get_bind().dialect.name == "postgresql":
         _copy(session, table, rows)
         return
-    for chunk in _chunks(rows):
+    for chunk in batches(rows, CHUNK):
         session.execute(table.insert(), chunk)
 
 
-def _chunks(rows: Sequence[dict], size: int = CHUNK) -> Iterator[Sequence[dict]]:
-    for start in range(0, len(rows), size):
-        yield rows[start:start + size]
+def batches(items: Iterable[T], size: int) -> Iterator[list[T]]:
+    """`items` in lists of at most `size`, in order (the only chunking helper: use it, or `in_list_batches`)."""
+    iterator = iter(items)
+    while batch := list(islice(iterator, size)):
+        yield batch
+
+
+def in_list_batches(session: Session, items: Iterable[T]) -> Iterator[list[T]]:
+    """Batches for IN lists (see `one_of`): SQLite binds at most 999 parameters; PostgreSQL takes far more
+    per round trip."""
+    return batches(items, 900 if session.get_bind().dialect.name == "sqlite" else CHUNK)
 
 
 def _copy(session: Session, table: Table, rows: Sequence[dict]) -> None:

@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 
 from ladder.frameworks import get_level
 
-from ..bulk import insert_rows
+from ..bulk import in_list_batches, insert_rows
 from ..errors import ImportRejected
 from ..models import (
     AppraisalResult,
@@ -36,12 +36,10 @@ from ..models import (
 from ..services.audit import NewEvent, lock_chain, record_many
 from ..services.certificates import FRAMEWORK, certificate_snapshot, number_series
 from ..services.training import level_label, training_snapshot
-from .lookups import chunks, latest_serials
+from .lookups import latest_serials
 from .report import Plan
 from .validate_results import NewResult
 from .validate_training import NewTraining
-
-CHUNK = 10_000
 
 
 @dataclass(frozen=True)
@@ -58,10 +56,6 @@ class _IssuedCertificate:
     status: CertificateStatus = CertificateStatus.VALID
 
 
-def _chunks(items: list, size: int = CHUNK) -> Iterator[list]:
-    for start in range(0, len(items), size):
-        yield items[start:start + size]
-
 
 def _insert(session: Session, table, rows: list[dict]) -> None:
     """No RETURNING (SQLite can only honour it one row per statement): ids are read back by unique keys."""
@@ -70,7 +64,7 @@ def _insert(session: Session, table, rows: list[dict]) -> None:
 
 def _certificate_ids(session: Session, numbers: list[str]) -> dict[str, int]:
     found = {}
-    for chunk in chunks(session, numbers):
+    for chunk in in_list_batches(session, numbers):
         found.update((number, certificate_id) for number, certificate_id in session.execute(
             select(Certificate.number, Certificate.id).where(Certificate.number.in_(chunk))))
     return found

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from ..bulk import one_of
+from ..bulk import in_list_batches, one_of
 from ..models import (
     AppraisalResult,
     Certificate,
@@ -18,19 +18,6 @@ from ..models import (
     WorkerTargetGroup,
 )
 from ..services.reference import OCCUPATION_EDITION
-
-
-def chunks(session: Session, items: Iterable) -> Iterator[list]:
-    """Batches for IN lists: SQLite binds at most 999 parameters; PostgreSQL takes far more per round trip."""
-    size = 900 if session.get_bind().dialect.name == "sqlite" else 10_000
-    batch = []
-    for item in items:
-        batch.append(item)
-        if len(batch) == size:
-            yield batch
-            batch = []
-    if batch:
-        yield batch
 
 
 @dataclass
@@ -45,7 +32,7 @@ class KnownWorker:
 
 def workers_by_hash(session: Session, hashes: Iterable[str]) -> dict[str, KnownWorker]:
     found = {}
-    for batch in chunks(session, set(hashes)):
+    for batch in in_list_batches(session, set(hashes)):
         for worker_id, id_hash, name, city_code in session.execute(
             select(Worker.id, Worker.id_hash, Worker.name, Worker.city_code).where(one_of(session, Worker.id_hash, batch))
         ):
@@ -55,14 +42,14 @@ def workers_by_hash(session: Session, hashes: Iterable[str]) -> dict[str, KnownW
 
 def load_target_groups(session: Session, workers: Iterable[KnownWorker]) -> None:
     by_id = {worker.id: worker for worker in workers}
-    for batch in chunks(session, by_id):
+    for batch in in_list_batches(session, by_id):
         for group in session.scalars(select(WorkerTargetGroup).where(one_of(session, WorkerTargetGroup.worker_id, batch))):
             by_id[group.worker_id].target_groups.append(group)
 
 
 def occupations_by_code(session: Session, codes: Iterable[str]) -> dict[str, Occupation]:
     found = {}
-    for batch in chunks(session, set(codes)):
+    for batch in in_list_batches(session, set(codes)):
         for occupation in session.scalars(
             select(Occupation).where(Occupation.edition == OCCUPATION_EDITION, one_of(session, Occupation.code, batch))
         ):
@@ -73,7 +60,7 @@ def occupations_by_code(session: Session, codes: Iterable[str]) -> dict[str, Occ
 def existing_results(session: Session, worker_ids: Iterable[int]) -> dict[tuple, tuple]:
     """(worker, occupation, level, exam date) -> (theory, practical, review) of the sittings on record."""
     found = {}
-    for batch in chunks(session, set(worker_ids)):
+    for batch in in_list_batches(session, set(worker_ids)):
         for row in session.execute(
             select(AppraisalResult.worker_id, AppraisalResult.occupation_id, AppraisalResult.level,
                    AppraisalResult.exam_date, AppraisalResult.theory_score, AppraisalResult.practical_score,
@@ -87,7 +74,7 @@ def existing_training(session: Session, institution_id: int, worker_ids: Iterabl
     """(worker, occupation, target level, start) -> (type, form, hours, completed_on, outcome), at this
     institution."""
     found = {}
-    for batch in chunks(session, set(worker_ids)):
+    for batch in in_list_batches(session, set(worker_ids)):
         for row in session.execute(
             select(TrainingRecord.worker_id, TrainingRecord.occupation_id, TrainingRecord.target_level,
                    TrainingRecord.started_on, TrainingRecord.training_type, TrainingRecord.form,
@@ -101,7 +88,7 @@ def existing_training(session: Session, institution_id: int, worker_ids: Iterabl
 def subsidised(session: Session, worker_ids: Iterable[int]) -> set[tuple[int, int, str]]:
     """(worker, occupation, level) already granted a training subsidy, at any institution."""
     found = set()
-    for batch in chunks(session, set(worker_ids)):
+    for batch in in_list_batches(session, set(worker_ids)):
         found.update(tuple(row) for row in session.execute(
             select(TrainingRecord.worker_id, TrainingRecord.occupation_id, TrainingRecord.target_level)
             .where(one_of(session, TrainingRecord.worker_id, batch), TrainingRecord.subsidy_eligible)))
@@ -111,7 +98,7 @@ def subsidised(session: Session, worker_ids: Iterable[int]) -> set[tuple[int, in
 def taken_numbers(session: Session, numbers: Iterable[str]) -> dict[str, int]:
     """Certificate numbers already issued -> the certificate's worker."""
     found = {}
-    for batch in chunks(session, set(numbers)):
+    for batch in in_list_batches(session, set(numbers)):
         found.update((number, worker_id) for number, worker_id in session.execute(
             select(Certificate.number, Certificate.worker_id).where(one_of(session, Certificate.number, batch))))
     return found

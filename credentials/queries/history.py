@@ -13,7 +13,7 @@ from ladder.eligibility import HeldLevel, WorkerHistory
 from ladder.eligibility import TrainingRecord as TrainingFact
 from ladder.eligibility import WorkPeriod as WorkFact
 
-from ..bulk import one_of
+from ..bulk import in_list_batches, one_of
 from ..models import (
     Certificate,
     CertificateStatus,
@@ -29,7 +29,7 @@ def histories_for(session: Session, worker_ids: Iterable[int]) -> dict[int, Work
     """Four queries whatever the number of workers; revoked certificates never count."""
     ids = list(set(worker_ids))
     held, work, training, diplomas = (defaultdict(list) for _ in range(4))
-    for chunk in _chunks(ids, 900):  # stay under SQLite's bound-parameter limit
+    for chunk in in_list_batches(session, ids):
         for worker_id, code, level, issued_on, route in session.execute(
             select(Certificate.worker_id, Occupation.code, Certificate.level, Certificate.issued_on, Certificate.route)
             .join(Occupation, Occupation.id == Certificate.occupation_id)
@@ -69,7 +69,3 @@ def histories_for(session: Session, worker_ids: Iterable[int]) -> dict[int, Work
 def history_of(session: Session, worker_id: int) -> WorkerHistory:
     return histories_for(session, [worker_id])[worker_id]
 
-
-def _chunks(items: list[int], size: int):
-    for start in range(0, len(items), size):
-        yield items[start:start + size]

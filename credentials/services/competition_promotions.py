@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from sqlalchemy import select, update
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from ladder.competitions import get_policy, promotion_for
@@ -34,6 +34,7 @@ from .audit import record
 from .certificates import issue_certificate
 from .inbox import notify
 from .promotions import current_level
+from .state_changes import move_state
 
 PROPOSAL_STATES = {ProposalState.PROPOSED: ("待确认", "awaiting confirmation"),
                    ProposalState.CONFIRMED: ("已确认", "confirmed"), ProposalState.REJECTED: ("未确认", "not confirmed")}
@@ -141,17 +142,9 @@ def _may_decide(by: User, proposal: CompetitionPromotion) -> None:
 def _move(session: Session, proposal: CompetitionPromotion, to: ProposalState, *, by: User,
           reason: str | None) -> None:
     """Conditional on the version seen: two officers at once produce one decision."""
-    before, seen = proposal_snapshot(proposal), proposal.version
-    changed = session.execute(
-        update(CompetitionPromotion)
-        .where(CompetitionPromotion.id == proposal.id, CompetitionPromotion.state == ProposalState.PROPOSED,
-               CompetitionPromotion.version == seen)
-        .values(state=to, version=seen + 1, reason=reason, decided_at=utcnow(), decided_by_id=by.id)
-        .execution_options(synchronize_session=False)).rowcount
-    if changed != 1:
-        now = session.scalar(select(CompetitionPromotion.state).where(CompetitionPromotion.id == proposal.id))
-        raise Conflict("already_decided", state=PROPOSAL_STATES[now])
-    session.refresh(proposal)
+    before = proposal_snapshot(proposal)
+    move_state(session, proposal, state="state", to=to, names=PROPOSAL_STATES, reason=reason, decided_at=utcnow(),
+               decided_by_id=by.id)
     record(session, actor=by, action=f"competition_promotion.{to.value}", entity_type="competition_promotion",
            entity_id=proposal.id, before=before, after={**proposal_snapshot(proposal), "reason": reason})
 

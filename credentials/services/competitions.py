@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
-from sqlalchemy import select, update
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from ladder.competitions import UnknownPolicy, get_policy, medals, tiers
@@ -32,6 +32,7 @@ from ..vault import PersonalDataVault
 from .audit import record
 from .competition_promotions import evaluate_result
 from .inbox import notify
+from .state_changes import move_state
 
 PLAN_TIERS = frozenset({"enterprise"})  # plan 三(四): enterprise contests may be folded into the government plan
 PLAN_NAMES = {PlanState.NOT_APPLICABLE: ("政府竞赛", "government competition"),
@@ -136,18 +137,10 @@ def decide_plan(session: Session, competition: Competition, *, include: bool, re
 
 
 def _plan_move(session: Session, competition: Competition, to: PlanState, *, by: User, reason: str | None) -> None:
-    before, seen = competition_snapshot(competition), competition.version
+    before = competition_snapshot(competition)
     decided = to in (PlanState.INCLUDED, PlanState.REFUSED)
-    changed = session.execute(
-        update(Competition).where(Competition.id == competition.id, Competition.version == seen,
-                                  Competition.plan_state == competition.plan_state)
-        .values(plan_state=to, version=seen + 1, plan_reason=reason,
-                plan_decided_at=utcnow() if decided else None, plan_decided_by_id=by.id if decided else None)
-        .execution_options(synchronize_session=False)).rowcount
-    if changed != 1:
-        now = session.scalar(select(Competition.plan_state).where(Competition.id == competition.id))
-        raise Conflict("already_decided", state=PLAN_NAMES[now])
-    session.refresh(competition)
+    move_state(session, competition, state="plan_state", to=to, names=PLAN_NAMES, plan_reason=reason,
+               plan_decided_at=utcnow() if decided else None, plan_decided_by_id=by.id if decided else None)
     record(session, actor=by, action=f"competition.plan_{to.value}", entity_type="competition",
            entity_id=competition.id, before=before, after={**competition_snapshot(competition), "reason": reason})
 

@@ -12,7 +12,7 @@ import uuid
 from collections.abc import Iterable
 from datetime import date
 
-from sqlalchemy import func, select, update
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from ladder.exceptional import check_exceptional_target, exceptional_clauses, exceptional_limits
@@ -45,6 +45,7 @@ from ..uploads import MAX_FILES_PER_REQUEST, RefusedFile, check_evidence_file
 from .audit import record
 from .certificates import issue_certificate
 from .inbox import notify
+from .state_changes import move_state
 
 MAX_STATEMENT = 4000
 PENDING = (PromotionState.DRAFT, PromotionState.SUBMITTED, PromotionState.UNDER_REVIEW, PromotionState.RETURNED)
@@ -193,19 +194,8 @@ def _nominating(by: User, request: PromotionRequest, expected: PromotionState, a
 def move(session: Session, request: PromotionRequest, *, action: str, to_state: PromotionState, by: User,
          reason: str | None = None, **values) -> PromotionRequest:
     """The only state change: conditional on the state and version the actor saw."""
-    seen_state, seen_version, stage = request.state, request.version, request.stage
-    before = promotion_snapshot(request)
-    changed = session.execute(
-        update(PromotionRequest)
-        .where(PromotionRequest.id == request.id, PromotionRequest.state == seen_state,
-               PromotionRequest.version == seen_version)
-        .values(state=to_state, version=seen_version + 1, **values)
-        .execution_options(synchronize_session=False)
-    ).rowcount
-    if changed != 1:
-        now = session.scalar(select(PromotionRequest.state).where(PromotionRequest.id == request.id))
-        raise Conflict("already_decided", state=STATE_NAMES[now])
-    session.refresh(request)
+    stage, before = request.stage, promotion_snapshot(request)
+    seen_state = move_state(session, request, state="state", to=to_state, names=STATE_NAMES, **values)
     _history(session, request, action, seen_state, by, reason=reason, stage=stage)
     record(session, actor=by, action=f"promotion.{action}", entity_type="promotion_request",
            entity_id=request.id, before=before, after={**promotion_snapshot(request), "reason": reason})
