@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 PORT ?= 5000
 export FLASK_APP := app
 
-.PHONY: run test e2e bench install install-dev migrate seed clean translations
+.PHONY: run test e2e bench lint install install-dev migrate seed clean translations
 
 $(BIN)/activate:
 	$(PYTHON) -m venv $(VENV)
@@ -33,6 +33,10 @@ run: seed
 
 test: install-dev
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+lint: install-dev
+	$(BIN)/ruff check .
+	$(BIN)/mypy
 
 e2e: install-dev
 	$(BIN)/python -m pytest -m e2e tests/e2e $(PYTEST_ARGS)

@@ -19,11 +19,10 @@ from ladder.eligibility import all_rule_sets
 from ladder.exceptional import exceptional_limits, exceptional_policies
 from ladder.frameworks import NATIONAL, data_files, read_data, vocabulary
 from ladder.graph import EDGE_KINDS
-from ladder.i18n import Text
 from ladder.routes import Route
 
 from .extensions import db
-from .i18n import is_english
+from .i18n import is_english, localized
 
 # The title series drawn beside the skill ladder on focused pictures: the 2018 crossover pilot opened it first.
 MATCHING_TITLES = "title:engineering"
@@ -46,14 +45,6 @@ def today() -> date:
 def lang() -> str:
     return "en" if is_english() else "zh"
 
-
-def localized(value: Text | dict | None) -> str:
-    """A bilingual value (ladder Text, or its JSON form) in the reader's language."""
-    if value is None:
-        return ""
-    if isinstance(value, dict):
-        return value[lang()]
-    return value.get(lang())
 
 
 def node_name(graph: nx.MultiDiGraph, node: str) -> str:

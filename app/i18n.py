@@ -9,6 +9,7 @@ from flask_babel import get_locale
 
 from credentials import CredentialsError
 from ladder.frameworks import get_level, level_rank
+from ladder.i18n import Text, localize
 
 from .extensions import babel
 
@@ -36,6 +37,12 @@ def error_text(error: CredentialsError) -> str:
     return error.message(locale_code())
 
 
+def localized(value: Text | tuple[str, str] | list[str] | dict[str, str] | None) -> str:
+    """The one way a bilingual text (a `ladder.i18n.Text`, or a stored form of one) reaches a reader: in
+    the page's language."""
+    return localize(value, "en" if is_english() else "zh")
+
+
 def level_name(code: str | None, framework: str = "skill-2022") -> str:
     if not code:
         return ""
@@ -61,5 +68,5 @@ def init_app(app: Flask) -> None:
                    default_translation_directories=str(ROOT / "app" / "translations"))
     app.jinja_env.filters["date"] = format_date
     app.jinja_env.globals.update(level_name=level_name, level_rank=level_rank, is_english=is_english,
-                                 locale_code=locale_code,
+                                 locale_code=locale_code, localized=localized,
                                  error_text=error_text)

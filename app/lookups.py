@@ -37,19 +37,20 @@ from credentials.queries.scopes import (
 )
 from credentials.services.reference import find_occupation
 from credentials.services.workers import find_worker_by_national_id
+from ladder.i18n import Text
 
 from .auth import current_actor
 from .extensions import db
 
 T = TypeVar("T")
-NO_SUCH_WORKER = ("未找到该身份证号的劳动者，请先登记", "no worker with this ID; register them first")
+NO_SUCH_WORKER = Text("未找到该身份证号的劳动者，请先登记", "no worker with this ID; register them first")
 
 
 def vault() -> PersonalDataVault:
     return current_app.extensions["vault"]
 
 
-def _one_or_404(statement: Select[tuple[T]]) -> T:
+def _one_or_404(statement: Select[T]) -> T:
     found = db.session.scalar(statement)
     if found is None:
         abort(404)
@@ -109,5 +110,5 @@ def worker_or_field_error(worker_id: int, *, field: str = "worker_id") -> Worker
     """The worker with this number within the caller's scope (another's is as unknown as a missing one)."""
     worker = db.session.scalar(select(Worker).where(Worker.id == worker_id, worker_scope(current_actor())))
     if worker is None:
-        raise ValidationFailed("binding", field=field, reason=("未找到该劳动者", "no such worker"))
+        raise ValidationFailed("binding", field=field, reason=Text("未找到该劳动者", "no such worker"))
     return worker

@@ -8,20 +8,23 @@ certificate and one audit event per row). Column defaults that SQLAlchemy would 
 from __future__ import annotations
 
 import enum
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from itertools import islice
-from typing import TypeVar
+from typing import Any, TypeVar
 
-from sqlalchemy import JSON, Table, any_, bindparam
+from sqlalchemy import JSON, ColumnElement, Table, any_, bindparam
 from sqlalchemy.dialects import postgresql
 from sqlalchemy.exc import DBAPIError
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import InstrumentedAttribute, Session
 
 CHUNK = 10_000
 T = TypeVar("T")
 
 
-def insert_rows(session: Session, table: Table, rows: Sequence[dict]) -> None:
+Row = Mapping[str, Any]
+
+
+def insert_rows(session: Session, table: Table, rows: Sequence[Row]) -> None:
     if not rows:
         return
     session.flush()
@@ -45,7 +48,7 @@ def in_list_batches(session: Session, items: Iterable[T]) -> Iterator[list[T]]:
     return batches(items, 900 if session.get_bind().dialect.name == "sqlite" else CHUNK)
 
 
-def _copy(session: Session, table: Table, rows: Sequence[dict]) -> None:
+def _copy(session: Session, table: Table, rows: Sequence[Row]) -> None:
     import psycopg
 
     statement = f'COPY "{table.name}"'
@@ -55,7 +58,7 @@ def _copy(session: Session, table: Table, rows: Sequence[dict]) -> None:
         raise DBAPIError.instance(statement, None, error, psycopg.Error) from error
 
 
-def _copy_rows(session: Session, table: Table, rows: Sequence[dict]) -> None:
+def _copy_rows(session: Session, table: Table, rows: Sequence[Row]) -> None:
     from psycopg.types.json import Json
 
     given = {key for row in rows for key in row}
@@ -66,6 +69,7 @@ def _copy_rows(session: Session, table: Table, rows: Sequence[dict]) -> None:
     fixed = {column.name: column.default for column in defaulted}
     quoted = ", ".join(f'"{name}"' for name in names)
     raw = session.connection().connection.driver_connection
+    assert raw is not None  # a live psycopg connection inside the session's transaction
     with raw.cursor() as cursor, cursor.copy(f'COPY "{table.name}" ({quoted}) FROM STDIN') as copy:
         for row in rows:
             values = []
@@ -79,11 +83,11 @@ def _copy_rows(session: Session, table: Table, rows: Sequence[dict]) -> None:
             copy.write_row(values)
 
 
-def _default(default) -> object:
+def _default(default: Any) -> object:  # a ColumnDefault (scalar or callable)
     return default.arg(None) if default.is_callable else default.arg
 
 
-def one_of(session: Session, column, values):
+def one_of(session: Session, column: ColumnElement[Any] | InstrumentedAttribute[Any], values: Iterable[Any]) -> ColumnElement[bool]:
     """`column IN (values)`, written `column = ANY(:array)` on PostgreSQL: one short statement however many
     values, where psycopg would parse a 10,000-placeholder IN list anew for every batch."""
     values = list(values)

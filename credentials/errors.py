@@ -8,12 +8,14 @@ from __future__ import annotations
 
 from typing import ClassVar
 
+from ladder.i18n import Text, is_text, localize
+
 
 class CredentialsError(Exception):
     """Base of every error the domain raises on purpose."""
 
     status: ClassVar[int] = 400
-    messages: ClassVar[dict[str, tuple[str, str]]] = {}
+    messages: ClassVar[dict[str, Text]] = {}
 
     def __init__(self, code: str, /, *, field: str | None = None, **params: object) -> None:
         if code not in self.messages:
@@ -31,9 +33,9 @@ class CredentialsError(Exception):
 
 
 def _localise(value: object, english: bool) -> object:
-    """Params may themselves be bilingual: a (zh, en) pair or an object with message_zh/message_en."""
-    if isinstance(value, tuple) and len(value) == 2:
-        return value[1] if english else value[0]
+    """Params may themselves be bilingual: a `Text` (or a stored pair), or an object with message_zh/message_en."""
+    if is_text(value):
+        return localize(value, "en" if english else "zh")  # type: ignore[arg-type]  # is_text checked the shape
     if hasattr(value, "message_zh") and hasattr(value, "message_en"):
         return value.message_en if english else value.message_zh
     return value
@@ -44,48 +46,48 @@ class ValidationFailed(CredentialsError):
 
     status = 422
     messages = {
-        "national_id": ("身份证号无效：{reason}", "Invalid national ID number: {reason}"),
-        "unknown_city": ("未知的城市代码 {city}", "Unknown city code {city}"),
-        "unknown_occupation": ("未知的职业编码 {occupation}", "Unknown occupation code {occupation}"),
-        "unknown_level": ("未知的等级 {level}", "Unknown level {level}"),
-        "unknown_institution": ("未知的机构 {id}", "Unknown institution {id}"),
-        "level_not_appraised": (
+        "national_id": Text("身份证号无效：{reason}", "Invalid national ID number: {reason}"),
+        "unknown_city": Text("未知的城市代码 {city}", "Unknown city code {city}"),
+        "unknown_occupation": Text("未知的职业编码 {occupation}", "Unknown occupation code {occupation}"),
+        "unknown_level": Text("未知的等级 {level}", "Unknown level {level}"),
+        "unknown_institution": Text("未知的机构 {id}", "Unknown institution {id}"),
+        "level_not_appraised": Text(
             "职业“{occupation}”不开展{level}评价",
             "Occupation “{occupation}” is not appraised at {level}",
         ),
-        "not_accredited": (
+        "not_accredited": Text(
             "{institution}未获准评价“{occupation}”{level}",
             "{institution} is not accredited for “{occupation}” at {level}",
         ),
-        "certificate_number": ("证书编号无效：{reason}", "Invalid certificate number: {reason}"),
-        "number_mismatch": ("证书编号与记录不符：{reason}", "Certificate number does not match the record: {reason}"),
-        "date_in_future": ("日期不能晚于今天", "The date cannot be in the future"),
-        "password_policy": ("密码{reason}", "Password {reason}"),
-        "username_taken": ("账号 {username} 已存在", "Account name {username} is already taken"),
-        "binding": ("{reason}", "{reason}"),
-        "required": ("必填", "Required"),
+        "certificate_number": Text("证书编号无效：{reason}", "Invalid certificate number: {reason}"),
+        "number_mismatch": Text("证书编号与记录不符：{reason}", "Certificate number does not match the record: {reason}"),
+        "date_in_future": Text("日期不能晚于今天", "The date cannot be in the future"),
+        "password_policy": Text("密码{reason}", "Password {reason}"),
+        "username_taken": Text("账号 {username} 已存在", "Account name {username} is already taken"),
+        "binding": Text("{reason}", "{reason}"),
+        "required": Text("必填", "Required"),
         # the career ladder (credentials/career.py, app/api/ladder.py)
-        "unknown_node": ("阶梯上没有“{node}”这一位置", "“{node}” is not a position on the ladder"),
-        "no_occupation": ("尚无等级或工作记录，请选择职业", "No level or work on record yet: choose an occupation"),
+        "unknown_node": Text("阶梯上没有“{node}”这一位置", "“{node}” is not a position on the ladder"),
+        "no_occupation": Text("尚无等级或工作记录，请选择职业", "No level or work on record yet: choose an occupation"),
         # promotions, evidence, competitions, honours (credentials/services/promotions.py and neighbours)
-        "promotion_target": ("不能按此路径提名：{reason}", "This nomination is not possible: {reason}"),
-        "no_current_level": ("该劳动者在“{occupation}”尚无有效等级证书",
+        "promotion_target": Text("不能按此路径提名：{reason}", "This nomination is not possible: {reason}"),
+        "no_current_level": Text("该劳动者在“{occupation}”尚无有效等级证书",
                              "The worker holds no valid level in “{occupation}”"),
-        "unknown_choice": ("未知的{what}：{value}", "Unknown {what}: {value}"),
-        "evidence": ("材料文件不被接受：{reason}", "Evidence file refused: {reason}"),
-        "outside_region": ("{what}不在您的管辖范围", "{what} is outside your region"),
+        "unknown_choice": Text("未知的{what}：{value}", "Unknown {what}: {value}"),
+        "evidence": Text("材料文件不被接受：{reason}", "Evidence file refused: {reason}"),
+        "outside_region": Text("{what}不在您的管辖范围", "{what} is outside your region"),
         # training, appraisal results and work history (credentials/services/training.py, appraisal.py)
-        "hours_out_of_range": ("学时须在 0 到 {max} 之间", "Hours must be between 0 and {max}"),
-        "dates_out_of_order": ("结束日期不能早于开始日期", "The end date cannot be before the start date"),
-        "completed_needs_date": ("已结业的培训须填写结业日期", "A completed training needs its completion date"),
-        "date_only_when_completed": ("只有已结业的培训才填写结业日期", "Only a completed training has a completion date"),
-        "not_accredited_training": (
+        "hours_out_of_range": Text("学时须在 0 到 {max} 之间", "Hours must be between 0 and {max}"),
+        "dates_out_of_order": Text("结束日期不能早于开始日期", "The end date cannot be before the start date"),
+        "completed_needs_date": Text("已结业的培训须填写结业日期", "A completed training needs its completion date"),
+        "date_only_when_completed": Text("只有已结业的培训才填写结业日期", "Only a completed training has a completion date"),
+        "not_accredited_training": Text(
             "{institution}未获准开展“{occupation}”{level}培训",
             "{institution} is not accredited to train “{occupation}” at {level}",
         ),
-        "score_out_of_range": ("{part}成绩须在 0 到 {max} 分之间", "{part} score must be between 0 and {max}"),
-        "not_eligible": ("不符合{level}申报条件：{explanation}", "Not eligible for {level}: {explanation}"),
-        "number_without_pass": (
+        "score_out_of_range": Text("{part}成绩须在 0 到 {max} 分之间", "{part} score must be between 0 and {max}"),
+        "not_eligible": Text("不符合{level}申报条件：{explanation}", "Not eligible for {level}: {explanation}"),
+        "number_without_pass": Text(
             "未通过的评价不发证书，证书编号请留空", "A failed sitting earns no certificate: leave the number empty",
         ),
     }
@@ -94,18 +96,18 @@ class ValidationFailed(CredentialsError):
 class Duplicate(CredentialsError):
     status = 409
     messages = {
-        "worker": ("该身份证号已登记（劳动者编号 {worker_id}）", "This national ID is already registered (worker {worker_id})"),
-        "certificate": ("证书编号 {number} 已存在", "Certificate number {number} already exists"),
-        "institution": ("机构“{name}”已存在", "Institution “{name}” already exists"),
-        "open_promotion": ("该劳动者在此职业已有进行中的申请（编号 {id}）",
+        "worker": Text("该身份证号已登记（劳动者编号 {worker_id}）", "This national ID is already registered (worker {worker_id})"),
+        "certificate": Text("证书编号 {number} 已存在", "Certificate number {number} already exists"),
+        "institution": Text("机构“{name}”已存在", "Institution “{name}” already exists"),
+        "open_promotion": Text("该劳动者在此职业已有进行中的申请（编号 {id}）",
                            "This worker already has an open request in this occupation (no. {id})"),
-        "result": ("该劳动者在此竞赛已有成绩", "This worker already has a result in this competition"),
-        "honour": ("该劳动者 {year} 年已记录此荣誉", "This honour is already recorded for the worker in {year}"),
-        "training": (
+        "result": Text("该劳动者在此竞赛已有成绩", "This worker already has a result in this competition"),
+        "honour": Text("该劳动者 {year} 年已记录此荣誉", "This honour is already recorded for the worker in {year}"),
+        "training": Text(
             "该劳动者已于 {date} 在本机构报名“{occupation}”{level}培训",
             "This worker already enrolled here on {date} for “{occupation}” training at {level}",
         ),
-        "appraisal_result": (
+        "appraisal_result": Text(
             "该劳动者 {date} 的“{occupation}”{level}评价成绩已登记",
             "This worker's “{occupation}” appraisal result at {level} on {date} is already recorded",
         ),
@@ -114,7 +116,7 @@ class Duplicate(CredentialsError):
 
 class NotFound(CredentialsError):
     status = 404
-    messages = {"record": ("未找到{what}", "{what} not found")}
+    messages = {"record": Text("未找到{what}", "{what} not found")}
 
 
 class AuthenticationFailed(CredentialsError):
@@ -124,40 +126,40 @@ class AuthenticationFailed(CredentialsError):
     messages = {
         # A locked account answers exactly like a wrong password, so that sign-in never reveals
         # whether an account exists; the codes differ only for the logs.
-        "credentials": ("账号或密码不正确（连续输错 5 次将锁定 {minutes} 分钟）",
+        "credentials": Text("账号或密码不正确（连续输错 5 次将锁定 {minutes} 分钟）",
                         "Wrong account or password (5 failures in a row lock the account for {minutes} minutes)"),
-        "locked": ("账号或密码不正确（连续输错 5 次将锁定 {minutes} 分钟）",
+        "locked": Text("账号或密码不正确（连续输错 5 次将锁定 {minutes} 分钟）",
                    "Wrong account or password (5 failures in a row lock the account for {minutes} minutes)"),
-        "token": ("令牌无效或已过期", "The token is invalid or has expired"),
+        "token": Text("令牌无效或已过期", "The token is invalid or has expired"),
     }
 
 
 class Forbidden(CredentialsError):
     status = 403
     messages = {
-        "action": ("无权执行此操作", "You may not do this"),
-        "own_nomination": ("不能审批自己提名的申请", "You cannot decide a request you nominated"),
-        "own_employee": ("不能审批本单位职工的申请", "You cannot decide about a worker your institution employs"),
-        "wrong_stage": ("此申请正处于{stage}阶段，不由您审批", "This request is at the {stage} stage, not yours to decide"),
-        "ministry_observes": ("部级账号可查看全部申请，但不审批个案",
+        "action": Text("无权执行此操作", "You may not do this"),
+        "own_nomination": Text("不能审批自己提名的申请", "You cannot decide a request you nominated"),
+        "own_employee": Text("不能审批本单位职工的申请", "You cannot decide about a worker your institution employs"),
+        "wrong_stage": Text("此申请正处于{stage}阶段，不由您审批", "This request is at the {stage} stage, not yours to decide"),
+        "ministry_observes": Text("部级账号可查看全部申请，但不审批个案",
                               "Ministry accounts see every request but decide none"),
-        "not_nominator": ("只有提名单位可以执行此操作", "Only the nominating institution may do this"),
+        "not_nominator": Text("只有提名单位可以执行此操作", "Only the nominating institution may do this"),
     }
 
 
 class Conflict(CredentialsError):
     status = 409
     messages = {
-        "already_revoked": ("证书已于 {date} 撤销", "The certificate was already revoked on {date}"),
-        "certificate_revoked": (
+        "already_revoked": Text("证书已于 {date} 撤销", "The certificate was already revoked on {date}"),
+        "certificate_revoked": Text(
             "证书已于 {date} 撤销，不再签发数字凭证",
             "The certificate was revoked on {date}; no new digital credential is issued",
         ),
-        "already_decided": ("已被他人处理（当前状态：{state}），请刷新页面后查看",
+        "already_decided": Text("已被他人处理（当前状态：{state}），请刷新页面后查看",
                             "Already decided by someone else (now: {state}); reload to see it"),
-        "wrong_state": ("当前状态为“{state}”，不能{action}", "Cannot {action} while the state is “{state}”"),
-        "approval_expired": ("批准已于 {date} 到期", "The approval expired on {date}"),
-        "yearly_limit": ("该劳动者 {year} 年已获一次竞赛晋升，按“{policy}”每年至多 {limit} 次",
+        "wrong_state": Text("当前状态为“{state}”，不能{action}", "Cannot {action} while the state is “{state}”"),
+        "approval_expired": Text("批准已于 {date} 到期", "The approval expired on {date}"),
+        "yearly_limit": Text("该劳动者 {year} 年已获一次竞赛晋升，按“{policy}”每年至多 {limit} 次",
                          "The worker already has a competition promotion in {year}; "
                          "“{policy}” allows {limit} a year"),
     }
@@ -173,65 +175,65 @@ class ImportRejected(CredentialsError):
     status = 422
     messages = {
         # the file
-        "unknown_kind": ("未知的导入类型 {kind}", "Unknown import kind {kind}"),
-        "empty_file": ("文件是空的", "The file is empty"),
-        "file_too_large": ("文件超过 {limit}，请拆分后分批导入", "The file is larger than {limit}: split it and import the parts"),
-        "too_many_rows": ("文件超过 {limit} 行，请拆分后分批导入",
+        "unknown_kind": Text("未知的导入类型 {kind}", "Unknown import kind {kind}"),
+        "empty_file": Text("文件是空的", "The file is empty"),
+        "file_too_large": Text("文件超过 {limit}，请拆分后分批导入", "The file is larger than {limit}: split it and import the parts"),
+        "too_many_rows": Text("文件超过 {limit} 行，请拆分后分批导入",
                           "The file has more than {limit} rows: split it and import the parts"),
-        "unknown_file_type": ("无法识别的文件类型：请上传 CSV 或 XLSX 文件", "Unrecognised file type: upload a CSV or XLSX file"),
-        "xls_not_supported": ("不支持旧版 Excel（.xls）文件：请在 Excel 中另存为 .xlsx 或 CSV",
+        "unknown_file_type": Text("无法识别的文件类型：请上传 CSV 或 XLSX 文件", "Unrecognised file type: upload a CSV or XLSX file"),
+        "xls_not_supported": Text("不支持旧版 Excel（.xls）文件：请在 Excel 中另存为 .xlsx 或 CSV",
                               "Old Excel (.xls) files are not supported: save the sheet as .xlsx or CSV"),
-        "utf16_not_supported": ("不支持 UTF-16（Unicode 文本）文件：请在 Excel 中另存为“CSV UTF-8”",
+        "utf16_not_supported": Text("不支持 UTF-16（Unicode 文本）文件：请在 Excel 中另存为“CSV UTF-8”",
                                 "UTF-16 (Unicode text) files are not supported: save the sheet as “CSV UTF-8”"),
-        "encoding_unknown": ("文件编码无法识别：请另存为“CSV UTF-8”或 GB18030（GBK）编码的 CSV，或直接上传 XLSX",
+        "encoding_unknown": Text("文件编码无法识别：请另存为“CSV UTF-8”或 GB18030（GBK）编码的 CSV，或直接上传 XLSX",
                              "The file's text encoding is not recognised: save it as “CSV UTF-8” or as a "
                              "GB18030 (GBK) CSV, or upload the XLSX"),
-        "csv_malformed": ("CSV 格式错误（第 {row} 行附近）：{reason}", "Malformed CSV (near row {row}): {reason}"),
-        "xlsx_unsafe": ("XLSX 文件解压后过大或结构异常，已拒绝：{reason}",
+        "csv_malformed": Text("CSV 格式错误（第 {row} 行附近）：{reason}", "Malformed CSV (near row {row}): {reason}"),
+        "xlsx_unsafe": Text("XLSX 文件解压后过大或结构异常，已拒绝：{reason}",
                         "The XLSX file expands too much or is malformed, so it was refused: {reason}"),
-        "xlsx_corrupt": ("XLSX 文件已损坏，或不是有效的 Excel 工作簿", "The XLSX file is damaged or not a valid Excel workbook"),
-        "no_header": ("未找到表头：第一行应为模板中的列名（如“身份证号”）；若列名显示为乱码，请检查文件编码",
+        "xlsx_corrupt": Text("XLSX 文件已损坏，或不是有效的 Excel 工作簿", "The XLSX file is damaged or not a valid Excel workbook"),
+        "no_header": Text("未找到表头：第一行应为模板中的列名（如“身份证号”）；若列名显示为乱码，请检查文件编码",
                       "No header row found: the first row should hold the template's column names (such as "
                       "身份证号); if they look garbled, check the file's encoding"),
-        "missing_column": ("缺少必填列：{columns}", "Missing required column(s): {columns}"),
-        "duplicate_column": ("列“{column}”出现了不止一次", "Column “{column}” appears more than once"),
-        "no_rows": ("文件中没有数据行", "The file has no data rows"),
+        "missing_column": Text("缺少必填列：{columns}", "Missing required column(s): {columns}"),
+        "duplicate_column": Text("列“{column}”出现了不止一次", "Column “{column}” appears more than once"),
+        "no_rows": Text("文件中没有数据行", "The file has no data rows"),
         # a row
-        "formula_cell": ("单元格 {cell} 是公式（{formula}）：请复制后“粘贴为数值”再导入",
+        "formula_cell": Text("单元格 {cell} 是公式（{formula}）：请复制后“粘贴为数值”再导入",
                          "Cell {cell} holds a formula ({formula}): paste it as a value before importing"),
-        "id_as_number": ("身份证号被 Excel 存成了数字，末几位已丢失：请把该列设为“文本”格式后重新填写",
+        "id_as_number": Text("身份证号被 Excel 存成了数字，末几位已丢失：请把该列设为“文本”格式后重新填写",
                          "Excel stored the national ID number as a number and lost its last digits: format the "
                          "column as Text and type the numbers again"),
-        "number_as_number": ("证书编号被 Excel 存成了数字，末几位已丢失：请把该列设为“文本”格式后重新填写",
+        "number_as_number": Text("证书编号被 Excel 存成了数字，末几位已丢失：请把该列设为“文本”格式后重新填写",
                              "Excel stored the certificate number as a number and lost its last digits: format "
                              "the column as Text and type the numbers again"),
-        "worker_not_registered": ("该身份证号的劳动者尚未登记：请先在“劳动者”页面登记，再导入",
+        "worker_not_registered": Text("该身份证号的劳动者尚未登记：请先在“劳动者”页面登记，再导入",
                                   "No worker is registered with this national ID number: register them on the "
                                   "Workers page first"),
-        "name_mismatch": ("姓名与该身份证号的登记信息不符（请核对身份证号）",
+        "name_mismatch": Text("姓名与该身份证号的登记信息不符（请核对身份证号）",
                           "The name differs from the one registered with this national ID number (check the number)"),
-        "not_a_date": ("无法识别的日期：请写成 2024-07-01", "Not a date: write it as 2024-07-01"),
-        "not_a_number": ("不是数字", "Not a number"),
-        "too_many_decimals": ("最多保留两位小数", "At most two decimal places"),
-        "not_a_whole_number": ("须为整数", "Must be a whole number"),
-        "unknown_value": ("无法识别的{what}：可填 {choices}", "Unrecognised {what}: use {choices}"),
-        "bad_occupation_code": ("职业编码格式应为 6-18-01-01", "An occupation code looks like 6-18-01-01"),
-        "duplicate_row": ("与第 {row} 行重复（{key}相同）", "Repeats row {row} (same {key})"),
-        "differs_from_record": ("系统中已有这条记录，但{fields}不同；导入不会改写已有记录，如需更正请联系管理部门",
+        "not_a_date": Text("无法识别的日期：请写成 2024-07-01", "Not a date: write it as 2024-07-01"),
+        "not_a_number": Text("不是数字", "Not a number"),
+        "too_many_decimals": Text("最多保留两位小数", "At most two decimal places"),
+        "not_a_whole_number": Text("须为整数", "Must be a whole number"),
+        "unknown_value": Text("无法识别的{what}：可填 {choices}", "Unrecognised {what}: use {choices}"),
+        "bad_occupation_code": Text("职业编码格式应为 6-18-01-01", "An occupation code looks like 6-18-01-01"),
+        "duplicate_row": Text("与第 {row} 行重复（{key}相同）", "Repeats row {row} (same {key})"),
+        "differs_from_record": Text("系统中已有这条记录，但{fields}不同；导入不会改写已有记录，如需更正请联系管理部门",
                                 "This record already exists with a different {fields}; an import never "
                                 "overwrites a record, ask the bureau for a correction"),
-        "number_repeated": ("证书编号与第 {row} 行重复", "The certificate number repeats row {row}"),
-        "number_unknown_scheme": ("证书编号不属于已知的全国编码规则，已标记待核", "The certificate number follows no known "
+        "number_repeated": Text("证书编号与第 {row} 行重复", "The certificate number repeats row {row}"),
+        "number_unknown_scheme": Text("证书编号不属于已知的全国编码规则，已标记待核", "The certificate number follows no known "
                                   "national scheme; it is flagged for review"),
-        "series_full": ("本机构 {year} 年{level}证书编号已用尽", "This institution has used every {level} number for {year}"),
+        "series_full": Text("本机构 {year} 年{level}证书编号已用尽", "This institution has used every {level} number for {year}"),
         # the run
-        "unexpected_failure": ("导入意外中止，未写入任何数据；请稍后重试，若仍失败请联系管理员",
+        "unexpected_failure": Text("导入意外中止，未写入任何数据；请稍后重试，若仍失败请联系管理员",
                                "The import stopped unexpectedly and wrote nothing; try again later, and tell the "
                                "administrator if it fails again"),
-        "interrupted": ("导入在运行中被中断（服务重启或进程退出），未写入任何数据；请重新导入",
+        "interrupted": Text("导入在运行中被中断（服务重启或进程退出），未写入任何数据；请重新导入",
                         "The import was interrupted while running (a restart or a stopped process) and wrote "
                         "nothing; import the file again"),
-        "concurrent_write": ("另一项导入或登记同时写入了相同的记录，本次未写入任何数据；请重新导入",
+        "concurrent_write": Text("另一项导入或登记同时写入了相同的记录，本次未写入任何数据；请重新导入",
                              "Another import or entry wrote the same records at the same time, so nothing was "
                              "written; import the file again"),
     }

@@ -19,6 +19,8 @@ from datetime import date
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
+from ladder.i18n import Text
+
 __all__ = [
     "PROVINCE_CODES", "NationalId", "InvalidNationalId", "DecryptionError", "IdCipher",
     "normalize_national_id", "parse_national_id", "check_character", "blind_index",
@@ -43,10 +45,10 @@ _RE_15 = re.compile(r"[0-9]{15}")
 _MIN_BIRTH_YEAR = 1800
 
 _MESSAGES = {
-    "length": ("身份证号应为18位（或旧版15位）", "A national ID number has 18 characters (15 if old)"),
-    "characters": ("身份证号只能包含数字，末位可为X", "A national ID number holds digits; the last may be X"),
-    "birth_date": ("身份证号中的出生日期无效", "The birth date inside the national ID number is not valid"),
-    "check_digit": ("身份证号校验位不正确", "The check character of the national ID number is wrong"),
+    "length": Text("身份证号应为18位（或旧版15位）", "A national ID number has 18 characters (15 if old)"),
+    "characters": Text("身份证号只能包含数字，末位可为X", "A national ID number holds digits; the last may be X"),
+    "birth_date": Text("身份证号中的出生日期无效", "The birth date inside the national ID number is not valid"),
+    "check_digit": Text("身份证号校验位不正确", "The check character of the national ID number is wrong"),
 }
 
 

@@ -9,6 +9,8 @@ import secrets
 from functools import cache
 from importlib import resources
 
+from ladder.i18n import Text
+
 from .errors import ValidationFailed
 
 MIN_LENGTH = 12
@@ -52,10 +54,10 @@ def dummy_hash() -> str:
 def check_password_policy(password: str, *, field: str = "password") -> None:
     if len(password) < MIN_LENGTH:
         raise ValidationFailed(
-            "password_policy", field=field, reason=(f"至少需要 {MIN_LENGTH} 个字符", f"needs at least {MIN_LENGTH} characters")
+            "password_policy", field=field, reason=Text(f"至少需要 {MIN_LENGTH} 个字符", f"needs at least {MIN_LENGTH} characters")
         )
     if password.lower() in _common_passwords():
-        raise ValidationFailed("password_policy", field=field, reason=("过于常见，请换一个", "is too common; choose another"))
+        raise ValidationFailed("password_policy", field=field, reason=Text("过于常见，请换一个", "is too common; choose another"))
 
 
 @cache

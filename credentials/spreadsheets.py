@@ -17,8 +17,14 @@ import warnings
 import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, Protocol
+
+from ladder.i18n import Text
 
 from .errors import ImportRejected
+
+if TYPE_CHECKING:
+    from openpyxl.worksheet.worksheet import Worksheet
 
 MAX_FILE_BYTES = 30 * 1024 * 1024
 MAX_ROWS = 200_000  # data rows, per file
@@ -30,6 +36,8 @@ TRAILING_EMPTY_ROWS = 10_000  # formatted-but-empty rows after the data end the 
 FORMATS = ("csv-utf8", "csv-utf8-bom", "csv-gb18030", "xlsx")
 _ZIP, _OLE = b"PK\x03\x04", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _UTF8_BOM, _UTF16_BOMS = b"\xef\xbb\xbf", (b"\xff\xfe", b"\xfe\xff")
+
+Row = tuple[int, tuple[object, ...]]  # (row number as in Excel, cell values: text, numbers, dates, Formula, None)
 
 
 @dataclass(frozen=True)
@@ -46,7 +54,7 @@ class Formula:
 @dataclass(frozen=True)
 class Sheet:
     file_format: str  # one of FORMATS
-    rows: list[tuple[int, tuple]]  # (row number as in Excel, cell values); blank rows left out
+    rows: list[Row]  # (row number as in Excel, cell values); blank rows left out
 
     @property
     def data_rows(self) -> int:
@@ -79,6 +87,7 @@ def read_sheet(data: bytes) -> Sheet:
 
 
 def decode_text(data: bytes) -> tuple[str, str]:
+    candidates: tuple[tuple[str, str], ...]
     if data.startswith(_UTF8_BOM):
         candidates = (("utf-8-sig", "csv-utf8-bom"),)
     else:
@@ -93,8 +102,8 @@ def decode_text(data: bytes) -> tuple[str, str]:
     raise ImportRejected("encoding_unknown", field="file")
 
 
-def _capped(rows: Iterator[tuple[int, tuple]]) -> list[tuple[int, tuple]]:
-    kept = []
+def _capped(rows: Iterator[Row]) -> list[Row]:
+    kept: list[Row] = []
     for row in rows:
         kept.append(row)
         if len(kept) > MAX_ROWS + 1:  # + 1: the header row
@@ -110,7 +119,7 @@ def _delimiter(text: str) -> str:
     return best if counts[best] else ","
 
 
-def _csv_rows(text: str) -> Iterator[tuple[int, tuple]]:
+def _csv_rows(text: str) -> Iterator[Row]:
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=_delimiter(text), strict=False)
     row_number = 0
     try:
@@ -132,22 +141,22 @@ def check_zip(data: bytes) -> None:
     with archive:
         entries = archive.infolist()
         if len(entries) > MAX_ZIP_ENTRIES:
-            raise ImportRejected("xlsx_unsafe", field="file", reason=(f"{len(entries)} 个压缩项",
+            raise ImportRejected("xlsx_unsafe", field="file", reason=Text(f"{len(entries)} 个压缩项",
                                                                       f"{len(entries)} entries"))
         declared = sum(entry.file_size for entry in entries)
         if declared > MAX_UNZIPPED_BYTES:
             size = f"{declared // (1024 * 1024):,} MB"
-            raise ImportRejected("xlsx_unsafe", field="file", reason=(f"解压后 {size}", f"{size} unpacked"))
+            raise ImportRejected("xlsx_unsafe", field="file", reason=Text(f"解压后 {size}", f"{size} unpacked"))
         for entry in entries:
             inflated = entry.file_size > MAX_ZIP_RATIO * max(entry.compress_size, 1)
             if entry.file_size > 1024 * 1024 and inflated:
                 raise ImportRejected("xlsx_unsafe", field="file",
-                                     reason=("压缩比异常", "suspicious compression ratio"))
+                                     reason=Text("压缩比异常", "suspicious compression ratio"))
         if "xl/workbook.xml" not in {entry.filename for entry in entries}:
             raise ImportRejected("xlsx_corrupt", field="file")
 
 
-def _xlsx_rows(data: bytes) -> Iterator[tuple[int, tuple]]:
+def _xlsx_rows(data: bytes) -> Iterator[Row]:
     check_zip(data)
     from openpyxl import load_workbook  # imported here: CSV-only runs never pay for it
 
@@ -167,13 +176,14 @@ def _xlsx_rows(data: bytes) -> Iterator[tuple[int, tuple]]:
             workbook.close()
 
 
-def _worksheet_rows(worksheet) -> Iterator[tuple[int, tuple]]:
+def _worksheet_rows(worksheet: Worksheet) -> Iterator[Row]:
+    """A read-only worksheet at run time; the stubs type its `iter_rows` as Worksheet's."""
     empty_run = 0
     for row_number, cells in enumerate(worksheet.iter_rows(max_col=MAX_COLUMNS), start=1):
-        values = [_cell_value(cell) for cell in cells]
-        while values and values[-1] is None:
-            values.pop()
-        values = tuple(values)
+        listed = [_cell_value(cell) for cell in cells]
+        while listed and listed[-1] is None:
+            listed.pop()
+        values = tuple(listed)
         if all(value is None or (isinstance(value, str) and not value.strip()) for value in values):
             empty_run += 1
             if empty_run > TRAILING_EMPTY_ROWS:
@@ -183,7 +193,18 @@ def _worksheet_rows(worksheet) -> Iterator[tuple[int, tuple]]:
         yield row_number, values
 
 
-def _cell_value(cell):
+class _Cell(Protocol):
+    """What is read of an openpyxl cell (read-only mode hands out ReadOnlyCell, whose stubs are loose)."""
+
+    @property
+    def data_type(self) -> str: ...
+    @property
+    def coordinate(self) -> str: ...
+    @property
+    def value(self) -> object: ...
+
+
+def _cell_value(cell: _Cell) -> object:
     if cell.data_type == "f":
         return Formula(cell.coordinate, str(cell.value))
     return cell.value

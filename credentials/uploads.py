@@ -14,6 +14,7 @@ import re
 import unicodedata
 import warnings
 import zlib
+from collections.abc import Iterator
 from dataclasses import dataclass
 from io import BytesIO
 
@@ -101,7 +102,7 @@ def check_pdf(content: bytes) -> None:
                               "save it as a plain PDF and upload again")
 
 
-def _pdf_texts(content: bytes):
+def _pdf_texts(content: bytes) -> Iterator[bytes]:
     """The raw bytes, then every stream that inflates (object streams hide dictionaries there)."""
     yield content
     budget = _MAX_INFLATED

@@ -2,15 +2,20 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from dataclasses import dataclass
-from typing import Any
+from collections.abc import Mapping, Sequence
+from typing import Any, NamedTuple
 
 LANGS = ("zh", "en")
 
 
-@dataclass(frozen=True)
-class Text:
+class Text(NamedTuple):
+    """The one bilingual text type: Chinese and English, in that order.
+
+    A named pair, so it is also what a plain ``("中文", "English")`` literal means wherever the code takes a
+    text, and it stores as the two-element JSON array ``["中文", "English"]`` (inbox and audit parameters)
+    that `Text.coerce` reads back.
+    """
+
     zh: str
     en: str
 
@@ -24,8 +29,31 @@ class Text:
         """Read `{prefix}zh` / `{prefix}en` keys of a data row, e.g. name_zh and name_en."""
         return cls(zh=row[f"{prefix}zh"], en=row[f"{prefix}en"])
 
+    @classmethod
+    def coerce(cls, value: Text | Sequence[str] | Mapping[str, str]) -> Text:
+        """A Text from any stored form of one: a pair (tuple or JSON array) or a ``{"zh", "en"}`` mapping."""
+        if isinstance(value, Text):
+            return value
+        if isinstance(value, Mapping):
+            return cls(zh=value["zh"], en=value["en"])
+        zh, en = value
+        return cls(zh=zh, en=en)
+
     def as_dict(self) -> dict[str, str]:
         return {"zh": self.zh, "en": self.en}
+
+
+def is_text(value: object) -> bool:
+    """A Text, or a stored form of one (a pair of strings, or a zh/en mapping)."""
+    if isinstance(value, Mapping):
+        return set(value) >= {"zh", "en"}
+    return (isinstance(value, (tuple, list)) and len(value) == 2
+            and all(isinstance(part, str) for part in value))
+
+
+def localize(value: Text | Sequence[str] | Mapping[str, str] | None, lang: str) -> str:
+    """The text in `lang` ("zh" or "en"); "" for None."""
+    return "" if value is None else Text.coerce(value).get(lang)
 
 
 def join(texts: tuple[Text, ...] | list[Text], zh_sep: str = "；", en_sep: str = "; ") -> Text:

@@ -22,23 +22,15 @@ from wtforms.validators import DataRequired, InputRequired, Length, NumberRange,
 from ladder.competitions import medals, tiers
 from ladder.frameworks import appraised_levels, vocabulary
 
-from ..i18n import is_english, level_name
+from ..i18n import level_name, localized
 from .forms import options
 
 REASON_MAX = 2000
 
 
-def text_of(pair) -> str:
-    """A domain (zh, en) pair or ladder Text in the reader's language."""
-    if hasattr(pair, "zh"):
-        return pair.en if is_english() else pair.zh
-    if isinstance(pair, dict):
-        return pair.get("en" if is_english() else "zh", "")
-    return pair[1] if is_english() else pair[0]
-
 
 def vocabulary_options(group: str, *, blank: bool = False):
-    pairs = [(code, text_of(text)) for code, text in vocabulary(group).items()]
+    pairs = [(code, localized(text)) for code, text in vocabulary(group).items()]
     return options(([("", "—")] if blank else []) + pairs)
 
 
@@ -61,11 +53,11 @@ class NominationForm(FlaskForm):
 
     def __init__(self, *args, rules: dict | None = None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.kind.choices = options([("exceptional", text_of(vocabulary("promotion_routes")["exceptional"])),
-                                     ("level_skipping", text_of(vocabulary("promotion_routes")["skip"]))])
+        self.kind.choices = options([("exceptional", localized(vocabulary("promotion_routes")["exceptional"])),
+                                     ("level_skipping", localized(vocabulary("promotion_routes")["skip"]))])
         self.target_level.choices = level_options()
         self.grounds.choices = vocabulary_options("promotion_grounds")
-        self.rule_id.choices = options([("", _l("仅依据国家规定"))] + [(key, text_of(text))
+        self.rule_id.choices = options([("", _l("仅依据国家规定"))] + [(key, localized(text))
                                                                    for key, text in (rules or {}).items()])
 
 
@@ -111,7 +103,7 @@ class CompetitionForm(FlaskForm):
 
     def __init__(self, *args, tier_codes=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.tier.choices = options((code, text_of(text)) for code, text in tiers().items()
+        self.tier.choices = options((code, localized(text)) for code, text in tiers().items()
                                     if tier_codes is None or code in tier_codes)
         self.paper_level.choices = level_options(blank=True)
 
@@ -133,7 +125,7 @@ class ResultForm(FlaskForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.medal.choices = options([("", "—")] + [(code, text_of(text)) for code, text in medals().items()])
+        self.medal.choices = options([("", "—")] + [(code, localized(text)) for code, text in medals().items()])
 
 
 class ImportForm(FlaskForm):

@@ -25,23 +25,23 @@ from credentials.queries.scopes import promotion_scope
 from credentials.services.inbox import inbox_of, mark_read, render, unread_count
 from credentials.uploads import MAX_EVIDENCE_BYTES, clean_filename
 from ladder.frameworks import vocabulary
+from ladder.i18n import Text
 
 from ..auth import current_actor
 from ..extensions import db
-from ..i18n import is_english
-from .approval_forms import text_of
+from ..i18n import is_english, localized
 from .pages import page_args, paginate
 
 KIND_NAMES = {PromotionKind.EXCEPTIONAL.value: vocabulary("promotion_routes")["exceptional"],
               PromotionKind.LEVEL_SKIPPING.value: vocabulary("promotion_routes")["skip"],
               "competition": vocabulary("promotion_routes")["competition"]}
-PROPOSAL_NAMES = {ProposalState.PROPOSED: ("待确认", "awaiting confirmation"),
-                  ProposalState.CONFIRMED: ("已确认", "confirmed"), ProposalState.REJECTED: ("未确认", "not confirmed")}
-OUTCOME_NAMES = {ResultOutcome.PROPOSED: ("已生成晋升建议", "promotion proposed"),
-                 ResultOutcome.NO_PROMOTION: ("奖励办法不晋升等级", "no level under the rule"),
-                 ResultOutcome.LIMIT_REACHED: ("已达每年竞赛晋升上限", "yearly limit reached"),
-                 ResultOutcome.NOT_IN_PLAN: ("未纳入政府竞赛计划", "not in the government plan"),
-                 ResultOutcome.NO_RULE: ("无适用的奖励办法", "no reward rule applies")}
+PROPOSAL_NAMES = {ProposalState.PROPOSED: Text("待确认", "awaiting confirmation"),
+                  ProposalState.CONFIRMED: Text("已确认", "confirmed"), ProposalState.REJECTED: Text("未确认", "not confirmed")}
+OUTCOME_NAMES = {ResultOutcome.PROPOSED: Text("已生成晋升建议", "promotion proposed"),
+                 ResultOutcome.NO_PROMOTION: Text("奖励办法不晋升等级", "no level under the rule"),
+                 ResultOutcome.LIMIT_REACHED: Text("已达每年竞赛晋升上限", "yearly limit reached"),
+                 ResultOutcome.NOT_IN_PLAN: Text("未纳入政府竞赛计划", "not in the government plan"),
+                 ResultOutcome.NO_RULE: Text("无适用的奖励办法", "no reward rule applies")}
 
 
 def register_helpers(bp: Blueprint) -> None:
@@ -50,7 +50,7 @@ def register_helpers(bp: Blueprint) -> None:
 
 
 def approval_helpers() -> dict:
-    return {"text_of": text_of, "state_names": STATE_NAMES, "stage_names": STAGE_NAMES,
+    return {"state_names": STATE_NAMES, "stage_names": STAGE_NAMES,
             "action_names": ACTION_NAMES, "kind_names": KIND_NAMES, "proposal_names": PROPOSAL_NAMES,
             "outcome_names": OUTCOME_NAMES, "vocabulary_text": vocabulary_text, "medal_text": medal_text,
             "tier_text": tier_text}
@@ -58,19 +58,19 @@ def approval_helpers() -> dict:
 
 def vocabulary_text(group: str, code: str) -> str:
     found = vocabulary(group).get(code)
-    return text_of(found) if found else code
+    return localized(found) if found else code
 
 
 def medal_text(code: str | None) -> str:
     from ladder.competitions import medals
 
-    return text_of(medals()[code]) if code in medals() else (code or "")
+    return localized(medals()[code]) if code in medals() else (code or "")
 
 
 def tier_text(code: str) -> str:
     from ladder.competitions import tiers
 
-    return text_of(tiers()[code]) if code in tiers() else code
+    return localized(tiers()[code]) if code in tiers() else code
 
 
 

@@ -11,9 +11,9 @@ from credentials.services.competitions import record_result, register_competitio
 from ..auth import current_actor
 from ..exports import xlsx_response
 from ..extensions import db
-from ..i18n import level_name
+from ..i18n import level_name, localized
 from ..lookups import occupation_or_field_error, worker_by_national_id_or_field_error
-from .approval_forms import CompetitionForm, ResultForm, text_of
+from .approval_forms import CompetitionForm, ResultForm
 from .approvals import OUTCOME_NAMES, PROPOSAL_NAMES, medal_text
 
 
@@ -30,9 +30,9 @@ def register_from(form: CompetitionForm):
 def results_xlsx(found: Competition):
     """The results of one competition with what each led to (shared with the institution's page)."""
     headers = [_("名次"), _("奖项"), _("姓名"), _("身份证号"), _("结果"), _("晋升等级"), _("状态")]
-    rows = ([r.rank, medal_text(r.medal), r.worker.name, r.worker.id_masked, text_of(OUTCOME_NAMES[r.outcome]),
+    rows = ([r.rank, medal_text(r.medal), r.worker.name, r.worker.id_masked, localized(OUTCOME_NAMES[r.outcome]),
              level_name(r.proposal.target_level) if r.proposal else "",
-             text_of(PROPOSAL_NAMES[r.proposal.state]) if r.proposal else ""] for r in found.results)
+             localized(PROPOSAL_NAMES[r.proposal.state]) if r.proposal else ""] for r in found.results)
     return xlsx_response(_("竞赛成绩-%(name)s.xlsx", name=found.name), headers, rows)
 
 

@@ -17,7 +17,8 @@ from ladder.graph import EDGE_KINDS, graph_for
 
 from .. import career
 from ..access import public
-from ..career import jurisdiction_name, kinds, lang, localized, node_name, policy_facts
+from ..career import jurisdiction_name, kinds, lang, node_name, policy_facts
+from ..i18n import localized
 from ..ladder_svg import Texts, ladder_svg, legend
 
 bp = Blueprint("ladder", __name__)

@@ -32,7 +32,7 @@ from ..access import public
 from ..verification import MAX_INPUT, look_up, revoked_on, verdict_message, verify_rate_limit
 
 bp = Blueprint("verify", __name__)
-# Labels of the printed certificate, shown in both languages at once by `bilingual` (marked here so the
+# Labels of the printed certificate, shown in both languages at once by `both_languages` (marked here so the
 # catalogue extraction finds them).
 CERTIFICATE_LABELS = (
     _l("职业技能等级证书"), _l("职业资格证书"), _l("专项职业能力证书"), _l("证书编号"), _l("持证人"),
@@ -86,7 +86,7 @@ def _both(chinese: str, english: str) -> Markup:
 
 
 @bp.app_template_global()
-def bilingual(msgid: str) -> Markup:
+def both_languages(msgid: str) -> Markup:
     """One label in Chinese and English together, for the printed certificate."""
     with force_locale("zh"):
         chinese = gettext(msgid)

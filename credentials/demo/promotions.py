@@ -11,7 +11,7 @@ from PIL import Image, ImageDraw
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from ..models import AllowancePeriod, PromotionKind, User, Worker
+from ..models import AllowancePeriod, Occupation, PromotionKind, User, Worker
 from ..services.competitions import record_result, register_competition
 from ..services.promotions import attach_evidence, nominate_promotion, submit_promotion
 from ..services.recognition import record_allowance, record_honour
@@ -31,6 +31,13 @@ def _evidence_png(caption: str) -> bytes:
     return out.getvalue()
 
 
+def _occupation(session: Session, code: str) -> Occupation:
+    occupation = find_occupation(session, code)
+    if occupation is None:
+        raise LookupError(f"occupation {code} is not in the reference data")
+    return occupation
+
+
 def seed_promotions(session: Session, vault: PersonalDataVault) -> None:
     """The demo's people must exist already (credentials.demo.seed_demo calls this last); `vault` is taken
     like seed_demo takes it, for records that need an ID number."""
@@ -40,7 +47,7 @@ def seed_promotions(session: Session, vault: PersonalDataVault) -> None:
                                                users["mohrss"])
 
     waiting_city = nominate_promotion(
-        session, worker=workers["王建国"], occupation=find_occupation(session, "6-18-01-01"),
+        session, worker=workers["王建国"], occupation=_occupation(session, "6-18-01-01"),
         kind=PromotionKind.EXCEPTIONAL, target_level="technician",
         grounds=["unique_mastery", "key_problem_solved"],
         statement="攻克航空发动机轴类零件精车变形难题，加工精度稳定在 0.002 毫米，年节约返工成本 60 余万元；"
@@ -50,7 +57,7 @@ def seed_promotions(session: Session, vault: PersonalDataVault) -> None:
     submit_promotion(session, waiting_city, by=employer_staff)
 
     waiting_province = nominate_promotion(
-        session, worker=workers["陈静"], occupation=find_occupation(session, "4-10-01-05"),
+        session, worker=workers["陈静"], occupation=_occupation(session, "4-10-01-05"),
         kind=PromotionKind.LEVEL_SKIPPING, target_level="technician", grounds=["apprentices_trained", "patent"],
         statement="获实用新型专利 2 项；承担企业内训 300 余学时，带徒 11 名。", by=employer_staff)
     attach_evidence(session, waiting_province, filename="专利证书.png", content=_evidence_png("Patent"),
@@ -60,7 +67,7 @@ def seed_promotions(session: Session, vault: PersonalDataVault) -> None:
 
     contest = register_competition(
         session, name="第二届全国技能大赛（数控车项目）", tier="national_skills",
-        occupation=find_occupation(session, "6-31-07-03"), starts_on=date(2023, 9, 16), ends_on=date(2023, 9, 19),
+        occupation=_occupation(session, "6-31-07-03"), starts_on=date(2023, 9, 16), ends_on=date(2023, 9, 19),
         organizer="人力资源社会保障部", entrants=36, by=ministry)
     record_result(session, contest, worker=workers["刘洋"], rank=4, medal="excellence", by=ministry)
     record_result(session, contest, worker=workers["周杰"], rank=21, by=ministry)  # no reward at this rank

@@ -17,12 +17,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
+from typing import TypedDict
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from ..identity import check_character
-from ..models import BureauScope, InstitutionKind, Role, TargetGroup, User
+from ..models import BureauScope, Institution, InstitutionKind, Occupation, Role, TargetGroup, User
 from ..services.accounts import create_user
 from ..services.appraisal import record_appraisal_result
 from ..services.institutions import accredit, create_institution
@@ -151,7 +152,13 @@ OFFICERS = (
 STAFF = (("szjsxy", "苏州技师学院 教务处", COLLEGE), ("jinggong", "苏州精工 人力资源部", EMPLOYER))
 
 
-def _scores(spec: DemoWorker, sitting: int, level: str, passed: bool) -> dict:
+class _Scores(TypedDict):
+    theory: Decimal
+    practical: Decimal
+    review: Decimal | None
+
+
+def _scores(spec: DemoWorker, sitting: int, level: str, passed: bool) -> _Scores:
     """Believable, repeatable scores; a failed sitting misses the practical mark; a review from Technician."""
     theory = Decimal(70 + (spec.sequence * 7 + sitting * 3) % 23)
     practical = Decimal(68 + (spec.sequence * 5 + sitting * 11) % 27) if passed else Decimal(52)
@@ -160,14 +167,21 @@ def _scores(spec: DemoWorker, sitting: int, level: str, passed: bool) -> dict:
     return {"theory": theory, "practical": practical, "review": review}
 
 
-def _seed_worker(session: Session, vault: PersonalDataVault, spec: DemoWorker, institutions: list) -> None:
+def _occupation(session: Session, code: str) -> Occupation:
+    occupation = find_occupation(session, code)
+    if occupation is None:
+        raise LookupError(f"occupation {code} is not in the reference data")
+    return occupation
+
+
+def _seed_worker(session: Session, vault: PersonalDataVault, spec: DemoWorker, institutions: list[Institution]) -> None:
     worker = register_worker(
         session, vault, name=spec.name, national_id=demo_national_id(spec.birth, spec.sequence),
         city_code=DEMO_CITY, employer=institutions[EMPLOYER], target_groups=spec.groups,
         groups_valid_from=date(spec.birth.year + 16, 1, 1), by=None,
     )
     create_user(session, role=Role.WORKER, worker=worker, password=DEMO_PASSWORD, by=None)
-    occupation = find_occupation(session, spec.occupation)
+    occupation = _occupation(session, spec.occupation)
     for school_type, stream, graduated_on, in_field in spec.diplomas:
         record_diploma(session, worker=worker, school_type=school_type, stream=stream,
                        graduated_on=graduated_on, major_occupation=occupation if in_field else None, by=None)
@@ -200,7 +214,7 @@ def seed_demo(session: Session, vault: PersonalDataVault) -> bool:
     for name, kind, max_level in INSTITUTIONS:
         institution = create_institution(session, name=name, kind=kind, city_code=DEMO_CITY, by=None)
         for code in OCCUPATIONS:
-            accredit(session, institution, find_occupation(session, code), max_level=max_level,
+            accredit(session, institution, _occupation(session, code), max_level=max_level,
                      valid_from=date(2000, 1, 1), by=None)
         institutions.append(institution)
     for username, display, index in STAFF:

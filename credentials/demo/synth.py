@@ -19,6 +19,7 @@ from sqlalchemy import func, select, text
 from sqlalchemy.orm import Session
 
 from ladder.frameworks import get_level
+from ladder.i18n import Text
 
 from ..errors import ValidationFailed
 from ..identity import mask_national_id
@@ -61,7 +62,7 @@ def synthesize(
     institutions = _institutions(session, seed, sorted({a[:4] for a in areas}))
     occupations = {o.code: o.id for o in session.scalars(select(Occupation).where(Occupation.code.in_(OCCUPATIONS)))}
     next_worker_id = (session.scalar(select(func.max(Worker.id))) or 0) + 1
-    serials: Counter = Counter()
+    serials: Counter[str] = Counter()
     made_workers = made_certificates = 0
     while made_workers < workers:
         size = min(batch, workers - made_workers)
@@ -96,7 +97,8 @@ def synthesize(
     return SynthResult(made_workers, made_certificates, time.perf_counter() - started)
 
 
-def _certificates(rng, worker_id, birth, institution, occupations, serials) -> list[dict]:
+def _certificates(rng: random.Random, worker_id: int, birth: date, institution: Institution, occupations: dict[str, int],
+                  serials: Counter[str]) -> list[dict[str, object]]:
     held = rng.choices(range(6), weights=(30, 30, 20, 12, 6, 2))[0]
     occupation_code = rng.choice(OCCUPATIONS)
     issued = birth.replace(day=1) + timedelta(days=365 * 19 + rng.randrange(0, 365 * 3))
@@ -104,7 +106,9 @@ def _certificates(rng, worker_id, birth, institution, occupations, serials) -> l
     for level_code in LADDER[:held]:
         if issued > date(2026, 1, 1):
             break
-        series = number_series(institution, get_level(level_code).nat_digit, issued)
+        digit = get_level(level_code).nat_digit
+        assert digit is not None  # the ladder's five appraised levels
+        series = number_series(institution, digit, issued)
         serials[series.prefix] += 1
         rows.append({
             "number": series.number(serials[series.prefix]), "number_scheme": series.scheme, "needs_review": False,
@@ -126,7 +130,7 @@ def _campaign_areas(session: Session) -> list[str]:
 def _institutions(session: Session, seed: int, city_codes: list[str]) -> dict[str, Institution]:
     names = {code: f"合成数据评价中心 {code}-{seed}" for code in city_codes}
     if session.scalar(select(Institution.id).where(Institution.name.in_(names.values())).limit(1)):
-        raise ValidationFailed("binding", field="seed", reason=(f"种子 {seed} 已生成过数据", f"seed {seed} was already used"))
+        raise ValidationFailed("binding", field="seed", reason=Text(f"种子 {seed} 已生成过数据", f"seed {seed} was already used"))
     created = {}
     for code, name in names.items():
         institution = Institution(name=name, kind=InstitutionKind.APPRAISAL_BODY, city_code=code)

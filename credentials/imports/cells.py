@@ -12,6 +12,7 @@ from datetime import date, datetime, timedelta
 from decimal import Decimal, InvalidOperation
 
 from ladder.frameworks import appraised_levels
+from ladder.i18n import Text
 
 from ..errors import CredentialsError, ImportRejected
 from ..identity import mask_national_id
@@ -138,6 +139,7 @@ def level_names() -> dict[str, str]:
     zh_digits = "零一二三四五"
     for level in appraised_levels():
         digit = level.nat_digit
+        assert digit is not None  # every appraised level carries its national digit
         grade = f"{zh_digits[digit]}级"
         for name in (level.code, level.short_zh, level.name_zh, level.short_en, level.name_en, grade,
                      f"{digit}级", f"level{digit}", f"{grade}/{level.short_zh}", f"{level.short_zh}/{grade}"):
@@ -157,7 +159,7 @@ def parse_level(value: object, names: dict[str, str]) -> str:
     if code is None:
         choices = ("初级工、中级工、高级工、技师、高级技师",
                    "Junior Worker … Senior Technician, or 五级 … 一级")
-        raise CellProblem(ImportRejected("unknown_value", what=("等级", "level"), choices=choices))
+        raise CellProblem(ImportRejected("unknown_value", what=Text("等级", "level"), choices=choices))
     return code
 
 

@@ -9,11 +9,13 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
+from typing import TypedDict
 
 from ladder.i18n import Text
 
 from ..errors import ImportRejected
 from ..models import ImportKind
+from ..spreadsheets import Row
 
 HEADER_SEARCH_ROWS = 10  # a title line or two above the header is tolerated
 
@@ -46,7 +48,12 @@ _OCCUPATION = _column("occupation_code", "职业编码", "Occupation code", requ
                       zh="2022 年版职业分类大典编码，如 6-18-01-01（车工）",
                       en="2022 classification code, e.g. 6-18-01-01 (车工)", aliases=("职业代码",),
                       as_text=True)
-_SCORE = {"zh": "0–100，最多两位小数", "en": "0–100, at most two decimals"}
+class _Note(TypedDict):
+    zh: str
+    en: str
+
+
+_SCORE: _Note = {"zh": "0–100，最多两位小数", "en": "0–100, at most two decimals"}
 
 KIND_COLUMNS: dict[ImportKind, tuple[Column, ...]] = {
     ImportKind.APPRAISAL_RESULTS: (
@@ -126,10 +133,10 @@ class Layout:
         return self.headers.get(key, key)
 
 
-def locate(kind: ImportKind, rows: list[tuple[int, tuple]]) -> Layout:
+def locate(kind: ImportKind, rows: list[Row]) -> Layout:
     """Find the header row among the first rows and map it; a missing required column rejects the file."""
     aliases = _aliases(kind)
-    best: tuple[int, int, tuple] | None = None
+    best: tuple[int, int, tuple[object, ...]] | None = None
     for index, (_, cells) in enumerate(rows[:HEADER_SEARCH_ROWS]):
         matched = sum(1 for cell in cells if normalise_header(cell) in aliases)
         if matched and (best is None or matched > best[0]):
@@ -157,5 +164,5 @@ def locate(kind: ImportKind, rows: list[tuple[int, tuple]]) -> Layout:
     return Layout(header_row=rows[index][0], positions=positions, headers=headers)
 
 
-def data_rows(layout: Layout, rows: list[tuple[int, tuple]]) -> list[tuple[int, tuple]]:
+def data_rows(layout: Layout, rows: list[Row]) -> list[Row]:
     return [row for row in rows if row[0] > layout.header_row]

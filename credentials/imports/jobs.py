@@ -14,7 +14,7 @@ import re
 import time
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import or_, select, update
+from sqlalchemy import CursorResult, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -28,8 +28,8 @@ from ..vault import PersonalDataVault
 from .columns import data_rows, locate
 from .loader import write_results, write_training
 from .report import Plan
-from .validate_results import plan_results
-from .validate_training import plan_training
+from .validate_results import NewResult, plan_results
+from .validate_training import NewTraining, plan_training
 
 log = logging.getLogger(__name__)
 STATUS_NAMES = {
@@ -82,7 +82,7 @@ def commit_import(session: Session, job: ImportJob, *, by: User) -> ImportJob:
     """Run a dry run that passed again, for real, from the file already kept (no second upload)."""
     if not (job.dry_run and job.status is ImportStatus.VALIDATED):
         name = STATUS_NAMES[job.status]
-        raise Conflict("wrong_state", state=(name.zh, name.en), action=("正式导入", "commit it"))
+        raise Conflict("wrong_state", state=(name.zh, name.en), action=Text("正式导入", "commit it"))
     job.dry_run = False
     job.status = ImportStatus.QUEUED
     job.rows_done = job.rows_created = job.rows_existing = job.rows_flagged = job.error_count = 0
@@ -100,6 +100,7 @@ def run_import(session: Session, job_id: int, *, vault: PersonalDataVault, actor
     queued = (ImportJob.id == job_id, ImportJob.status == ImportStatus.QUEUED)
     claimed = session.execute(update(ImportJob).where(*queued).values(
         status=ImportStatus.RUNNING, started_at=utcnow(), rows_done=0, rows_total=0))
+    assert isinstance(claimed, CursorResult)  # what an UPDATE returns (Session.execute is typed as Result)
     session.commit()
     if claimed.rowcount != 1:
         return session.get(ImportJob, job_id)
@@ -119,30 +120,31 @@ def run_import(session: Session, job_id: int, *, vault: PersonalDataVault, actor
 
 
 def _run(session: Session, job_id: int, vault: PersonalDataVault, actor_id: int | None, today: date) -> None:
-    job = session.get(ImportJob, job_id)
+    job = session.get_one(ImportJob, job_id)
     progress = ProgressWriter(session, job_id)
     sheet = read_sheet(job.file.content)
     layout = locate(job.kind, sheet.rows)
     rows = data_rows(layout, sheet.rows)
-    plan = Plan(file_format=sheet.file_format, rows_total=len(rows))
     progress.start(len(rows))
     if not rows:
         raise ImportRejected("no_rows", field="file")
-    planner = plan_results if job.kind is ImportKind.APPRAISAL_RESULTS else plan_training
-    planner(session, vault, layout, rows, institution=job.institution, today=today, plan=plan,
-            progress=progress)
     actor = session.get(User, actor_id or job.uploaded_by_id)
-    if plan.problems:
-        status = ImportStatus.REJECTED
-    elif job.dry_run:
-        status = ImportStatus.VALIDATED
+    plan: Plan[NewResult] | Plan[NewTraining]
+    if job.kind is ImportKind.APPRAISAL_RESULTS:
+        plan = results = Plan[NewResult](file_format=sheet.file_format, rows_total=len(rows))
+        plan_results(session, vault, layout, rows, institution=job.institution, today=today, plan=results,
+                     progress=progress)
+        status = _outcome(results, job)
+        if status is ImportStatus.COMMITTED:
+            write_results(session, results, job=job, institution=job.institution, by=actor)
     else:
-        status = ImportStatus.COMMITTED
-        if job.kind is ImportKind.APPRAISAL_RESULTS:
-            write_results(session, plan, job=job, institution=job.institution, by=actor)
-        else:
-            write_training(session, plan, job=job, by=actor)
-    job = session.get(ImportJob, job_id)
+        plan = training = Plan[NewTraining](file_format=sheet.file_format, rows_total=len(rows))
+        plan_training(session, vault, layout, rows, institution=job.institution, today=today, plan=training,
+                      progress=progress)
+        status = _outcome(training, job)
+        if status is ImportStatus.COMMITTED:
+            write_training(session, training, job=job, by=actor)
+    job = session.get_one(ImportJob, job_id)
     job.status, job.file_format, job.finished_at = status, plan.file_format, utcnow()
     job.rows_total = job.rows_done = plan.rows_total
     job.rows_created = plan.to_create if status is not ImportStatus.REJECTED else 0
@@ -153,8 +155,15 @@ def _run(session: Session, job_id: int, vault: PersonalDataVault, actor_id: int 
     session.commit()
 
 
+def _outcome(plan: Plan[NewResult] | Plan[NewTraining], job: ImportJob) -> ImportStatus:
+    """Rejected with any problem; else validated (a dry run) or committed."""
+    if plan.problems:
+        return ImportStatus.REJECTED
+    return ImportStatus.VALIDATED if job.dry_run else ImportStatus.COMMITTED
+
+
 def _finish_rejected(session: Session, job_id: int, error: CredentialsError, actor_id: int | None) -> None:
-    job = session.get(ImportJob, job_id)
+    job = session.get_one(ImportJob, job_id)
     job.status, job.finished_at, job.error_count = ImportStatus.REJECTED, utcnow(), 1
     job.rows_created = job.rows_existing = job.rows_flagged = 0
     job.errors = [{"row": None, "column": "", "message_zh": error.message("zh"),
@@ -180,7 +189,7 @@ def fail_interrupted_imports(session: Session, *, running_for: timedelta = timed
 
 
 def _finish_failed(session: Session, job_id: int, code: str, actor_id: int | None) -> None:
-    job = session.get(ImportJob, job_id)
+    job = session.get_one(ImportJob, job_id)
     job.status, job.finished_at, job.failure = ImportStatus.FAILED, utcnow(), code
     job.rows_created = job.rows_existing = job.rows_flagged = 0
     record(session, actor=session.get(User, actor_id or job.uploaded_by_id), action="import.failed",
@@ -196,7 +205,7 @@ def failure_text(job: ImportJob) -> Text | None:
     return Text(error.message("zh"), error.message("en"))
 
 
-def _summary(job: ImportJob) -> dict:
+def _summary(job: ImportJob) -> dict[str, object]:
     return {"kind": job.kind.value, "institution_id": job.institution_id, "filename": job.filename,
             "sha256": job.file_sha256, "size": job.file_size, "dry_run": job.dry_run,
             "status": job.status.value,

@@ -11,9 +11,9 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 
-from sqlalchemy import select
+from sqlalchemy import Table, select
 from sqlalchemy.orm import Session
 
 from ladder.frameworks import get_level
@@ -34,7 +34,7 @@ from ..models import (
     utcnow,
 )
 from ..services.audit import NewEvent, lock_chain, record_many
-from ..services.certificates import FRAMEWORK, certificate_snapshot, number_series
+from ..services.certificates import FRAMEWORK, NumberSeries, certificate_snapshot, number_series
 from ..services.training import level_label, training_snapshot
 from .lookups import latest_serials
 from .report import Plan
@@ -57,22 +57,22 @@ class _IssuedCertificate:
 
 
 
-def _insert(session: Session, table, rows: list[dict]) -> None:
+def _insert(session: Session, table: Table, rows: list[dict[str, object]]) -> None:
     """No RETURNING (SQLite can only honour it one row per statement): ids are read back by unique keys."""
     insert_rows(session, table, rows)
 
 
 def _certificate_ids(session: Session, numbers: list[str]) -> dict[str, int]:
-    found = {}
+    found: dict[str, int] = {}
     for chunk in in_list_batches(session, numbers):
         found.update((number, certificate_id) for number, certificate_id in session.execute(
             select(Certificate.number, Certificate.id).where(Certificate.number.in_(chunk))))
     return found
 
 
-def write_results(session: Session, plan: Plan, *, job: ImportJob, institution: Institution,
+def write_results(session: Session, plan: Plan[NewResult], *, job: ImportJob, institution: Institution,
                   by: User | None) -> int:
-    records: list[NewResult] = plan.records
+    records = plan.records
     lock_chain(session)
     numbers = _numbers(session, records, institution)
     now = utcnow()
@@ -92,7 +92,7 @@ def write_results(session: Session, plan: Plan, *, job: ImportJob, institution: 
     return record_many(session, actor=by, events=_result_events(records, result_ids, numbers, institution))
 
 
-def _certificate_values(new: NewResult, number: str, scheme: str, *, institution_id: int, now) -> dict:
+def _certificate_values(new: NewResult, number: str, scheme: str, *, institution_id: int, now: datetime) -> dict[str, object]:
     kind = CertificateKind.QUALIFICATION if scheme == "legacy16" else CertificateKind.SKILL_LEVEL
     return {"number": number, "number_scheme": scheme, "needs_review": new.needs_review, "kind": kind,
             "worker_id": new.worker_id, "occupation_id": new.occupation.id, "framework": FRAMEWORK,
@@ -122,12 +122,14 @@ def _numbers(session: Session, records: list[NewResult],
     """Record index -> (certificate number, scheme) of each pass: the file's own number, else the next free
     serial of the institution's series for that year and level."""
     numbers = {index: (new.number, new.scheme) for index, new in enumerate(records)
-               if new.passed and new.number}
+               if new.passed and new.number and new.scheme is not None}  # a number from the file has its scheme
     wanted: dict[tuple[str, int], list[int]] = defaultdict(list)
-    series_of = {}
+    series_of: dict[tuple[str, int], NumberSeries] = {}
     for index, new in enumerate(records):
         if new.passed and not new.number:
-            series = number_series(institution, get_level(new.level).nat_digit, new.exam_date)
+            digit = get_level(new.level).nat_digit
+            assert digit is not None  # an appraised level (validation checked it)
+            series = number_series(institution, digit, new.exam_date)
             key = (series.prefix, len(series.number(1)))
             series_of[key] = series
             wanted[key].append(index)
@@ -147,8 +149,8 @@ def _numbers(session: Session, records: list[NewResult],
     return numbers
 
 
-def write_training(session: Session, plan: Plan, *, job: ImportJob, by: User | None) -> int:
-    records: list[NewTraining] = plan.records
+def write_training(session: Session, plan: Plan[NewTraining], *, job: ImportJob, by: User | None) -> int:
+    records = plan.records
     now = utcnow()
     _insert(session, TrainingRecord.__table__,
             [{**new.insert_values(job.id), "created_at": now} for new in records])

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -18,6 +20,11 @@ from ..models import (
     WorkerTargetGroup,
 )
 from ..services.reference import OCCUPATION_EDITION
+
+SittingKey = tuple[int, int, str, date]  # (worker, occupation, level, exam date)
+SittingScores = tuple[Decimal, Decimal, Decimal | None]  # (theory, practical, review)
+EnrolmentKey = tuple[int, int, str, date]  # (worker, occupation, target level, start)
+EnrolmentFacts = tuple[str, str, int, date | None, str]  # (type, form, hours, completed_on, outcome)
 
 
 @dataclass
@@ -57,39 +64,40 @@ def occupations_by_code(session: Session, codes: Iterable[str]) -> dict[str, Occ
     return found
 
 
-def existing_results(session: Session, worker_ids: Iterable[int]) -> dict[tuple, tuple]:
+def existing_results(session: Session, worker_ids: Iterable[int]) -> dict[SittingKey, SittingScores]:
     """(worker, occupation, level, exam date) -> (theory, practical, review) of the sittings on record."""
-    found = {}
+    found: dict[SittingKey, SittingScores] = {}
     for batch in in_list_batches(session, set(worker_ids)):
-        for row in session.execute(
+        for worker_id, occupation_id, level, exam_date, theory, practical, review in session.execute(
             select(AppraisalResult.worker_id, AppraisalResult.occupation_id, AppraisalResult.level,
                    AppraisalResult.exam_date, AppraisalResult.theory_score, AppraisalResult.practical_score,
                    AppraisalResult.review_score).where(one_of(session, AppraisalResult.worker_id, batch))
         ):
-            found[tuple(row[:4])] = tuple(row[4:])
+            found[(worker_id, occupation_id, level, exam_date)] = (theory, practical, review)
     return found
 
 
-def existing_training(session: Session, institution_id: int, worker_ids: Iterable[int]) -> dict[tuple, tuple]:
+def existing_training(session: Session, institution_id: int, worker_ids: Iterable[int]) -> dict[EnrolmentKey, EnrolmentFacts]:
     """(worker, occupation, target level, start) -> (type, form, hours, completed_on, outcome), at this
     institution."""
-    found = {}
+    found: dict[EnrolmentKey, EnrolmentFacts] = {}
     for batch in in_list_batches(session, set(worker_ids)):
-        for row in session.execute(
+        for worker_id, occupation_id, level, started_on, training_type, form, hours, completed_on, outcome in session.execute(
             select(TrainingRecord.worker_id, TrainingRecord.occupation_id, TrainingRecord.target_level,
                    TrainingRecord.started_on, TrainingRecord.training_type, TrainingRecord.form,
                    TrainingRecord.hours, TrainingRecord.completed_on, TrainingRecord.outcome)
             .where(TrainingRecord.institution_id == institution_id, one_of(session, TrainingRecord.worker_id, batch))
         ):
-            found[tuple(row[:4])] = (row[4].value, row[5].value, row[6], row[7], row[8].value)
+            found[(worker_id, occupation_id, level, started_on)] = (training_type.value, form.value, hours, completed_on,
+                                                                    outcome.value)
     return found
 
 
 def subsidised(session: Session, worker_ids: Iterable[int]) -> set[tuple[int, int, str]]:
     """(worker, occupation, level) already granted a training subsidy, at any institution."""
-    found = set()
+    found: set[tuple[int, int, str]] = set()
     for batch in in_list_batches(session, set(worker_ids)):
-        found.update(tuple(row) for row in session.execute(
+        found.update((worker_id, occupation_id, level) for worker_id, occupation_id, level in session.execute(
             select(TrainingRecord.worker_id, TrainingRecord.occupation_id, TrainingRecord.target_level)
             .where(one_of(session, TrainingRecord.worker_id, batch), TrainingRecord.subsidy_eligible)))
     return found
@@ -97,7 +105,7 @@ def subsidised(session: Session, worker_ids: Iterable[int]) -> set[tuple[int, in
 
 def taken_numbers(session: Session, numbers: Iterable[str]) -> dict[str, int]:
     """Certificate numbers already issued -> the certificate's worker."""
-    found = {}
+    found: dict[str, int] = {}
     for batch in in_list_batches(session, set(numbers)):
         found.update((number, worker_id) for number, worker_id in session.execute(
             select(Certificate.number, Certificate.worker_id).where(one_of(session, Certificate.number, batch))))

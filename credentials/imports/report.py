@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Generic, TypeVar
 
 from ..errors import CredentialsError
+
+Record = TypeVar("Record")  # NewResult or NewTraining: the kinds' rules define them, the report only holds them
 
 STORED_PROBLEMS = 1_000  # the job keeps the first ones (by row); the count covers all
 _HELD_PROBLEMS = 50_000  # held in memory while validating, so that the stored ones are the first by row
@@ -19,7 +22,7 @@ class Problem:
     value: str  # never a full national ID
     severity: str = "error"  # or "warning": written, but flagged for review
 
-    def as_dict(self) -> dict:
+    def as_dict(self) -> dict[str, str | int | None]:
         return {"row": self.row, "column": self.column, "message_zh": self.message_zh,
                 "message_en": self.message_en, "value": self.value, "severity": self.severity}
 
@@ -40,7 +43,7 @@ class Problems:
             self._held.append(Problem(row, column, error.message("zh"), error.message("en"), value,
                                       "warning" if warning else "error"))
 
-    def first(self, limit: int = STORED_PROBLEMS) -> list[dict]:
+    def first(self, limit: int = STORED_PROBLEMS) -> list[dict[str, str | int | None]]:
         ordered = sorted(self._held, key=lambda p: (p.row or 0, p.severity != "error"))
         return [p.as_dict() for p in ordered[:limit]]
 
@@ -49,7 +52,7 @@ class Problems:
 
 
 @dataclass
-class Plan:
+class Plan(Generic[Record]):
     """The outcome of validation: the problems, or the records a commit would write."""
 
     file_format: str | None = None
@@ -57,7 +60,7 @@ class Plan:
     problems: Problems = field(default_factory=Problems)
     existing: int = 0  # rows already in the registry: nothing to write
     flagged: int = 0  # rows written but marked for review
-    records: list = field(default_factory=list)  # kind-specific rows to insert
+    records: list[Record] = field(default_factory=list)  # rows to insert, all of the job's kind
 
     @property
     def to_create(self) -> int:

@@ -13,6 +13,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
+from openpyxl.worksheet.worksheet import Worksheet
 
 from ..models import ImportKind
 from .columns import KIND_COLUMNS
@@ -31,6 +32,7 @@ def template_xlsx(kind: ImportKind) -> bytes:
     columns = KIND_COLUMNS[kind]
     workbook = Workbook()
     sheet = workbook.active
+    assert isinstance(sheet, Worksheet)  # a new workbook's one sheet
     sheet.title = "导入数据"
     bold = Font(bold=True)
     for index, column in enumerate(columns, start=1):

@@ -8,14 +8,17 @@ a problem in one column is still checked in the others, so one upload reports ev
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from typing import TypeVar
 
 from sqlalchemy.orm import Session
 
 from ..errors import CredentialsError, ImportRejected, ValidationFailed
 from ..identity import InvalidNationalId
+from ..models import Occupation
 from ..spreadsheets import Formula
+from ..spreadsheets import Row as SheetRow
 from ..vault import PersonalDataVault
 from .cells import CellProblem, formula_problem, is_blank, national_id_text, shown_value
 from .columns import Column, Layout
@@ -25,12 +28,13 @@ from .report import Problems
 Parser = Callable[[object], object]
 Progress = Callable[[int], None]
 PROGRESS_EVERY = 2_000
+T = TypeVar("T")
 
 
 @dataclass(slots=True)
 class Row:
     number: int  # as in Excel
-    cells: tuple  # as read, to show the offending value
+    cells: tuple[object, ...]  # as read, to show the offending value
     values: dict[str, object]
     failed: set[str] = field(default_factory=set)
 
@@ -43,10 +47,10 @@ class CellReader:
                  problems: Problems) -> None:
         self.layout, self.problems = layout, problems
         self._absent = [c.key for c in columns if c.key not in layout.positions]
-        self._columns = [(c.key, layout.positions[c.key], c.required, parsers[c.key], {})
-                         for c in columns if c.key in layout.positions]
+        self._columns: list[tuple[str, int, bool, Parser, dict[object, object]]] = [
+            (c.key, layout.positions[c.key], c.required, parsers[c.key], {}) for c in columns if c.key in layout.positions]
 
-    def read(self, number: int, cells: tuple) -> Row:
+    def read(self, number: int, cells: tuple[object, ...]) -> Row:
         row = Row(number, cells, dict.fromkeys(self._absent))
         for key, position, required, parse, seen in self._columns:
             raw = cells[position] if position < len(cells) else None
@@ -84,7 +88,7 @@ class CellReader:
         return shown_value(row.cells[position], masked=key == "national_id")
 
 
-def read_rows(reader: CellReader, rows: list[tuple[int, tuple]], progress: Progress | None) -> list[Row]:
+def read_rows(reader: CellReader, rows: list[SheetRow], progress: Progress | None) -> list[Row]:
     parsed = []
     for index, (number, cells) in enumerate(rows, start=1):
         parsed.append(reader.read(number, cells))
@@ -118,7 +122,7 @@ def check_worker(reader: CellReader, row: Row, workers: dict[str, KnownWorker]) 
     """The registered worker behind the row's ID, with the name (if given) as a check on the number."""
     if not row.ok("national_id"):
         return None
-    worker = workers.get(row.values["national_id"])
+    worker = workers.get(typed(row.values, "national_id", str))
     if worker is None:
         reader.fail(row, "national_id", ImportRejected("worker_not_registered"))
         return None
@@ -128,17 +132,17 @@ def check_worker(reader: CellReader, row: Row, workers: dict[str, KnownWorker]) 
     return worker
 
 
-def known_workers_and_occupations(session: Session, rows: list[Row]) -> tuple[dict, dict]:
+def known_workers_and_occupations(session: Session, rows: list[Row]) -> tuple[dict[str, KnownWorker], dict[str, Occupation]]:
     """The registered workers and the occupations the rows name, each read in a few bulk queries."""
-    workers = workers_by_hash(session, (row.values["national_id"] for row in rows if row.ok("national_id")))
-    codes = (row.values["occupation_code"] for row in rows if row.ok("occupation_code"))
+    workers = workers_by_hash(session, (typed(row.values, "national_id", str) for row in rows if row.ok("national_id")))
+    codes = (typed(row.values, "occupation_code", str) for row in rows if row.ok("occupation_code"))
     return workers, occupations_by_code(session, codes)
 
 
-def find_occupation(reader: CellReader, row: Row, occupations: dict):
+def find_occupation(reader: CellReader, row: Row, occupations: dict[str, Occupation]) -> Occupation | None:
     if not row.ok("occupation_code"):
         return None
-    code = row.values["occupation_code"]
+    code = typed(row.values, "occupation_code", str)
     occupation = occupations.get(code)
     if occupation is None:
         reader.fail(row, "occupation_code", ValidationFailed("unknown_occupation", occupation=code))
@@ -149,12 +153,25 @@ class Seen:
     """Natural keys met so far in the file: a second row with the same key is a duplicate."""
 
     def __init__(self, key_names: tuple[str, str]) -> None:
-        self._rows: dict[tuple, int] = {}
+        self._rows: dict[tuple[object, ...], int] = {}
         self.key_names = key_names
 
-    def first_row(self, key: tuple, row_number: int) -> int | None:
+    def first_row(self, key: tuple[object, ...], row_number: int) -> int | None:
         first = self._rows.setdefault(key, row_number)
         return None if first == row_number else first
 
     def duplicate(self, row: int) -> ImportRejected:
         return ImportRejected("duplicate_row", row=row, key=self.key_names)
+
+
+def typed(values: Mapping[str, object], key: str, kind: type[T]) -> T:
+    """A parsed value of a column that passed (its parser's type); TypeError if it is anything else."""
+    value = values[key]
+    if not isinstance(value, kind):
+        raise TypeError(f"column {key} holds {type(value).__name__}, not {kind.__name__}")
+    return value
+
+
+def typed_or_none(values: Mapping[str, object], key: str, kind: type[T]) -> T | None:
+    """As `typed`, for a column that may be blank (or absent from the file)."""
+    return None if values.get(key) is None else typed(values, key, kind)

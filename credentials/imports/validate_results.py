@@ -13,22 +13,26 @@ from sqlalchemy.orm import Session
 from ladder.appraisal import judge
 from ladder.frameworks import get_level
 from ladder.history import HeldLevel
+from ladder.i18n import Text
 
 from ..errors import Duplicate, ImportRejected, ValidationFailed
 from ..models import ImportKind, Institution, Occupation
 from ..numbers import normalize_certificate_number
 from ..queries.history import histories_for
-from ..services.appraisal import eligibility_problem, result_problems
+from ..services.appraisal import result_problems
 from ..services.certificates import _checked_number  # the one place of the number-versus-record rule
-from ..services.institutions import accreditation_scope
+from ..services.eligibility import eligibility_problem
+from ..services.institutions import AccreditationScope, accreditation_scope
 from ..services.training import level_label
+from ..spreadsheets import Row as SheetRow
 from ..vault import PersonalDataVault
 from .cells import level_names, parse_date, parse_level, parse_occupation_code, parse_score
 from .columns import KIND_COLUMNS, Layout
-from .lookups import existing_results, taken_numbers
+from .lookups import SittingKey, SittingScores, existing_results, taken_numbers
 from .report import Plan
 from .validate import (
     CellReader,
+    Parser,
     Progress,
     Row,
     Seen,
@@ -39,11 +43,15 @@ from .validate import (
     id_hasher,
     known_workers_and_occupations,
     read_rows,
+    typed,
+    typed_or_none,
 )
 
 COLUMNS = KIND_COLUMNS[ImportKind.APPRAISAL_RESULTS]
-FIELD_COLUMNS = {"level": "level", "exam_date": "exam_date", "theory": "theory_score",
-                 "practical": "practical_score", "review": "review_score", "number": "certificate_number"}
+FIELD_COLUMNS: dict[str | None, str] = {  # error.field -> column key (None: the record as a whole)
+    "level": "level", "exam_date": "exam_date", "theory": "theory_score",
+    "practical": "practical_score", "review": "review_score", "number": "certificate_number",
+}
 RULE_INPUTS = ("level", "exam_date", "theory_score", "practical_score", "review_score", "certificate_number")
 
 
@@ -63,18 +71,18 @@ class NewResult:
     needs_review: bool = False
 
     @property
-    def key(self) -> tuple:
+    def key(self) -> SittingKey:
         """The natural key of a sitting (the table's unique constraint)."""
         return (self.worker_id, self.occupation.id, self.level, self.exam_date)
 
-    def insert_values(self, institution_id: int, import_job_id: int) -> dict:
+    def insert_values(self, institution_id: int, import_job_id: int) -> dict[str, object]:
         return {"worker_id": self.worker_id, "institution_id": institution_id,
                 "occupation_id": self.occupation.id, "level": self.level, "exam_date": self.exam_date,
                 "theory_score": self.theory, "practical_score": self.practical, "review_score": self.review,
                 "passed": self.passed, "import_job_id": import_job_id}
 
 
-def parsers(vault: PersonalDataVault) -> dict:
+def parsers(vault: PersonalDataVault) -> dict[str, Parser]:
     levels = level_names()
     return {
         "national_id": id_hasher(vault), "name": clean_name, "occupation_code": parse_occupation_code,
@@ -84,14 +92,14 @@ def parsers(vault: PersonalDataVault) -> dict:
     }
 
 
-def plan_results(session: Session, vault: PersonalDataVault, layout: Layout, rows: list[tuple[int, tuple]], *,
-                 institution: Institution, today: date, plan: Plan, progress: Progress | None) -> Plan:
+def plan_results(session: Session, vault: PersonalDataVault, layout: Layout, rows: list[SheetRow], *,
+                 institution: Institution, today: date, plan: Plan[NewResult], progress: Progress | None) -> Plan[NewResult]:
     reader = CellReader(layout, COLUMNS, parsers(vault), plan.problems)
     parsed = read_rows(reader, rows, progress and (lambda done: progress(done // 2)))
     workers, occupations = known_workers_and_occupations(session, parsed)
     scope = accreditation_scope(session, institution, [o.id for o in occupations.values()])
     existing = existing_results(session, [worker.id for worker in workers.values()])
-    seen = Seen(("身份证号、职业、等级和考试日期", "national ID, occupation, level and exam date"))
+    seen = Seen(Text("身份证号、职业、等级和考试日期", "national ID, occupation, level and exam date"))
     candidates: list[tuple[Row, NewResult]] = []
     for index, row in enumerate(parsed, start=1):
         worker = check_worker(reader, row, workers)
@@ -99,7 +107,7 @@ def plan_results(session: Session, vault: PersonalDataVault, layout: Layout, row
         passed = None
         if occupation is not None and row.ok(*RULE_INPUTS):
             passed = _check_sitting(reader, row, occupation, institution, scope, today)
-        if worker is not None and passed is not None:
+        if worker is not None and occupation is not None and passed is not None:
             new = _place(reader, row, worker.id, occupation, passed, seen, existing, plan)
             if new is not None:
                 candidates.append((row, new))
@@ -109,30 +117,31 @@ def plan_results(session: Session, vault: PersonalDataVault, layout: Layout, row
     return plan
 
 
-def _check_sitting(reader: CellReader, row: Row, occupation: Occupation, institution: Institution, scope,
-                   today: date) -> bool | None:
+def _check_sitting(reader: CellReader, row: Row, occupation: Occupation, institution: Institution,
+                   scope: AccreditationScope, today: date) -> bool | None:
     """The pass rule's verdict, or None when the sitting breaks a rule."""
     v = row.values
-    errors = result_problems(occupation=occupation, level=v["level"], exam_date=v["exam_date"],
-                             theory=v["theory_score"], practical=v["practical_score"],
-                             review=v["review_score"],
-                             number=v["certificate_number"], today=today)
+    level, exam_date = typed(v, "level", str), typed(v, "exam_date", date)
+    theory, practical = typed(v, "theory_score", Decimal), typed(v, "practical_score", Decimal)
+    review = typed_or_none(v, "review_score", Decimal)
+    errors = result_problems(occupation=occupation, level=level, exam_date=exam_date, theory=theory, practical=practical,
+                             review=review, number=typed_or_none(v, "certificate_number", str), today=today)
     for error in errors:
         reader.fail(row, FIELD_COLUMNS.get(error.field, "level"), error)
     if errors:
         return None
-    if not scope.covers(occupation.id, v["level"], v["exam_date"]):
+    if not scope.covers(occupation.id, level, exam_date):
         reader.fail(row, "level", ValidationFailed("not_accredited", institution=institution.name,
-                                                   occupation=occupation.name, level=level_label(v["level"])))
+                                                   occupation=occupation.name, level=level_label(level)))
         return None
-    verdict = judge(v["level"], v["theory_score"], v["practical_score"], v["review_score"], on=v["exam_date"])
+    verdict = judge(level, theory, practical, review, on=exam_date)
     return verdict.passed
 
 
 def _place(reader: CellReader, row: Row, worker_id: int, occupation: Occupation, passed: bool, seen: Seen,
-           existing: dict, plan: Plan) -> NewResult | None:
+           existing: dict[SittingKey, SittingScores], plan: Plan[NewResult]) -> NewResult | None:
     v = row.values
-    key = (worker_id, occupation.id, v["level"], v["exam_date"])
+    key = (worker_id, occupation.id, typed(v, "level", str), typed(v, "exam_date", date))
     first = seen.first_row(key, row.number)
     if first is not None:
         reader.fail(row, "national_id", seen.duplicate(first))
@@ -148,13 +157,13 @@ def _place(reader: CellReader, row: Row, worker_id: int, occupation: Occupation,
         else:
             plan.existing += 1
         return None
-    return NewResult(row=row.number, worker_id=worker_id, occupation=occupation, level=v["level"],
-                     exam_date=v["exam_date"], theory=v["theory_score"], practical=v["practical_score"],
-                     review=v["review_score"], passed=passed)
+    return NewResult(row=row.number, worker_id=worker_id, occupation=occupation, level=key[2], exam_date=key[3],
+                     theory=typed(v, "theory_score", Decimal), practical=typed(v, "practical_score", Decimal),
+                     review=typed_or_none(v, "review_score", Decimal), passed=passed)
 
 
 def _check_passes(session: Session, reader: CellReader, candidates: list[tuple[Row, NewResult]],
-                  plan: Plan) -> None:
+                  plan: Plan[NewResult]) -> None:
     """Eligibility on the exam date and the certificate number of each pass, in date order: a level passed
     earlier in the same file counts for the next one, as it would had the rows been entered one by one."""
     passes = [(row, new) for row, new in candidates if new.passed]
@@ -171,9 +180,10 @@ def _check_passes(session: Session, reader: CellReader, candidates: list[tuple[R
                                                        explanation=(problem.zh, problem.en)))
             continue
         if row.values["certificate_number"]:
-            new = _with_number(reader, row, new, taken, numbers_seen, plan)
-            if new is None:
+            numbered = _with_number(reader, row, new, taken, numbers_seen, plan)
+            if numbered is None:
                 continue
+            new = numbered
         history = histories[new.worker_id]
         histories[new.worker_id] = dataclasses.replace(
             history, held_levels=(*history.held_levels, HeldLevel(code, new.level, new.exam_date)))
@@ -182,15 +192,15 @@ def _check_passes(session: Session, reader: CellReader, candidates: list[tuple[R
 
 
 def _given(row: Row) -> str | None:
-    raw = row.values.get("certificate_number")
+    raw = typed_or_none(row.values, "certificate_number", str)
     return normalize_certificate_number(raw) if raw else None
 
 
-def _with_number(reader: CellReader, row: Row, new: NewResult, taken: dict, numbers_seen: dict,
-                 plan: Plan) -> NewResult | None:
+def _with_number(reader: CellReader, row: Row, new: NewResult, taken: dict[str, int], numbers_seen: dict[str, int],
+                 plan: Plan[NewResult]) -> NewResult | None:
     """A number from the file: impossible or contradicting the record → error; unknown scheme → flagged."""
     try:
-        number, scheme, needs_review = _checked_number(row.values["certificate_number"],
+        number, scheme, needs_review = _checked_number(typed(row.values, "certificate_number", str),
                                                        get_level(new.level).nat_digit, new.exam_date.year)
     except ValidationFailed as error:
         reader.fail(row, "certificate_number", error)

@@ -8,12 +8,14 @@ from decimal import Decimal
 
 from sqlalchemy.orm import Session
 
+from ladder.i18n import Text
 from ladder.subsidies import training_vocabulary
 
 from ..errors import ImportRejected, ValidationFailed
 from ..models import ImportKind, Institution, Occupation, TrainingForm, TrainingOutcome, TrainingType
-from ..services.institutions import accreditation_scope
+from ..services.institutions import AccreditationScope, accreditation_scope
 from ..services.training import groups_on, level_label, subsidy_decision, training_problems
+from ..spreadsheets import Row as SheetRow
 from ..vault import PersonalDataVault
 from .cells import (
     choice_key,
@@ -25,10 +27,11 @@ from .cells import (
     parse_whole,
 )
 from .columns import KIND_COLUMNS, Layout
-from .lookups import existing_training, load_target_groups, subsidised
+from .lookups import EnrolmentFacts, EnrolmentKey, KnownWorker, existing_training, load_target_groups, subsidised
 from .report import Plan
 from .validate import (
     CellReader,
+    Parser,
     Progress,
     Row,
     Seen,
@@ -38,6 +41,8 @@ from .validate import (
     id_hasher,
     known_workers_and_occupations,
     read_rows,
+    typed,
+    typed_or_none,
 )
 
 COLUMNS = KIND_COLUMNS[ImportKind.TRAINING_RECORDS]
@@ -48,7 +53,7 @@ OUTCOME_NAMES = {
     TrainingOutcome.DROPPED_OUT: ("退训", "中途退出", "未完成", "dropped out", "dropped_out"),
 }
 # A rule's `field` (the service's form field) -> the import column it is about.
-FIELD_COLUMNS = {field: field for field in ("target_level", "training_type", "form", "hours", "started_on",
+FIELD_COLUMNS: dict[str | None, str] = {field: field for field in ("target_level", "training_type", "form", "hours", "started_on",
                                             "completed_on", "outcome")}
 COMPARED = ("training_type", "form", "hours", "completed_on", "outcome")
 
@@ -73,11 +78,11 @@ class NewTraining:
     subsidy_rule: str
 
     @property
-    def key(self) -> tuple:
+    def key(self) -> EnrolmentKey:
         """The natural key of an enrolment at this institution (the table's unique constraint)."""
         return (self.worker_id, self.occupation.id, self.target_level, self.started_on)
 
-    def insert_values(self, import_job_id: int) -> dict:
+    def insert_values(self, import_job_id: int) -> dict[str, object]:
         return {"worker_id": self.worker_id, "institution_id": self.institution_id,
                 "occupation_id": self.occupation.id, "target_level": self.target_level,
                 "training_type": self.training_type, "form": self.form, "hours": self.hours,
@@ -94,11 +99,11 @@ def _names(group: str, extra: dict[str, tuple[str, ...]]) -> dict[str, str]:
     return names
 
 
-def parsers(vault: PersonalDataVault) -> dict:
+def parsers(vault: PersonalDataVault) -> dict[str, Parser]:
     types = _names("training_types", {"on_the_job_upgrading": ("岗位提升", "技能提升")})
-    listed_types = ("就业技能培训、岗位技能提升培训、创业培训",
+    listed_types = Text("就业技能培训、岗位技能提升培训、创业培训",
                     "employment skills / on-the-job upgrading / entrepreneurship")
-    listed_forms = ("定向、定岗、订单式、新型学徒制、其他",
+    listed_forms = Text("定向、定岗、订单式、新型学徒制、其他",
                     "directed / post-specific / order-based / new apprenticeship / other")
     forms = _names("training_forms", {"apprenticeship": ("学徒", "学徒制"), "other": ("其它",)})
     outcomes = {choice_key(name): outcome.value for outcome, names in OUTCOME_NAMES.items() for name in names}
@@ -106,16 +111,17 @@ def parsers(vault: PersonalDataVault) -> dict:
     return {
         "national_id": id_hasher(vault), "name": clean_name, "occupation_code": parse_occupation_code,
         "target_level": lambda raw: parse_level(raw, levels),
-        "training_type": lambda raw: parse_choice(raw, types, ("培训类型", "training type"), listed_types),
-        "form": lambda raw: parse_choice(raw, forms, ("培训形式", "training form"), listed_forms),
+        "training_type": lambda raw: parse_choice(raw, types, Text("培训类型", "training type"), listed_types),
+        "form": lambda raw: parse_choice(raw, forms, Text("培训形式", "training form"), listed_forms),
         "hours": parse_whole, "started_on": parse_date, "completed_on": parse_date,
-        "outcome": lambda raw: parse_choice(raw, outcomes, ("培训结果", "outcome"),
-                                            ("在训、已结业、中途退出", "enrolled / completed / dropped out")),
+        "outcome": lambda raw: parse_choice(raw, outcomes, Text("培训结果", "outcome"),
+                                            Text("在训、已结业、中途退出", "enrolled / completed / dropped out")),
     }
 
 
-def plan_training(session: Session, vault: PersonalDataVault, layout: Layout, rows: list[tuple[int, tuple]],
-                  *, institution: Institution, today: date, plan: Plan, progress: Progress | None) -> Plan:
+def plan_training(session: Session, vault: PersonalDataVault, layout: Layout, rows: list[SheetRow], *,
+                  institution: Institution, today: date, plan: Plan[NewTraining],
+                  progress: Progress | None) -> Plan[NewTraining]:
     reader = CellReader(layout, COLUMNS, parsers(vault), plan.problems)
     half = len(rows)
     parsed = read_rows(reader, rows, progress and (lambda done: progress(done // 2)))
@@ -125,7 +131,7 @@ def plan_training(session: Session, vault: PersonalDataVault, layout: Layout, ro
     worker_ids = [worker.id for worker in workers.values()]
     existing = existing_training(session, institution.id, worker_ids)
     granted = subsidised(session, worker_ids)
-    seen = Seen(("身份证号、职业、培训等级和开班日期",
+    seen = Seen(Text("身份证号、职业、培训等级和开班日期",
                  "national ID, occupation, target level and start date"))
     # In order of enrolment: the first enrolment of a person, occupation and level gets the subsidy.
     ordered = sorted(parsed, key=lambda r: (r.values["started_on"] or date.max, r.number))
@@ -141,7 +147,7 @@ def plan_training(session: Session, vault: PersonalDataVault, layout: Layout, ro
     return plan
 
 
-def _values(row: Row) -> dict:
+def _values(row: Row) -> dict[str, object]:
     values = dict(row.values)
     values["form"] = values["form"] or TrainingForm.OTHER.value
     if values["outcome"] is None:  # unsaid: a completion date means completed
@@ -150,25 +156,28 @@ def _values(row: Row) -> dict:
     return values
 
 
-def _check_record(reader: CellReader, row: Row, occupation: Occupation, institution: Institution, scope,
-                  today: date) -> None:
+def _check_record(reader: CellReader, row: Row, occupation: Occupation, institution: Institution,
+                  scope: AccreditationScope, today: date) -> None:
     v = _values(row)
-    for error in training_problems(occupation=occupation, target_level=v["target_level"],
+    target_level, started_on = typed(v, "target_level", str), typed(v, "started_on", date)
+    for error in training_problems(occupation=occupation, target_level=target_level,
                                    training_type=v["training_type"], form=v["form"], hours=v["hours"],
-                                   started_on=v["started_on"], completed_on=v["completed_on"],
+                                   started_on=started_on, completed_on=typed_or_none(v, "completed_on", date),
                                    outcome=v["outcome"], today=today):
         reader.fail(row, FIELD_COLUMNS.get(error.field, "target_level"), error)
-    if row.ok("target_level") and not scope.covers(occupation.id, v["target_level"], v["started_on"]):
+    if row.ok("target_level") and not scope.covers(occupation.id, target_level, started_on):
         reader.fail(row, "target_level", ValidationFailed(
             "not_accredited_training", institution=institution.name, occupation=occupation.name,
-            level=level_label(v["target_level"])))
+            level=level_label(target_level)))
 
 
-def _place(reader: CellReader, row: Row, worker, occupation: Occupation, institution: Institution, seen: Seen,
-           existing: dict, granted: set, plan: Plan) -> None:
+def _place(reader: CellReader, row: Row, worker: KnownWorker, occupation: Occupation, institution: Institution,
+           seen: Seen, existing: dict[EnrolmentKey, EnrolmentFacts], granted: set[tuple[int, int, str]],
+           plan: Plan[NewTraining]) -> None:
     """Duplicate in the file, already on record, or new (with its subsidy decided)."""
     v = _values(row)
-    key = (worker.id, occupation.id, v["target_level"], v["started_on"])
+    target_level, started_on = typed(v, "target_level", str), typed(v, "started_on", date)
+    key = (worker.id, occupation.id, target_level, started_on)
     first = seen.first_row(key, row.number)
     if first is not None:
         reader.fail(row, "national_id", seen.duplicate(first))
@@ -184,16 +193,16 @@ def _place(reader: CellReader, row: Row, worker, occupation: Occupation, institu
         else:
             plan.existing += 1
         return
-    training_type, outcome = TrainingType(v["training_type"]), TrainingOutcome(v["outcome"])
-    subsidy_key = (worker.id, occupation.id, v["target_level"])
-    decision = subsidy_decision(city_code=worker.city_code, groups=groups_on(worker, v["started_on"]),
-                                training_type=training_type, target_level=v["target_level"], outcome=outcome,
-                                on=v["started_on"], already_subsidised=subsidy_key in granted)
+    training_type, outcome = TrainingType(typed(v, "training_type", str)), TrainingOutcome(typed(v, "outcome", str))
+    subsidy_key = (worker.id, occupation.id, target_level)
+    decision = subsidy_decision(city_code=worker.city_code, groups=groups_on(worker, started_on),
+                                training_type=training_type, target_level=target_level, outcome=outcome,
+                                on=started_on, already_subsidised=subsidy_key in granted)
     if decision.eligible:
         granted.add(subsidy_key)
     plan.records.append(NewTraining(
         row=row.number, worker_id=worker.id, institution_id=institution.id, occupation=occupation,
-        target_level=v["target_level"], training_type=training_type, form=TrainingForm(v["form"]),
-        hours=v["hours"],
-        started_on=v["started_on"], completed_on=v["completed_on"], outcome=outcome,
+        target_level=target_level, training_type=training_type, form=TrainingForm(typed(v, "form", str)),
+        hours=typed(v, "hours", int), started_on=started_on, completed_on=typed_or_none(v, "completed_on", date),
+        outcome=outcome,
         subsidy_eligible=decision.eligible, subsidy_amount=decision.amount, subsidy_rule=decision.code))

@@ -100,6 +100,6 @@ class ApiToken(Base):
 
 
 # Flask-Login's duck-typed account protocol, without importing it into the domain.
-User.is_authenticated = property(lambda self: True)  # type: ignore[attr-defined]
-User.is_anonymous = property(lambda self: False)  # type: ignore[attr-defined]
-User.get_id = lambda self: str(self.id)  # type: ignore[attr-defined]
+User.is_authenticated = property(lambda self: True)
+User.is_anonymous = property(lambda self: False)
+User.get_id = lambda self: str(self.id)

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import enum
 from datetime import UTC, datetime
+from typing import TYPE_CHECKING, Any, ClassVar
 
-from sqlalchemy import JSON, DateTime, Enum, MetaData
+from sqlalchemy import JSON, DateTime, Enum, MetaData, Table
 from sqlalchemy.orm import DeclarativeBase, registry
 
 NAMING_CONVENTION = {
@@ -33,9 +34,21 @@ def str_enum(enum_cls: type[enum.Enum]) -> Enum:
 
 
 class Base(DeclarativeBase):
+    if TYPE_CHECKING:
+        __table__: ClassVar[Table]  # every model maps one Table (DeclarativeBase says FromClause, which has no insert())
+
     registry = registry(
         metadata=MetaData(naming_convention=NAMING_CONVENTION),
-        type_annotation_map={datetime: DateTime(timezone=True), dict: JSON, list: JSON},
+        type_annotation_map={
+            datetime: DateTime(timezone=True),
+            dict: JSON,
+            list: JSON,
+            # The parametrised JSON shapes the models declare (the registry does not fall back to `dict`/`list`).
+            dict[str, Any]: JSON,
+            list[str]: JSON,
+            list[dict[str, str]]: JSON,
+            list[dict[str, Any]]: JSON,
+        },
     )
 
     def __repr__(self) -> str:

@@ -103,7 +103,7 @@ class CompetitionResult(Base):
     medal: Mapped[str | None] = mapped_column(String(16))  # ladder.competitions medals
     team_size: Mapped[int] = mapped_column(default=1)
     outcome: Mapped[ResultOutcome] = mapped_column(str_enum(ResultOutcome))
-    titles: Mapped[list] = mapped_column(default=list)  # [{"zh": ..., "en": ...}] the rule awards
+    titles: Mapped[list[dict[str, str]]] = mapped_column(default=list)  # [{"zh": ..., "en": ...}] the rule awards
     entered_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import enum
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import CheckConstraint, ForeignKey, Index, LargeBinary, String
 from sqlalchemy.orm import Mapped, deferred, mapped_column, relationship
@@ -52,7 +53,7 @@ class ImportJob(Base):
     rows_flagged: Mapped[int] = mapped_column(default=0)
     error_count: Mapped[int] = mapped_column(default=0)
     # [{"row": 12, "column": "身份证号", "message_zh": ..., "message_en": ..., "value": ...}, ...] (first 1,000)
-    errors: Mapped[list] = mapped_column(default=list)
+    errors: Mapped[list[dict[str, Any]]] = mapped_column(default=list)
     failure: Mapped[str | None] = mapped_column(String(500))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     started_at: Mapped[datetime | None]

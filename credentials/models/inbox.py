@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import ForeignKey, Index, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -18,7 +19,7 @@ class InboxMessage(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
     code: Mapped[str] = mapped_column(String(48))  # credentials.services.inbox MESSAGES
-    params: Mapped[dict] = mapped_column(default=dict)  # bilingual values as {"zh": ..., "en": ...}
+    params: Mapped[dict[str, Any]] = mapped_column(default=dict)  # bilingual values as {"zh": ..., "en": ...}
     entity_type: Mapped[str | None] = mapped_column(String(32))  # what the link opens
     entity_id: Mapped[int | None]
     created_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -65,7 +65,7 @@ class PromotionRequest(Base):
     occupation_id: Mapped[int] = mapped_column(ForeignKey("occupations.id"))
     current_level: Mapped[str] = mapped_column(String(32))
     target_level: Mapped[str] = mapped_column(String(32))
-    grounds: Mapped[list] = mapped_column(default=list)  # ladder vocabulary "promotion_grounds"
+    grounds: Mapped[list[str]] = mapped_column(default=list)  # ladder vocabulary "promotion_grounds"
     statement: Mapped[str] = mapped_column(Text)
     rule_id: Mapped[str | None] = mapped_column(String(64))  # the ladder clause or limit relied upon
     # The worker's city when nominated: the region whose bureaus review it.

@@ -51,7 +51,7 @@ class Occupation(Base):
     middle_name: Mapped[str] = mapped_column(String(128))
     minor_name: Mapped[str] = mapped_column(String(128))
     # Level codes (ladder frameworks) this occupation is appraised at; empty for e.g. officials.
-    appraised_levels: Mapped[list] = mapped_column(default=list)
+    appraised_levels: Mapped[list[str]] = mapped_column(default=list)
 
     @property
     def category_path(self) -> list[str]:

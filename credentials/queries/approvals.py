@@ -3,6 +3,7 @@ WorldSkills candidate pool. Another's record is simply not found (404), never re
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 
@@ -11,13 +12,15 @@ from sqlalchemy.orm import Session, selectinload
 
 from ladder.frameworks import appraised_levels, level_rank
 from ladder.review import review_rule
-from ladder.worldskills import next_edition, pool_criteria
+from ladder.worldskills import Edition, next_edition, pool_criteria
 
 from ..models import (
+    Allowance,
     BureauScope,
     Competition,
     CompetitionPromotion,
     CompetitionResult,
+    Honour,
     PromotionKind,
     PromotionRequest,
     PromotionState,
@@ -31,18 +34,18 @@ from ..models.promotions import OPEN_STATES
 from .scopes import competition_scope, promotion_scope, region_clause
 
 
-def promotions_for(user: User, *, state: str | None = None, kind: str | None = None) -> Select:
+def promotions_for(user: User, *, state: str | None = None, kind: str | None = None) -> Select[PromotionRequest]:
     statement = (select(PromotionRequest).where(promotion_scope(user))
                  .options(selectinload(PromotionRequest.worker), selectinload(PromotionRequest.occupation))
                  .order_by(PromotionRequest.id.desc()))
-    if state in PromotionState.__members__.values():
+    if state is not None and state in PromotionState.__members__.values():
         statement = statement.where(PromotionRequest.state == PromotionState(state))
-    if kind in PromotionKind.__members__.values():
+    if kind is not None and kind in PromotionKind.__members__.values():
         statement = statement.where(PromotionRequest.kind == PromotionKind(kind))
     return statement
 
 
-def competitions_for(user: User, *, tier: str | None = None) -> Select:
+def competitions_for(user: User, *, tier: str | None = None) -> Select[Competition]:
     statement = (select(Competition).where(competition_scope(user)).options(selectinload(Competition.occupation))
                  .order_by(Competition.ends_on.desc(), Competition.id.desc()))
     return statement.where(Competition.tier == tier) if tier else statement
@@ -72,9 +75,10 @@ def _province_levels(on: date) -> list[str]:
     return [level.code for level in appraised_levels() if level.rank >= line]
 
 
-def queue_requests(user: User) -> Select:
+def queue_requests(user: User) -> Select[PromotionRequest]:
     """Open requests waiting at the officer's own stage in their region."""
-    stage = {BureauScope.CITY: ReviewStage.CITY, BureauScope.PROVINCE: ReviewStage.PROVINCE}.get(user.bureau_scope)
+    stages: dict[BureauScope | None, ReviewStage] = {BureauScope.CITY: ReviewStage.CITY, BureauScope.PROVINCE: ReviewStage.PROVINCE}
+    stage = stages.get(user.bureau_scope)
     if user.role is not Role.BUREAU_OFFICER or stage is None:
         return select(PromotionRequest).where(false())
     return (select(PromotionRequest)
@@ -84,7 +88,7 @@ def queue_requests(user: User) -> Select:
             .order_by(PromotionRequest.submitted_at, PromotionRequest.id))
 
 
-def queue_proposals(user: User, *, on: date | None = None) -> Select:
+def queue_proposals(user: User, *, on: date | None = None) -> Select[CompetitionPromotion]:
     """Pending competition proposals whose final stage is the officer's (province: Technician and above)."""
     if user.role is not Role.BUREAU_OFFICER or user.bureau_scope is BureauScope.MINISTRY:
         return select(CompetitionPromotion).where(false())
@@ -126,7 +130,7 @@ def work_queue(session: Session, user: User, *, kind: str | None = None, occupat
         if kind:
             requests = requests.where(PromotionRequest.kind == PromotionKind(kind))
         items += [QueueItem(r.kind.value, r.id, r.worker, r.occupation.name, r.current_level, r.target_level,
-                            r.stage.value, r.submitted_at) for r in session.scalars(requests.limit(limit))]
+                            r.stage.value, _sent_at(r)) for r in session.scalars(requests.limit(limit))]
     if kind in (None, "", "competition"):
         items += [QueueItem("competition", p.id, p.worker, p.occupation.name, p.current_level, p.target_level,
                             "province" if p.target_level in _province_levels(p.promoted_on) else "city",
@@ -135,13 +139,19 @@ def work_queue(session: Session, user: User, *, kind: str | None = None, occupat
     return items[:limit], counts
 
 
+def _sent_at(request: PromotionRequest) -> datetime:
+    """When an open request entered the queue: set once it is sent (constraint submitted_at_once_sent)."""
+    assert request.submitted_at is not None
+    return request.submitted_at
+
+
 def _aware(moment: datetime) -> datetime:
     return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
 # ---- WorldSkills candidate pool ----------------------------------------------------------------------------
 
-def worldskills_pool(user: User, *, on: date) -> tuple[object, Select | None]:
+def worldskills_pool(user: User, *, on: date) -> tuple[Edition | None, Select[Worker, Competition, CompetitionResult] | None]:
     """Young workers of the officer's region with strong results, for the next WorldSkills; best rank first."""
     edition = next_edition(on)
     if edition is None:
@@ -162,16 +172,14 @@ def worldskills_pool(user: User, *, on: date) -> tuple[object, Select | None]:
 
 @dataclass
 class Recognition:
-    results: list
-    honours: list
-    allowances: list
-    requests: list
-    proposals: list
+    results: Sequence[CompetitionResult]
+    honours: Sequence[Honour]
+    allowances: Sequence[Allowance]
+    requests: Sequence[PromotionRequest]
+    proposals: Sequence[CompetitionPromotion]
 
 
 def recognition_of(session: Session, worker_id: int, *, include_drafts: bool = False) -> Recognition:
-    from ..models import Allowance, Honour
-
     requests = select(PromotionRequest).where(PromotionRequest.worker_id == worker_id)
     if not include_drafts:
         requests = requests.where(PromotionRequest.state != PromotionState.DRAFT)

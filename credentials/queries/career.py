@@ -23,9 +23,9 @@ from ..models import Occupation, Worker
 from .history import history_of
 
 
-def rule_places(g: nx.MultiDiGraph) -> frozenset[str]:
+def rule_places(g: nx.MultiDiGraph[str]) -> frozenset[str]:
     """The jurisdictions that have rules of their own in the graph."""
-    return frozenset(jurisdiction for _, _, jurisdiction in g.edges(data="jurisdiction")) - {NATIONAL}
+    return frozenset(data["jurisdiction"] for _, _, data in g.edges(data=True)) - {NATIONAL}
 
 
 def jurisdiction_for(city_code: str, places: frozenset[str]) -> str | None:
@@ -46,10 +46,15 @@ def highest_held(history: WorkerHistory) -> HeldLevel | None:
 
 def occupations_of(history: WorkerHistory) -> tuple[str, ...]:
     """Occupations with a level or recorded work, the highest level first, then the latest work."""
-    by_level = sorted({h.occupation_code for h in history.held_levels},
-                      key=lambda code: -level_rank(history.highest_level(code).level_code))
+    by_level = sorted({h.occupation_code for h in history.held_levels}, key=lambda code: -_highest_rank(history, code))
     by_work = [p.occupation_code for p in sorted(history.work_periods, key=lambda p: p.start, reverse=True)]
     return tuple(dict.fromkeys(by_level + by_work))
+
+
+def _highest_rank(history: WorkerHistory, occupation_code: str) -> int:
+    held = history.highest_level(occupation_code)
+    assert held is not None  # asked only for occupations the history holds a level in
+    return level_rank(held.level_code)
 
 
 @dataclass(frozen=True)
@@ -102,8 +107,8 @@ def plan_worker_routes(session: Session, worker: Worker, *, today: date, target:
     routes = plan(target, k) if target is not None else []
     bridges: list[Step] = []
     if with_bridges and position is not None:
-        crossings = dict.fromkeys(v for _, v, kind in g.out_edges(position, data="kind")
-                                  if kind in CROSSOVER_KINDS)
+        crossings = dict.fromkeys(v for _, v, data in g.out_edges(position, data=True)
+                                  if data["kind"] in CROSSOVER_KINDS)
         for goal in crossings:
             bridges += [r.steps[0] for r in plan(goal, 5) if len(r.steps) == 1][:1]
     return WorkerPlan(worker.id, today, occupation_code, occupations, position,

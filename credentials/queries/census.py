@@ -16,6 +16,7 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date
+from typing import Any
 
 import networkx as nx
 from sqlalchemy import select
@@ -34,6 +35,7 @@ from .history import histories_for
 from .scopes import worker_scope
 
 EdgeId = tuple[str, str, str]  # (source node, target node, edge kind): parallel rules of one kind merged
+EdgeData = dict[str, Any]  # a graph edge's attributes (ladder.graph)
 
 
 @dataclass
@@ -48,7 +50,7 @@ class LadderCensus:
     framework: str
     workers: int = 0
     on_ladder: int = 0
-    nodes: Counter = field(default_factory=Counter)
+    nodes: Counter[str] = field(default_factory=Counter)
     edges: dict[EdgeId, EdgeCount] = field(default_factory=dict)
 
 
@@ -56,7 +58,7 @@ def ladder_census(session: Session, user: User, *, today: date, chunk: int = 200
     g = graph_for(today)
     framework = framework_for(today).code
     census = LadderCensus(today, framework)
-    moves: dict[str, list[tuple[str, dict]]] = {}  # per level, the rules the records might judge
+    moves: dict[str, list[tuple[str, EdgeData]]] = {}  # per level, the rules the records might judge
     for u, v, data in g.edges(data=True):
         if g.nodes[u]["track"] == framework:
             count = census.edges.setdefault((u, v, data["kind"]), EdgeCount())
@@ -79,7 +81,7 @@ def ladder_census(session: Session, user: User, *, today: date, chunk: int = 200
             _count(census, moves, histories[worker_id], jurisdiction_for(city_code, places))
 
 
-def _count(census: LadderCensus, moves: dict[str, list[tuple[str, dict]]], history: WorkerHistory,
+def _count(census: LadderCensus, moves: dict[str, list[tuple[str, EdgeData]]], history: WorkerHistory,
            place: str | None) -> None:
     held = highest_held(history)
     if held is None:
@@ -93,7 +95,7 @@ def _count(census: LadderCensus, moves: dict[str, list[tuple[str, dict]]], histo
     for target, data in moves.get(node, ()):
         if data["jurisdiction"] in (NATIONAL, place):
             regular_next = data["kind"] == "regular" and target == next_node
-            verdict = (_eligible(history, held, next_code, census.on) if regular_next
+            verdict = (_eligible(history, held, next_code, census.on) if regular_next and next_code is not None
                        else _due_now(data, held, census.on))
             verdicts.setdefault((node, target, data["kind"]), []).append(verdict)
     for edge, found in verdicts.items():
@@ -103,7 +105,7 @@ def _count(census: LadderCensus, moves: dict[str, list[tuple[str, dict]]], histo
             census.edges[edge].eligible += any(judged)
 
 
-def _judgeable(g: nx.MultiDiGraph, u: str, v: str, data: dict, framework: str) -> bool:
+def _judgeable(g: nx.MultiDiGraph[str], u: str, v: str, data: EdgeData, framework: str) -> bool:
     if data["kind"] in EVIDENCE_KINDS:
         return False
     above = [lv for lv in get_framework(framework).appraised if lv.rank > g.nodes[u]["rank"]]
@@ -116,7 +118,7 @@ def _eligible(history: WorkerHistory, held: HeldLevel, target_level: str, today:
     return evaluate(history, held.occupation_code, target_level, on=today).eligible
 
 
-def _due_now(data: dict, held: HeldLevel, today: date) -> bool | None:
+def _due_now(data: EdgeData, held: HeldLevel, today: date) -> bool | None:
     """True or False when the records can tell; None when the step rests on evidence or an unstated wait."""
     if data["kind"] in EVIDENCE_KINDS or data["min_years"] is None:
         return None

@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from typing import Any
 
 import jwt
 from sqlalchemy import select
@@ -63,7 +64,7 @@ class CheckReport:
         return [check for check in self.checks if not check.ok]
 
 
-def _read(text: str) -> tuple[str, dict | None, str | None]:
+def _read(text: str) -> tuple[str, dict[str, Any] | None, str | None]:
     text = text.strip()
     if text.startswith("{"):
         try:
@@ -80,7 +81,7 @@ def _read(text: str) -> tuple[str, dict | None, str | None]:
     return "unreadable", None, None
 
 
-def _key_check(method: str | None, result: proof.VerificationResult, did_document: dict) -> Check:
+def _key_check(method: str | None, result: proof.VerificationResult, did_document: dict[str, Any]) -> Check:
     listed = {m["id"]: m for m in did_document["verificationMethod"]}
     if not method or any(r in result.reasons for r in _KEY_REASONS) or method not in listed:
         return Check("issuer key", False, f"key {method or '(none)'} is not in this registry's DID document")
@@ -100,7 +101,7 @@ def _signature_check(form: str, result: proof.VerificationResult) -> Check:
     return Check("signature", False, "; ".join(_REASONS.get(r, r.replace("_", " ")) for r in reasons))
 
 
-def _status_check(session: Session, credential: dict, issuer: Issuer, sealer: KeySealer) -> Check:
+def _status_check(session: Session, credential: dict[str, Any], issuer: Issuer, sealer: KeySealer) -> Check:
     entry = credential.get("credentialStatus")
     if not isinstance(entry, dict):
         return Check("status", False, "no credentialStatus: revocation cannot be checked")
@@ -129,7 +130,7 @@ def _status_check(session: Session, credential: dict, issuer: Issuer, sealer: Ke
     return Check("status", False, f"REVOKED on {when} ({where})")
 
 
-def _validity_check(credential: dict, now: datetime) -> Check:
+def _validity_check(credential: dict[str, Any], now: datetime) -> Check:
     try:
         start = datetime.fromisoformat(credential["validFrom"])
         end = datetime.fromisoformat(credential["validUntil"]) if credential.get("validUntil") else None

@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
+from typing import overload
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
@@ -41,6 +42,7 @@ def explain(result: Eligibility) -> Text:
     """One bilingual sentence: the condition met; or what is missing, from when, and the closest condition."""
     clause = clause_text(result)
     if result.eligible:
+        assert clause is not None  # an eligible result names the condition it met
         return Text(f"符合条件：{clause.zh}", f"meets: {clause.en}")
     missing = (result.describe("zh"), result.describe("en"))
     if any(m.code == "already_held" for m in result.missing):
@@ -88,6 +90,12 @@ def next_step(history: WorkerHistory, occupation_code: str, *, on: date) -> Next
     return NextStep(target, result, clause_text(result), explain(result))
 
 
+@overload
+def plain_score(value: Decimal) -> Decimal: ...
+@overload
+def plain_score(value: None) -> None: ...
+@overload
+def plain_score(value: Decimal | None) -> Decimal | None: ...
 def plain_score(value: Decimal | None) -> Decimal | None:
     """78.50 as 78.5 and 60.00 as 60: scores read the way they were typed."""
     if value is None:
@@ -116,11 +124,11 @@ class TimelineEntry:
 
     @property
     def reasons(self) -> tuple[Text, ...]:
-        return failure_reasons(self.item) if self.kind == "result" else ()
+        return failure_reasons(self.item) if self.kind == "result" and isinstance(self.item, AppraisalResult) else ()
 
     @property
     def subsidy(self) -> SubsidyDecision | None:
-        return subsidy_of(self.item) if self.kind == "training" else None
+        return subsidy_of(self.item) if self.kind == "training" and isinstance(self.item, TrainingRecord) else None
 
 
 @dataclass

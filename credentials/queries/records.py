@@ -6,14 +6,18 @@ their own; an admin everything. Another's record is simply not found.
 
 from __future__ import annotations
 
+from typing import TypeVar
+
 from sqlalchemy import Select, select
 from sqlalchemy.orm import selectinload
 
 from ..models import AppraisalResult, TrainingOutcome, TrainingRecord, User, Worker
 from .scopes import record_scope
 
+_Record = TypeVar("_Record", AppraisalResult, TrainingRecord)
 
-def _search(statement: Select, model, search: str | None, worker_id: int | None) -> Select:
+
+def _search(statement: Select[_Record], model: type[_Record], search: str | None, worker_id: int | None) -> Select[_Record]:
     if worker_id is not None:
         return statement.where(model.worker_id == worker_id)
     if search:
@@ -24,7 +28,7 @@ def _search(statement: Select, model, search: str | None, worker_id: int | None)
 
 
 def results_for(user: User, *, search: str | None = None, worker_id: int | None = None,
-                outcome: str | None = None) -> Select:
+                outcome: str | None = None) -> Select[AppraisalResult]:
     """Appraisal results, newest exam first; `outcome` is "passed" or "failed"."""
     statement = (
         select(AppraisalResult).where(record_scope(user, AppraisalResult))
@@ -38,7 +42,7 @@ def results_for(user: User, *, search: str | None = None, worker_id: int | None 
 
 
 def training_for(user: User, *, search: str | None = None, worker_id: int | None = None,
-                 outcome: str | None = None, subsidised: bool | None = None) -> Select:
+                 outcome: str | None = None, subsidised: bool | None = None) -> Select[TrainingRecord]:
     """Training records, latest enrolment first."""
     statement = (
         select(TrainingRecord).where(record_scope(user, TrainingRecord))

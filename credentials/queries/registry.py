@@ -20,7 +20,7 @@ from .scopes import certificate_scope, import_job_scope, worker_scope
 
 def workers_for(
     user: User, *, search: str | None = None, id_hash: str | None = None, worker_id: int | None = None
-) -> Select:
+) -> Select[Worker]:
     statement = select(Worker).where(worker_scope(user)).order_by(Worker.id.desc())
     if id_hash:
         statement = statement.where(Worker.id_hash == id_hash)
@@ -33,7 +33,7 @@ def workers_for(
 
 def certificates_for(
     user: User, *, search: str | None = None, worker_id: int | None = None, status: str | None = None
-) -> Select:
+) -> Select[Certificate]:
     statement = (
         select(Certificate).where(certificate_scope(user))
         .options(selectinload(Certificate.occupation), selectinload(Certificate.worker),
@@ -53,7 +53,7 @@ def certificates_for(
     return statement
 
 
-def level_counts(user: User, *, city_code: str | None = None) -> Select:
+def level_counts(user: User, *, city_code: str | None = None) -> Select[str, int]:
     """Valid certificates by level (and occupation) in the officer's region."""
     statement = (
         select(Certificate.level, func.count(Certificate.id))
@@ -67,7 +67,7 @@ def level_counts(user: User, *, city_code: str | None = None) -> Select:
     return statement
 
 
-def import_jobs_for(user: User) -> Select:
+def import_jobs_for(user: User) -> Select[ImportJob]:
     """Bulk imports: an institution's staff see their institution's, newest first (never the file bytes)."""
     return (select(ImportJob).where(import_job_scope(user)).options(selectinload(ImportJob.uploaded_by))
             .order_by(ImportJob.created_at.desc(), ImportJob.id.desc()))

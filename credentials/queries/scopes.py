@@ -7,9 +7,10 @@ another's object answers 404, never 403.
 
 from __future__ import annotations
 
-from sqlalchemy import and_, false, or_, select, true
+from sqlalchemy import ColumnElement, SQLColumnExpression, and_, false, or_, select, true
 
 from ..models import (
+    AppraisalResult,
     BureauScope,
     Certificate,
     City,
@@ -21,12 +22,13 @@ from ..models import (
     PromotionRequest,
     PromotionState,
     Role,
+    TrainingRecord,
     User,
     Worker,
 )
 
 
-def worker_scope(user: User):
+def worker_scope(user: User) -> ColumnElement[bool]:
     """A WHERE clause on Worker for what `user` may see."""
     if user.role is Role.ADMIN:
         return true()
@@ -42,7 +44,7 @@ def worker_scope(user: User):
     return false()
 
 
-def record_scope(user: User, model):
+def record_scope(user: User, model: type[Certificate | AppraisalResult | TrainingRecord]) -> ColumnElement[bool]:
     """Records that belong to one worker and were written by one institution (certificates, appraisal
     results, training records): the worker their own, the institution what it wrote, a bureau officer what
     belongs to workers of the region, an admin everything."""
@@ -58,18 +60,18 @@ def record_scope(user: User, model):
     return false()
 
 
-def certificate_scope(user: User):
+def certificate_scope(user: User) -> ColumnElement[bool]:
     return record_scope(user, Certificate)
 
 
-def import_job_scope(user: User):
+def import_job_scope(user: User) -> ColumnElement[bool]:
     """An institution's staff see their institution's bulk imports; nobody else does."""
     if user.role is Role.INSTITUTION_STAFF:
         return ImportJob.institution_id == user.institution_id
     return false()
 
 
-def institution_scope(user: User):
+def institution_scope(user: User) -> ColumnElement[bool]:
     if user.role in (Role.ADMIN, Role.WORKER):
         return true()  # institutions are public facts
     if user.role is Role.INSTITUTION_STAFF:
@@ -79,7 +81,7 @@ def institution_scope(user: User):
     return false()
 
 
-def region_clause(user: User, city_column):
+def region_clause(user: User, city_column: SQLColumnExpression[str]) -> ColumnElement[bool]:
     """The officer's region as a WHERE clause on a city-code column (ministry: everything)."""
     if user.bureau_scope is BureauScope.MINISTRY:
         return true()
@@ -90,7 +92,7 @@ def region_clause(user: User, city_column):
     return false()
 
 
-def promotion_scope(user: User):
+def promotion_scope(user: User) -> ColumnElement[bool]:
     """Workers see their own requests once sent; the nominating institution its own; bureaus their region's
     sent requests (and drafts they nominated themselves); admins everything."""
     if user.role is Role.ADMIN:
@@ -106,7 +108,7 @@ def promotion_scope(user: User):
     return false()
 
 
-def proposal_scope(user: User):
+def proposal_scope(user: User) -> ColumnElement[bool]:
     if user.role is Role.ADMIN:
         return true()
     if user.role is Role.WORKER:
@@ -120,7 +122,7 @@ def proposal_scope(user: User):
     return false()
 
 
-def competition_scope(user: User):
+def competition_scope(user: User) -> ColumnElement[bool]:
     """Competitions are public facts to officers (national ones to all); institutions see the ones they run."""
     if user.role is Role.ADMIN:
         return true()
@@ -133,5 +135,6 @@ def competition_scope(user: User):
     national = Competition.province_code.is_(None)
     if user.bureau_scope is BureauScope.PROVINCE:
         return or_(national, Competition.province_code == user.region_code)
+    assert user.region_code is not None  # a city officer always has one (users' officer region constraint)
     return or_(national, and_(Competition.province_code == user.region_code[:2], Competition.city_code.is_(None)),
                Competition.city_code == user.region_code)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import secrets
 from datetime import UTC, datetime, timedelta
+from typing import NoReturn
 
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
@@ -47,8 +48,9 @@ def create_user(
     return user
 
 
-def _check_binding(session, role, username, worker, institution, scope, region) -> None:
-    def fail(zh: str, en: str):
+def _check_binding(session: Session, role: Role, username: str | None, worker: Worker | None,
+                   institution: Institution | None, scope: BureauScope | None, region: str | None) -> None:
+    def fail(zh: str, en: str) -> NoReturn:
         raise ValidationFailed("binding", field="role", reason=(zh, en))
 
     if role is Role.WORKER:

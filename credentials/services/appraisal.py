@@ -43,16 +43,19 @@ from .training import level_label, level_problem
 def judge_scores(level: str, theory: Decimal, practical: Decimal, review: Decimal | None, *,
                  on: date) -> tuple[Verdict | None, list[ValidationFailed]]:
     """The pass rule's verdict, or one error per score outside the scale (and no verdict)."""
-    scores = {"theory": theory, "practical": practical, "review": review}
+    scores = {"theory": theory, "practical": practical}  # the review score (optional) is kept apart
     problems: list[ValidationFailed] = []
     while True:
         try:
-            verdict = judge(level, scores["theory"], scores["practical"], scores["review"], on=on)
+            verdict = judge(level, scores["theory"], scores["practical"], review, on=on)
         except ScoreOutOfRange as error:
             part = PARTS[error.part]
             problems.append(ValidationFailed("score_out_of_range", field=error.part, part=(part.zh, part.en),
                                              max=error.max_score))
-            scores[error.part] = Decimal(0)  # judge the other parts too
+            if error.part == "review":  # judge the other parts too
+                review = Decimal(0)
+            else:
+                scores[error.part] = Decimal(0)
             continue
         return (None if problems else verdict), problems
 

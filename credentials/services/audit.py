@@ -9,11 +9,12 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from typing import Any, Protocol
 
-from sqlalchemy import ScalarResult, select, text
+from sqlalchemy import ScalarResult, Select, Table, select, text
 from sqlalchemy.orm import Session
 
 from ..bulk import insert_rows
@@ -29,7 +30,26 @@ def _timestamp(moment: datetime) -> str:
     return moment.isoformat(timespec="microseconds")
 
 
-def event_digest(prev_hash: str, event: AuditEvent) -> str:
+class AuditedContent(Protocol):
+    """What an event's hash covers: an AuditEvent, or a row about to become one."""
+
+    @property
+    def occurred_at(self) -> datetime: ...
+    @property
+    def actor_id(self) -> int | None: ...
+    @property
+    def action(self) -> str: ...
+    @property
+    def entity_type(self) -> str: ...
+    @property
+    def entity_id(self) -> str: ...
+    @property
+    def before(self) -> dict[str, Any] | None: ...
+    @property
+    def after(self) -> dict[str, Any] | None: ...
+
+
+def event_digest(prev_hash: str, event: AuditedContent) -> str:
     body = {
         "occurred_at": _timestamp(event.occurred_at),
         "actor_id": event.actor_id,
@@ -49,8 +69,8 @@ def record(
     action: str,
     entity_type: str,
     entity_id: object,
-    before: dict | None = None,
-    after: dict | None = None,
+    before: dict[str, Any] | None = None,
+    after: dict[str, Any] | None = None,
 ) -> AuditEvent:
     """Append one event. Snapshots must hold no full national ID (callers pass masked values)."""
     if session.get_bind().dialect.name == "postgresql":
@@ -88,12 +108,21 @@ class NewEvent:
     action: str
     entity_type: str
     entity_id: object
-    after: dict | None = None
-    before: dict | None = None
+    after: dict[str, Any] | None = None
+    before: dict[str, Any] | None = None
 
 
-class _EventRow(dict):
+class _EventRow(dict[str, object]):
     """An insert row that `event_digest` can read like an AuditEvent."""
+
+    # Read through __getattr__ (declared for the type checker; a dict has no such attributes of its own).
+    occurred_at: datetime
+    actor_id: int | None
+    action: str
+    entity_type: str
+    entity_id: str
+    before: dict[str, Any] | None
+    after: dict[str, Any] | None
 
     def __getattr__(self, name: str) -> object:
         try:
@@ -110,7 +139,8 @@ def record_many(session: Session, *, actor: User | None, events: Iterable[NewEve
     last = select(AuditEvent.hash).order_by(AuditEvent.id.desc()).limit(1)
     prev = session.execute(last).scalar() or GENESIS
     occurred_at, actor_id = utcnow(), actor.id if actor is not None else None
-    table, batch, count = AuditEvent.__table__, [], 0
+    table, count = AuditEvent.__table__, 0
+    batch: list[_EventRow] = []
     for event in events:
         row = _EventRow(occurred_at=occurred_at, actor_id=actor_id, action=event.action,
                         entity_type=event.entity_type, entity_id=str(event.entity_id), before=event.before,
@@ -126,7 +156,7 @@ def record_many(session: Session, *, actor: User | None, events: Iterable[NewEve
     return count + (_append(session, table, batch) if batch else 0)
 
 
-def _append(session: Session, table, rows: list[dict]) -> int:
+def _append(session: Session, table: Table, rows: Sequence[_EventRow]) -> int:
     insert_rows(session, table, rows)
     return len(rows)
 
@@ -162,7 +192,7 @@ def _stream(session: Session) -> ScalarResult[AuditEvent]:
     return session.scalars(statement)
 
 
-def trail_of(entity_type: str, entity_id: object):
+def trail_of(entity_type: str, entity_id: object) -> Select[AuditEvent]:
     """The events of one record, newest first (a select() for the caller to paginate)."""
     return (
         select(AuditEvent)

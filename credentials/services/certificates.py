@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from typing import Any, Protocol
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from ladder.frameworks import get_level
+from ladder.i18n import Text
 
 from ..errors import Conflict, Duplicate, ValidationFailed
 from ..models import (
@@ -33,17 +35,17 @@ from .institutions import is_accredited
 
 FRAMEWORK = "skill-2022"
 NUMBER_PROBLEMS = {
-    "charset": ("只能包含数字和大写字母", "may hold only digits and capital letters"),
-    "length": ("长度不可能属于任何全国编码规则", "its length fits no national numbering scheme"),
-    "level_mismatch": ("编号中的等级位与证书等级不一致", "the level digit in the number differs from the level"),
-    "year_mismatch": ("编号中的年份与发证日期不一致", "the year in the number differs from the issue date"),
+    "charset": Text("只能包含数字和大写字母", "may hold only digits and capital letters"),
+    "length": Text("长度不可能属于任何全国编码规则", "its length fits no national numbering scheme"),
+    "level_mismatch": Text("编号中的等级位与证书等级不一致", "the level digit in the number differs from the level"),
+    "year_mismatch": Text("编号中的年份与发证日期不一致", "the year in the number differs from the issue date"),
 }
 
 REVOCATION_REASON_MAX = 500  # characters: the reason is shown to the holder and on the verification page
 
 
 def _number_problem(code: str | None) -> tuple[str, str]:
-    return NUMBER_PROBLEMS.get(code or "", ("编号字段超出范围", "a field of the number is out of range"))
+    return NUMBER_PROBLEMS.get(code or "", Text("编号字段超出范围", "a field of the number is out of range"))
 
 
 def issue_certificate(
@@ -91,6 +93,7 @@ def issue_certificate(
     if number:
         number, scheme, needs_review = _checked_number(number, level_info.nat_digit, issued_on.year)
     else:
+        assert level_info.nat_digit is not None  # every appraised level carries its national digit
         number, scheme, needs_review = _next_number(session, institution, level_info.nat_digit, issued_on)
     if session.scalar(select(Certificate.id).where(Certificate.number == number)) is not None:
         raise Duplicate("certificate", field="number", number=number)
@@ -122,6 +125,7 @@ def revoke_certificate(session: Session, certificate: Certificate, *, reason: st
     if not reason:
         raise ValidationFailed("required", field="reason")
     if certificate.status is CertificateStatus.REVOKED:
+        assert certificate.revoked_at is not None  # constraint revoked_at_iff_revoked
         raise Conflict("already_revoked", date=certificate.revoked_at.date().isoformat())
     before = certificate_snapshot(certificate)
     certificate.status = CertificateStatus.REVOKED
@@ -134,7 +138,28 @@ def revoke_certificate(session: Session, certificate: Certificate, *, reason: st
     return certificate
 
 
-def certificate_snapshot(certificate: Certificate) -> dict:
+class CertificateFacts(Protocol):
+    """What `certificate_snapshot` reads: a Certificate, or a row the bulk importer writes without ORM objects."""
+
+    @property
+    def number(self) -> str: ...
+    @property
+    def worker_id(self) -> int: ...
+    @property
+    def occupation(self) -> Occupation: ...
+    @property
+    def level(self) -> str: ...
+    @property
+    def issued_on(self) -> date: ...
+    @property
+    def institution_id(self) -> int: ...
+    @property
+    def route(self) -> CertificateRoute: ...
+    @property
+    def status(self) -> CertificateStatus: ...
+
+
+def certificate_snapshot(certificate: CertificateFacts) -> dict[str, Any]:
     return {
         "number": certificate.number, "worker_id": certificate.worker_id,
         "occupation": certificate.occupation.code, "level": certificate.level,
@@ -143,7 +168,7 @@ def certificate_snapshot(certificate: Certificate) -> dict:
     }
 
 
-def _checked_number(raw: str, level_digit: int, year: int) -> tuple[str, str, bool]:
+def _checked_number(raw: str, level_digit: int | None, year: int) -> tuple[str, str, bool]:
     """A number given by the caller: impossible ones are refused, unrecognised ones kept but flagged."""
     parsed = parse_certificate_number(raw)
     if parsed.impossible:

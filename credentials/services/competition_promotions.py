@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 
 from ladder.competitions import get_policy, promotion_for
 from ladder.frameworks import get_level
+from ladder.i18n import Text
 from ladder.review import stages_for
 
 from ..errors import Conflict, Forbidden, ValidationFailed
@@ -36,8 +37,8 @@ from .inbox import notify
 from .promotions import current_level
 from .state_changes import move_state
 
-PROPOSAL_STATES = {ProposalState.PROPOSED: ("待确认", "awaiting confirmation"),
-                   ProposalState.CONFIRMED: ("已确认", "confirmed"), ProposalState.REJECTED: ("未确认", "not confirmed")}
+PROPOSAL_STATES = {ProposalState.PROPOSED: Text("待确认", "awaiting confirmation"),
+                   ProposalState.CONFIRMED: Text("已确认", "confirmed"), ProposalState.REJECTED: Text("未确认", "not confirmed")}
 
 
 def jurisdiction_of(competition: Competition) -> str:
@@ -58,8 +59,10 @@ def evaluate_result(session: Session, result: CompetitionResult, *, by: User) ->
         result.outcome = ResultOutcome.NOT_IN_PLAN
         return None
     held = current_level(session, result.worker, competition.occupation)
+    earned = result.medal or result.rank
+    assert earned is not None  # CHECK rank_or_medal
     promotion = promotion_for(
-        competition.tier, result.medal or result.rank, held, on=competition.ends_on, policy=competition.policy_id,
+        competition.tier, earned, held, on=competition.ends_on, policy=competition.policy_id,
         jurisdiction=jurisdiction_of(competition), team_size=result.team_size, paper_level=competition.paper_level,
         entrants=competition.entrants, prior_promotions=_prior_promotions(session, result.worker_id))
     if promotion is None:
@@ -149,7 +152,7 @@ def _move(session: Session, proposal: CompetitionPromotion, to: ProposalState, *
            entity_id=proposal.id, before=before, after={**proposal_snapshot(proposal), "reason": reason})
 
 
-def _tell(session: Session, proposal: CompetitionPromotion, event: str, **extra) -> None:
+def _tell(session: Session, proposal: CompetitionPromotion, event: str, **extra: str) -> None:
     level = get_level(proposal.target_level)
     workers = session.scalars(select(User).where(User.worker_id == proposal.worker_id)).all()
     notify(session, [*workers, proposal.result.entered_by], f"competition_promotion.{event}",
@@ -158,7 +161,7 @@ def _tell(session: Session, proposal: CompetitionPromotion, event: str, **extra)
            reason=extra.get("reason", ""), number=extra.get("number", ""))
 
 
-def proposal_snapshot(proposal: CompetitionPromotion) -> dict:
+def proposal_snapshot(proposal: CompetitionPromotion) -> dict[str, object]:
     return {"result_id": proposal.result_id, "worker_id": proposal.worker_id,
             "current_level": proposal.current_level,
             "target_level": proposal.target_level, "policy_id": proposal.policy_id, "state": proposal.state.value,

@@ -11,12 +11,14 @@ from sqlalchemy.orm import Session
 
 from ladder.competitions import UnknownPolicy, get_policy, medals, tiers
 from ladder.frameworks import get_level
+from ladder.i18n import Text
 
 from ..errors import Conflict, Duplicate, Forbidden, ValidationFailed
 from ..models import (
     BureauScope,
     Competition,
     CompetitionResult,
+    Institution,
     Occupation,
     PlanState,
     ResultOutcome,
@@ -35,10 +37,10 @@ from .inbox import notify
 from .state_changes import move_state
 
 PLAN_TIERS = frozenset({"enterprise"})  # plan 三(四): enterprise contests may be folded into the government plan
-PLAN_NAMES = {PlanState.NOT_APPLICABLE: ("政府竞赛", "government competition"),
-              PlanState.NOT_APPLIED: ("未申请纳入计划", "not applied"), PlanState.APPLIED: ("申请纳入计划待定", "applied"),
-              PlanState.INCLUDED: ("已纳入政府竞赛计划", "included in the plan"),
-              PlanState.REFUSED: ("未纳入政府竞赛计划", "not included in the plan")}
+PLAN_NAMES = {PlanState.NOT_APPLICABLE: Text("政府竞赛", "government competition"),
+              PlanState.NOT_APPLIED: Text("未申请纳入计划", "not applied"), PlanState.APPLIED: Text("申请纳入计划待定", "applied"),
+              PlanState.INCLUDED: Text("已纳入政府竞赛计划", "included in the plan"),
+              PlanState.REFUSED: Text("未纳入政府竞赛计划", "not included in the plan")}
 
 
 def register_competition(
@@ -51,17 +53,17 @@ def register_competition(
         if not value:
             raise ValidationFailed("required", field=field_name)
     if tier not in tiers():
-        raise ValidationFailed("unknown_choice", field="tier", what=("竞赛级别", "tier"), value=tier)
+        raise ValidationFailed("unknown_choice", field="tier", what=Text("竞赛级别", "tier"), value=tier)
     if ends_on < starts_on:
-        raise ValidationFailed("binding", field="ends_on", reason=("结束日期早于开始日期", "ends before it starts"))
+        raise ValidationFailed("binding", field="ends_on", reason=Text("结束日期早于开始日期", "ends before it starts"))
     if policy_id:
         try:
             policy = get_policy(policy_id)
         except UnknownPolicy:
-            raise ValidationFailed("unknown_choice", field="policy_id", what=("奖励办法", "policy"),
+            raise ValidationFailed("unknown_choice", field="policy_id", what=Text("奖励办法", "policy"),
                                    value=policy_id) from None
         if tier not in policy.tiers:
-            raise ValidationFailed("unknown_choice", field="policy_id", what=("该级别的奖励办法", "policy for this tier"),
+            raise ValidationFailed("unknown_choice", field="policy_id", what=Text("该级别的奖励办法", "policy for this tier"),
                                    value=policy_id)
     if paper_level:
         try:
@@ -81,12 +83,14 @@ def register_competition(
     return competition
 
 
-def _place(by: User, tier: str, city_code: str | None, province_code: str | None):
+def _place(by: User, tier: str, city_code: str | None,
+           province_code: str | None) -> tuple[Institution | None, str | None, str | None]:
     """Institutions register their own contests in their city; bureaus register within their region."""
     if by.role is Role.INSTITUTION_STAFF:
         if tier not in PLAN_TIERS:
-            raise ValidationFailed("unknown_choice", field="tier", what=("机构可登记的竞赛级别", "tier for institutions"),
+            raise ValidationFailed("unknown_choice", field="tier", what=Text("机构可登记的竞赛级别", "tier for institutions"),
                                    value=tier)
+        assert by.institution is not None  # staff accounts always belong to an institution (CHECK on users)
         return by.institution, by.institution.city_code, by.institution.city_code[:2]
     if by.role is not Role.BUREAU_OFFICER:
         raise Forbidden("action")
@@ -97,9 +101,9 @@ def _place(by: User, tier: str, city_code: str | None, province_code: str | None
     if city_code:
         province_code = city_code[:2]
         if not covers_city(by, city_code):
-            raise ValidationFailed("outside_region", field="city_code", what=("该城市", "This city"))
+            raise ValidationFailed("outside_region", field="city_code", what=Text("该城市", "This city"))
     if province_code and by.bureau_scope is BureauScope.PROVINCE and province_code != by.region_code:
-        raise ValidationFailed("outside_region", field="province_code", what=("该省份", "This province"))
+        raise ValidationFailed("outside_region", field="province_code", what=Text("该省份", "This province"))
     if tier in PLAN_TIERS and not city_code:
         raise ValidationFailed("required", field="city_code")
     return None, city_code or None, province_code or None
@@ -109,7 +113,7 @@ def apply_for_plan(session: Session, competition: Competition, *, by: User) -> C
     if by.role is not Role.INSTITUTION_STAFF or competition.organizer_institution_id != by.institution_id:
         raise Forbidden("not_nominator")
     if competition.plan_state not in (PlanState.NOT_APPLIED, PlanState.REFUSED):
-        raise Conflict("wrong_state", state=PLAN_NAMES[competition.plan_state], action=("申请纳入计划", "apply"))
+        raise Conflict("wrong_state", state=PLAN_NAMES[competition.plan_state], action=Text("申请纳入计划", "apply"))
     _plan_move(session, competition, PlanState.APPLIED, by=by, reason=None)
     return competition
 
@@ -152,18 +156,18 @@ def record_result(session: Session, competition: Competition, *, worker: Worker,
     if not may_run(by, competition):
         raise Forbidden("action")
     if competition.ends_on > today:
-        raise ValidationFailed("binding", field="competition", reason=("竞赛尚未结束", "the competition has not ended"))
+        raise ValidationFailed("binding", field="competition", reason=Text("竞赛尚未结束", "the competition has not ended"))
     if by.role is Role.INSTITUTION_STAFF and session.scalar(
             select(Worker.id).where(Worker.id == worker.id, worker_scope(by))) is None:
-        raise ValidationFailed("outside_region", field=field_prefix + "national_id", what=("该劳动者", "This worker"))
+        raise ValidationFailed("outside_region", field=field_prefix + "national_id", what=Text("该劳动者", "This worker"))
     if rank is None and not medal:
         raise ValidationFailed("required", field=field_prefix + "rank")
     if rank is not None and not 1 <= rank <= 100_000:
-        raise ValidationFailed("binding", field=field_prefix + "rank", reason=("名次须为正整数", "a positive number"))
+        raise ValidationFailed("binding", field=field_prefix + "rank", reason=Text("名次须为正整数", "a positive number"))
     if medal and medal not in medals():
-        raise ValidationFailed("unknown_choice", field=field_prefix + "medal", what=("奖项", "medal"), value=medal)
+        raise ValidationFailed("unknown_choice", field=field_prefix + "medal", what=Text("奖项", "medal"), value=medal)
     if not 1 <= team_size <= 10:
-        raise ValidationFailed("binding", field=field_prefix + "team_size", reason=("1 到 10 人", "1 to 10 people"))
+        raise ValidationFailed("binding", field=field_prefix + "team_size", reason=Text("1 到 10 人", "1 to 10 people"))
     if session.scalar(select(CompetitionResult.id).where(CompetitionResult.competition_id == competition.id,
                                                          CompetitionResult.worker_id == worker.id)) is not None:
         raise Duplicate("result", field=field_prefix + "national_id")
@@ -179,7 +183,7 @@ def record_result(session: Session, competition: Competition, *, worker: Worker,
     return result
 
 
-def competition_snapshot(competition: Competition) -> dict:
+def competition_snapshot(competition: Competition) -> dict[str, object]:
     return {"name": competition.name, "tier": competition.tier, "occupation_id": competition.occupation_id,
             "starts_on": competition.starts_on.isoformat(), "ends_on": competition.ends_on.isoformat(),
             "city": competition.city_code, "province": competition.province_code,
@@ -189,15 +193,15 @@ def competition_snapshot(competition: Competition) -> dict:
 
 # ---- import ----------------------------------------------------------------------------------------------
 
-COLUMNS = {"national_id": ("身份证号", "national id"), "rank": ("名次", "rank"), "medal": ("奖项", "medal"),
-           "team_size": ("团队人数", "team size")}
+COLUMNS = {"national_id": Text("身份证号", "national id"), "rank": Text("名次", "rank"), "medal": Text("奖项", "medal"),
+           "team_size": Text("团队人数", "team size")}
 MEDAL_WORDS = {text.zh: code for code, text in medals().items()} | {code: code for code in medals()}
 
 
 @dataclass
 class ResultImport:
     created: list[CompetitionResult] = field(default_factory=list)
-    errors: list[dict] = field(default_factory=list)  # {"row", "column", "message_zh", "message_en", "value"}
+    errors: list[dict[str, object]] = field(default_factory=list)  # {"row", "column", "message_zh", "message_en", "value"}
 
 
 def import_results(session: Session, vault: PersonalDataVault, competition: Competition, *, content: bytes,
@@ -216,12 +220,12 @@ def import_results(session: Session, vault: PersonalDataVault, competition: Comp
         values = {key: (cells[index] if index < len(cells) else None) for key, index in positions.items()}
         problem = next(((key, value) for key, value in values.items() if isinstance(value, Formula)), None)
         if problem:
-            report.errors.append(_row_error(number, problem[0], ("不接受公式", "formulas are not accepted"),
+            report.errors.append(_row_error(number, problem[0], Text("不接受公式", "formulas are not accepted"),
                                             str(problem[1])))
             continue
         worker = find_worker_by_national_id(session, vault, str(values.get("national_id") or "").strip())
         if worker is None:
-            report.errors.append(_row_error(number, "national_id", ("未登记的身份证号", "no worker with this ID"),
+            report.errors.append(_row_error(number, "national_id", Text("未登记的身份证号", "no worker with this ID"),
                                             _masked(values.get("national_id"))))
             continue
         try:
@@ -230,10 +234,12 @@ def import_results(session: Session, vault: PersonalDataVault, competition: Comp
             report.created.append(record_result(
                 session, competition, worker=worker, rank=rank, medal=medal or None,
                 team_size=_number(values.get("team_size")) or 1, by=by, today=today))
-        except (ValidationFailed, Duplicate, ValueError) as error:
-            message = (error.message("zh"), error.message("en")) if hasattr(error, "code") else (
-                "应为整数", "should be a whole number")
-            column = getattr(error, "field", None) or "rank"
+        except (ValidationFailed, Duplicate) as error:
+            column = error.field or "rank"
+            message = Text(error.message("zh"), error.message("en"))
+            report.errors.append(_row_error(number, column, message, str(values.get(column) or "")))
+        except ValueError:
+            column, message = "rank", Text("应为整数", "should be a whole number")
             report.errors.append(_row_error(number, column, message, str(values.get(column) or "")))
     if report.errors:
         savepoint.rollback()
@@ -243,26 +249,26 @@ def import_results(session: Session, vault: PersonalDataVault, competition: Comp
     return report
 
 
-def _header_positions(header: tuple) -> dict[str, int]:
+def _header_positions(header: tuple[object, ...]) -> dict[str, int]:
     names = {str(cell or "").strip().lower(): index for index, cell in enumerate(header)}
     positions = {key: names[alias] for key, aliases in COLUMNS.items() for alias in aliases if alias in names}
     if "national_id" not in positions or ("rank" not in positions and "medal" not in positions):
-        raise ValidationFailed("binding", field="file", reason=(
+        raise ValidationFailed("binding", field="file", reason=Text(
             "缺少“身份证号”列，或“名次”“奖项”两列都缺", "the 身份证号 column, or both 名次 and 奖项, are missing"))
     return positions
 
 
-def _number(value) -> int | None:
+def _number(value: object) -> int | None:
     if value is None or str(value).strip() == "":
         return None
     return int(float(str(value).strip())) if str(value).strip().replace(".0", "").isdigit() else int(str(value))
 
 
-def _masked(value) -> str:
+def _masked(value: object) -> str:
     text = str(value or "")
     return text[:6] + "*" * max(0, len(text) - 10) + text[-4:] if len(text) > 10 else text
 
 
-def _row_error(row: int, column: str, message: tuple[str, str], value: str) -> dict:
+def _row_error(row: int, column: str, message: Text, value: str) -> dict[str, object]:
     return {"row": row, "column": COLUMNS.get(column, (column, column))[0], "message_zh": message[0],
             "message_en": message[1], "value": value}

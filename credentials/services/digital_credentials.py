@@ -12,11 +12,13 @@ from __future__ import annotations
 import hashlib
 import uuid
 from datetime import datetime, time, timedelta, timezone
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from ladder.frameworks import get_level
+from ladder.i18n import Text
 
 from ..errors import Conflict
 from ..models import (
@@ -38,9 +40,9 @@ __all__ = ["FORMATS", "build_credential", "issue_digital_credential"]
 FORMATS = ("json", "jwt")
 CHINA = timezone(timedelta(hours=8))
 _KIND = {
-    CertificateKind.SKILL_LEVEL: ("职业技能等级证书", "skill level certificate"),
-    CertificateKind.QUALIFICATION: ("职业资格证书", "vocational qualification certificate"),
-    CertificateKind.SPECIALISED: ("专项职业能力证书", "specialised ability certificate"),
+    CertificateKind.SKILL_LEVEL: Text("职业技能等级证书", "skill level certificate"),
+    CertificateKind.QUALIFICATION: Text("职业资格证书", "vocational qualification certificate"),
+    CertificateKind.SPECIALISED: Text("专项职业能力证书", "specialised ability certificate"),
 }
 _CRITERIA = {
     CertificateRoute.REGULAR: (
@@ -70,9 +72,9 @@ def _accreditation_text(session: Session, certificate: Certificate) -> str:
             f" up to {level.name_en}.")
 
 
-def _source_profile(session: Session, certificate: Certificate, issuer: Issuer) -> dict:
+def _source_profile(session: Session, certificate: Certificate, issuer: Issuer) -> dict[str, Any]:
     institution = certificate.institution
-    profile = {
+    profile: dict[str, Any] = {
         "id": f"{issuer.base_url}/institutions/{institution.id}",
         "type": ["Profile"],
         "name": institution.name,
@@ -90,13 +92,14 @@ def credential_id(issuer: Issuer, certificate: Certificate) -> str:
     return f"urn:uuid:{uuid.uuid5(uuid.NAMESPACE_URL, name)}"
 
 
-def build_credential(session: Session, certificate: Certificate, issuer: Issuer) -> dict:
+def build_credential(session: Session, certificate: Certificate, issuer: Issuer) -> dict[str, Any]:
     """The unsigned OpenBadgeCredential; the certificate must already have its status index."""
     occupation, level = certificate.occupation, get_level(certificate.level, certificate.framework)
     kind_zh, kind_en = _KIND[certificate.kind]
     level_code = str(level.nat_digit) if level.nat_digit else level.code
     cred_id = credential_id(issuer, certificate)
     salt = hashlib.sha256(f"salt|{cred_id}".encode()).hexdigest()[:32]  # public anyway; unique per credential
+    assert certificate.status_list_index is not None, "allocate the certificate's status index first"
     list_number, position = list_position(certificate.status_list_index)
     valid_from = datetime.combine(certificate.issued_on, time(), CHINA)
     credential = ob3.build_open_badge_credential(
@@ -130,7 +133,7 @@ def build_credential(session: Session, certificate: Certificate, issuer: Issuer)
 def issue_digital_credential(
     session: Session, certificate: Certificate, issuer: Issuer, sealer: KeySealer, *, fmt: str = "json",
     by: User | None,
-) -> dict | str:
+) -> dict[str, Any] | str:
     """Sign the certificate's credential: embedded eddsa-rdfc-2022 proof ("json") or VC-JOSE ("jwt").
 
     A revoked certificate gets no new credential (Conflict); earlier ones turn revoked in the status list.
@@ -138,13 +141,14 @@ def issue_digital_credential(
     if fmt not in FORMATS:
         raise ValueError(f"format must be one of {FORMATS}")
     if certificate.status is CertificateStatus.REVOKED:
+        assert certificate.revoked_at is not None  # constraint revoked_at_iff_revoked
         raise Conflict("certificate_revoked", date=certificate.revoked_at.date().isoformat())
     index = allocate_status_index(session, certificate)
     unsigned = build_credential(session, certificate, issuer)
     key = active_issuer_key(session, sealer, by=by)
     private, method = signing_key(key, sealer), issuer.verification_method(key.key_id)
     if fmt == "jwt":
-        signed: dict | str = jose.sign_vc_jwt(unsigned, private, method)
+        signed: dict[str, Any] | str = jose.sign_vc_jwt(unsigned, private, method)
     else:
         signed = proof.sign_data_integrity(unsigned, private, method, timestamp(utcnow()))
     record(session, actor=by, action="certificate.credential_issued", entity_type="certificate",

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from sqlalchemy import func, select, update
+from sqlalchemy import CursorResult, Select, func, select, update
 from sqlalchemy.orm import Session
 
 from ..models import InboxMessage, User, utcnow
@@ -93,12 +93,12 @@ def render(message: InboxMessage, lang: str = "zh") -> tuple[str, str]:
     return (subject_en if english else subject_zh), (body_en if english else body_zh).format_map(_Blank(values))
 
 
-class _Blank(dict):
+class _Blank(dict[str, object]):
     def __missing__(self, key: str) -> str:
         return ""
 
 
-def inbox_of(user: User):
+def inbox_of(user: User) -> Select[InboxMessage]:
     """The user's messages, newest first (a select() for the caller to paginate)."""
     return select(InboxMessage).where(InboxMessage.user_id == user.id).order_by(InboxMessage.id.desc())
 
@@ -114,4 +114,5 @@ def mark_read(session: Session, user: User, message_ids: Iterable[int] | None = 
     if message_ids is not None:
         statement = statement.where(InboxMessage.id.in_(list(message_ids)))
     result = session.execute(statement.values(read_at=utcnow()).execution_options(synchronize_session=False))
+    assert isinstance(result, CursorResult)  # what an UPDATE returns (Session.execute is typed as Result)
     return result.rowcount

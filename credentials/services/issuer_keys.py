@@ -12,6 +12,7 @@ import hashlib
 import os
 import re
 from datetime import datetime
+from typing import Any
 
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
@@ -138,7 +139,7 @@ def published_keys(session: Session) -> list[IssuerKey]:
     ))
 
 
-def did_document_for(session: Session, did: str) -> dict:
+def did_document_for(session: Session, did: str) -> dict[str, Any]:
     return vc_keys.did_document(
         did, [(k.key_id, k.public_key_multibase, k.is_active) for k in published_keys(session)]
     )

@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 
 from ladder.exceptional import check_exceptional_target, exceptional_clauses, exceptional_limits
 from ladder.frameworks import get_level, level_rank, vocabulary
-from ladder.i18n import join
+from ladder.i18n import Text, join
 
 from ..errors import Conflict, Duplicate, Forbidden, ValidationFailed
 from ..identity import mask_name
@@ -71,7 +71,7 @@ def nominate_promotion(
         raise Forbidden("action")
     if by.role is Role.INSTITUTION_STAFF and session.scalar(
             select(Worker.id).where(Worker.id == worker.id, worker_scope(by))) is None:
-        raise ValidationFailed("outside_region", field="worker_id", what=("该劳动者", "This worker"))
+        raise ValidationFailed("outside_region", field="worker_id", what=Text("该劳动者", "This worker"))
     held = current_level(session, worker, occupation)
     if held is None:
         raise ValidationFailed("no_current_level", field="occupation_code", occupation=occupation.name)
@@ -79,15 +79,15 @@ def nominate_promotion(
     grounds = sorted(set(grounds or ()))
     unknown = [code for code in grounds if code not in vocabulary("promotion_grounds")]
     if not grounds or unknown:
-        raise (ValidationFailed("unknown_choice", field="grounds", what=("提名理由", "ground"), value=unknown[0])
+        raise (ValidationFailed("unknown_choice", field="grounds", what=Text("提名理由", "ground"), value=unknown[0])
                if unknown else ValidationFailed("required", field="grounds"))
     statement = (statement or "").strip()
     if not statement or len(statement) > MAX_STATEMENT:
         raise ValidationFailed("required", field="statement") if not statement else ValidationFailed(
             "binding", field="statement",
-            reason=(f"陈述不超过 {MAX_STATEMENT} 字", f"at most {MAX_STATEMENT} characters"))
+            reason=Text(f"陈述不超过 {MAX_STATEMENT} 字", f"at most {MAX_STATEMENT} characters"))
     if rule_id and rule_id not in relied_rules(target_level, kind, on=today):
-        raise ValidationFailed("unknown_choice", field="rule_id", what=("政策条款", "rule"), value=rule_id)
+        raise ValidationFailed("unknown_choice", field="rule_id", what=Text("政策条款", "rule"), value=rule_id)
     open_one = session.scalar(select(PromotionRequest.id).where(
         PromotionRequest.worker_id == worker.id, PromotionRequest.occupation_id == occupation.id,
         PromotionRequest.state.in_(PENDING)))
@@ -136,10 +136,10 @@ def attach_evidence(session: Session, request: PromotionRequest, *, filename: st
     if not is_nominating_side(by, request):
         raise Forbidden("not_nominator")
     if request.state not in (PromotionState.DRAFT, PromotionState.RETURNED):
-        raise Conflict("wrong_state", state=STATE_NAMES[request.state], action=("上传材料", "upload evidence"))
-    count = session.scalar(select(func.count()).select_from(Evidence).where(Evidence.request_id == request.id))
+        raise Conflict("wrong_state", state=STATE_NAMES[request.state], action=Text("上传材料", "upload evidence"))
+    count = session.scalar(select(func.count()).select_from(Evidence).where(Evidence.request_id == request.id)) or 0
     if count >= MAX_FILES_PER_REQUEST:
-        raise ValidationFailed("evidence", field="evidence", reason=(
+        raise ValidationFailed("evidence", field="evidence", reason=Text(
             f"每项申请至多 {MAX_FILES_PER_REQUEST} 个文件", f"at most {MAX_FILES_PER_REQUEST} files per request"))
     try:
         checked = check_evidence_file(filename, content)
@@ -160,7 +160,7 @@ def attach_evidence(session: Session, request: PromotionRequest, *, filename: st
 
 def submit_promotion(session: Session, request: PromotionRequest, *, by: User) -> PromotionRequest:
     """Draft → submitted, to the city stage. Evidence is required: the grounds must be shown, not only said."""
-    _nominating(by, request, PromotionState.DRAFT, ("提交", "submit"))
+    _nominating(by, request, PromotionState.DRAFT, Text("提交", "submit"))
     if not request.evidence:
         raise ValidationFailed("required", field="evidence")
     return move(session, request, action="submitted", to_state=PromotionState.SUBMITTED, by=by,
@@ -169,7 +169,7 @@ def submit_promotion(session: Session, request: PromotionRequest, *, by: User) -
 
 def resubmit_promotion(session: Session, request: PromotionRequest, *, by: User) -> PromotionRequest:
     """Returned → submitted, back to the stage that asked for more information."""
-    _nominating(by, request, PromotionState.RETURNED, ("重新提交", "resubmit"))
+    _nominating(by, request, PromotionState.RETURNED, Text("重新提交", "resubmit"))
     return move(session, request, action="resubmitted", to_state=PromotionState.SUBMITTED, by=by,
                 submitted_at=utcnow())
 
@@ -192,7 +192,7 @@ def _nominating(by: User, request: PromotionRequest, expected: PromotionState, a
 
 
 def move(session: Session, request: PromotionRequest, *, action: str, to_state: PromotionState, by: User,
-         reason: str | None = None, **values) -> PromotionRequest:
+         reason: str | None = None, **values: object) -> PromotionRequest:
     """The only state change: conditional on the state and version the actor saw."""
     stage, before = request.stage, promotion_snapshot(request)
     seen_state = move_state(session, request, state="state", to=to_state, names=STATE_NAMES, **values)
@@ -223,7 +223,7 @@ def _tell(session: Session, request: PromotionRequest, action: str, reason: str 
            until=request.approval_valid_until.isoformat() if request.approval_valid_until else "")
 
 
-def promotion_snapshot(request: PromotionRequest) -> dict:
+def promotion_snapshot(request: PromotionRequest) -> dict[str, object]:
     """What the audit trail keeps: codes and ids, never names or ID numbers."""
     return {
         "kind": request.kind.value, "worker_id": request.worker_id, "occupation_id": request.occupation_id,
@@ -256,11 +256,12 @@ def check_approval_allows(session: Session, request: PromotionRequest, *, on: da
                 or (occupation is not None and occupation.id != request.occupation_id)
                 or (level is not None and level != request.target_level))
     if mismatch:
-        raise ValidationFailed("binding", field="promotion_request_id", reason=(
+        raise ValidationFailed("binding", field="promotion_request_id", reason=Text(
             "该批准属于其他劳动者、职业或等级", "the approval is for another worker, occupation or level"))
     if request.state is not PromotionState.APPROVED:
-        raise Conflict("wrong_state", state=STATE_NAMES[request.state], action=("发证", "issue a certificate"))
+        raise Conflict("wrong_state", state=STATE_NAMES[request.state], action=Text("发证", "issue a certificate"))
+    assert request.approval_valid_until is not None  # set iff approved (CHECK approved_iff_valid_until)
     if on > request.approval_valid_until:
         raise Conflict("approval_expired", date=request.approval_valid_until.isoformat())
     if session.scalar(select(Certificate.id).where(Certificate.promotion_request_id == request.id)) is not None:
-        raise Conflict("wrong_state", state=("已发证", "certificate issued"), action=("再次发证", "issue again"))
+        raise Conflict("wrong_state", state=Text("已发证", "certificate issued"), action=Text("再次发证", "issue again"))

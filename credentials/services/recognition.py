@@ -10,6 +10,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from ladder.frameworks import vocabulary
+from ladder.i18n import Text
 
 from ..errors import Duplicate, Forbidden, ValidationFailed
 from ..models import Allowance, AllowancePeriod, Honour, User, Worker
@@ -25,9 +26,9 @@ def record_honour(session: Session, *, worker: Worker, title: str, year: int, aw
     if not may_record_recognition(by, worker):
         raise Forbidden("action")
     if title not in vocabulary("honours"):
-        raise ValidationFailed("unknown_choice", field="title", what=("荣誉", "honour"), value=title)
+        raise ValidationFailed("unknown_choice", field="title", what=Text("荣誉", "honour"), value=title)
     if not 1949 <= year <= today.year:
-        raise ValidationFailed("binding", field="year", reason=(f"1949 到 {today.year} 年", f"1949 to {today.year}"))
+        raise ValidationFailed("binding", field="year", reason=Text(f"1949 到 {today.year} 年", f"1949 to {today.year}"))
     awarding_body = (awarding_body or "").strip()
     if not awarding_body:
         raise ValidationFailed("required", field="awarding_body")
@@ -49,19 +50,19 @@ def record_allowance(session: Session, *, worker: Worker, kind: str, amount: Dec
     if not may_record_recognition(by, worker):
         raise Forbidden("action")
     if kind not in vocabulary("allowances"):
-        raise ValidationFailed("unknown_choice", field="kind", what=("津贴", "allowance"), value=kind)
+        raise ValidationFailed("unknown_choice", field="kind", what=Text("津贴", "allowance"), value=kind)
     try:
         amount = Decimal(str(amount)).quantize(Decimal("0.01"))
     except (InvalidOperation, ValueError):
-        raise ValidationFailed("binding", field="amount", reason=("应为金额", "should be an amount")) from None
+        raise ValidationFailed("binding", field="amount", reason=Text("应为金额", "should be an amount")) from None
     if not Decimal(0) < amount <= MAX_AMOUNT:
-        raise ValidationFailed("binding", field="amount", reason=("须大于 0 且不超过 100 万元",
+        raise ValidationFailed("binding", field="amount", reason=Text("须大于 0 且不超过 100 万元",
                                                                    "above 0 and at most 1,000,000 yuan"))
     payer = (payer or "").strip()
     if not payer:
         raise ValidationFailed("required", field="payer")
     if ends_on is not None and ends_on < starts_on:
-        raise ValidationFailed("binding", field="ends_on", reason=("结束日期早于开始日期", "ends before it starts"))
+        raise ValidationFailed("binding", field="ends_on", reason=Text("结束日期早于开始日期", "ends before it starts"))
     allowance = Allowance(worker=worker, kind=kind, amount=amount, period=AllowancePeriod(period),
                           payer=payer[:128], starts_on=starts_on, ends_on=ends_on, recorded_by_id=by.id)
     session.add(allowance)

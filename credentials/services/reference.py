@@ -9,11 +9,11 @@ from dataclasses import dataclass
 from importlib import resources
 
 from sqlalchemy import select, update
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import InstrumentedAttribute, Session
 
 from ladder.frameworks import appraised_levels
 
-from ..models import City, Occupation, Province
+from ..models import Base, City, Occupation, Province
 
 OCCUPATION_EDITION = 2022
 # Major categories of skilled work: 3 clerical, 4 services, 5 agriculture, 6 production.
@@ -59,7 +59,7 @@ def load_reference_data(session: Session) -> ReferenceLoad:
     return ReferenceLoad(provinces, cities, occupations, len(campaign))
 
 
-def _insert_missing(session: Session, model, key_column, rows: list[dict]) -> int:
+def _insert_missing(session: Session, model: type[Base], key_column: InstrumentedAttribute[str], rows: list[dict[str, str]]) -> int:
     existing = set(session.scalars(select(key_column)))
     missing = [row for row in rows if row[key_column.key] not in existing]
     if missing:

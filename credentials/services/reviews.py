@@ -6,10 +6,12 @@ what they nominated (credentials.approvals). Two officers deciding at once: `mov
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from datetime import date
 
 from sqlalchemy.orm import Session
 
+from ladder.i18n import Text
 from ladder.review import approval_valid_until, next_stage
 
 from ..errors import Conflict, ValidationFailed
@@ -66,18 +68,18 @@ def _reason(reason: str | None) -> str:
         raise ValidationFailed("required", field="reason")
     if len(reason) > MAX_REASON:
         raise ValidationFailed("binding", field="reason",
-                               reason=(f"理由不超过 {MAX_REASON} 字", f"at most {MAX_REASON} characters"))
+                               reason=Text(f"理由不超过 {MAX_REASON} 字", f"at most {MAX_REASON} characters"))
     return reason
 
 
-def _may_decide(by: User, request: PromotionRequest, states) -> None:
+def _may_decide(by: User, request: PromotionRequest, states: Collection[PromotionState]) -> None:
     """Who first (a stranger learns nothing about the state), then the state, then the stage."""
     refusal = decision_refusal(by, request)
     if refusal is not None and refusal.code != "wrong_stage":
         raise refusal
     if request.state not in states:
         if request.state is PromotionState.DRAFT or request.state in OPEN_STATES:
-            raise Conflict("wrong_state", state=STATE_NAMES[request.state], action=("受理", "take this up"))
+            raise Conflict("wrong_state", state=STATE_NAMES[request.state], action=Text("受理", "take this up"))
         raise Conflict("already_decided", state=STATE_NAMES[request.state])
     if refusal is not None:
         raise refusal

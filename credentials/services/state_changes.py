@@ -30,15 +30,17 @@ def move_state(session: Session, record: Versioned, *, state: str, to: S, names:
     it left. The record is refreshed from the database afterwards."""
     model = type(record)
     column = getattr(model, state)
-    seen_state, seen_version = getattr(record, state), record.version
+    seen_state: S = getattr(record, state)
+    seen_version = record.version
     changed = session.execute(
         update(model)
         .where(model.id == record.id, column == seen_state, model.version == seen_version)  # type: ignore[attr-defined]
         .values({state: to, "version": seen_version + 1, **values})
         .execution_options(synchronize_session=False)
-    ).rowcount  # type: ignore[attr-defined]
+    ).rowcount
     if changed != 1:
-        now = session.scalar(select(column).where(model.id == record.id))  # type: ignore[attr-defined]
+        now = session.scalar(select(column).where(model.id == record.id))
+        assert now is not None  # the record is still there: only its state moved on
         raise Conflict("already_decided", state=names[now])
     session.refresh(record)
     return seen_state

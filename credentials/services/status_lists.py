@@ -10,12 +10,16 @@ moment they are asked for, so a revocation shows in the very next fetch.
 from __future__ import annotations
 
 import secrets
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
+
+from ladder.i18n import Text
 
 from ..errors import NotFound
 from ..models import Certificate, CertificateStatus, utcnow
@@ -68,14 +72,15 @@ def _open_list(session: Session) -> int:
     """The 0-based list new indexes go to: the newest, unless it is half full already."""
     highest = session.scalar(select(func.max(Certificate.status_list_index)))
     current = 0 if highest is None else highest // LIST_SIZE
-    used = session.scalar(select(func.count()).where(
+    used = session.execute(select(func.count()).where(
         Certificate.status_list_index >= current * LIST_SIZE,
         Certificate.status_list_index < (current + 1) * LIST_SIZE,
-    ))
+    )).scalar_one()
     return current + 1 if used >= FILL_LIMIT else current
 
 
-def allocate_status_index(session: Session, certificate: Certificate, *, draw=_random.randrange) -> int:
+def allocate_status_index(session: Session, certificate: Certificate, *,
+                          draw: Callable[[int], int] = _random.randrange) -> int:
     """The certificate's status index, drawn (once, for good) on its first digital credential."""
     if certificate.status_list_index is not None:
         return certificate.status_list_index
@@ -94,11 +99,11 @@ def allocate_status_index(session: Session, certificate: Certificate, *, draw=_r
     raise RuntimeError("no free status list index after repeated draws")  # only with a broken `draw`
 
 
-def status_list_credential_for(session: Session, list_number: int, issuer: Issuer, sealer: KeySealer) -> dict:
+def status_list_credential_for(session: Session, list_number: int, issuer: Issuer, sealer: KeySealer) -> dict[str, Any]:
     """The signed BitstringStatusListCredential of list `list_number`, as the records stand now.
 
     NotFound for a list no credential points at (nothing is created for a stranger's request)."""
-    missing = NotFound("record", what=("状态列表", "Status list"))
+    missing = NotFound("record", what=Text("状态列表", "Status list"))
     if not 1 <= list_number <= MAX_LISTS:
         raise missing
     low = (list_number - 1) * LIST_SIZE
@@ -109,6 +114,7 @@ def status_list_credential_for(session: Session, list_number: int, issuer: Issue
     revoked = select(Certificate.status_list_index).where(
         *in_list, Certificate.status == CertificateStatus.REVOKED)
     for index in session.scalars(revoked):
+        assert index is not None  # the range test excludes NULL
         bits.set(index - low)
     now = utcnow()
     unsigned = statuslist.status_list_credential(

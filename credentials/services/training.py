@@ -7,12 +7,16 @@ The checks that need no database are public functions (`training_problems`, `sub
 from __future__ import annotations
 
 import enum
+from collections.abc import Sequence
 from datetime import date
+from decimal import Decimal
+from typing import Any, Protocol, TypeVar
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from ladder.frameworks import get_level, vocabulary
+from ladder.i18n import Text
 from ladder.subsidies import SubsidyDecision, subsidy_for, withheld
 
 from ..errors import Duplicate, ValidationFailed
@@ -26,16 +30,18 @@ from ..models import (
     TrainingType,
     User,
     Worker,
+    WorkerTargetGroup,
     WorkPeriod,
 )
 from .audit import record
 from .institutions import is_accredited
 
 MAX_HOURS = 10_000
+E = TypeVar("E", bound=enum.StrEnum)
 _WHAT = {
-    "training_type": ("培训类型", "training type"), "form": ("培训形式", "training form"),
-    "outcome": ("培训结果", "training outcome"), "school_type": ("学校类型", "school type"),
-    "stream": ("班级类型", "stream"),
+    "training_type": Text("培训类型", "training type"), "form": Text("培训形式", "training form"),
+    "outcome": Text("培训结果", "training outcome"), "school_type": Text("学校类型", "school type"),
+    "stream": Text("班级类型", "stream"),
 }
 
 
@@ -44,12 +50,14 @@ def level_label(code: str) -> tuple[str, str]:
     return (level.name_zh, level.name_en)
 
 
-def coerce(enum_cls: type[enum.StrEnum], value: object, field: str):
+def coerce(enum_cls: type[E], value: object, field: str) -> E:
     """An enum member from a member or its value; anything else is a field error."""
-    try:
-        return enum_cls(value)
-    except ValueError:
-        raise ValidationFailed("unknown_choice", field=field, what=_WHAT[field], value=value) from None
+    if isinstance(value, str):  # a member is a str too; no other type can be a StrEnum's value
+        try:
+            return enum_cls(value)
+        except ValueError:
+            pass
+    raise ValidationFailed("unknown_choice", field=field, what=_WHAT[field], value=value)
 
 
 def level_problem(occupation: Occupation, level: str, field: str) -> ValidationFailed | None:
@@ -100,7 +108,14 @@ def _clean_name(name: str | None) -> str | None:
     return " ".join((name or "").split())[:128] or None
 
 
-def groups_on(worker: Worker, on: date) -> frozenset[str]:
+class HasTargetGroups(Protocol):
+    """A Worker, or the importer's KnownWorker: the target groups with their validity."""
+
+    @property
+    def target_groups(self) -> Sequence[WorkerTargetGroup]: ...
+
+
+def groups_on(worker: HasTargetGroups, on: date) -> frozenset[str]:
     """The subsidy target groups the worker belonged to on a date."""
     return frozenset(g.group.value for g in worker.target_groups
                      if g.valid_from <= on and (g.valid_until is None or on <= g.valid_until))
@@ -162,7 +177,36 @@ def record_training(
     return training
 
 
-def training_snapshot(training: TrainingRecord) -> dict:
+class TrainingFacts(Protocol):
+    """What `training_snapshot` reads: a TrainingRecord, or a row the bulk importer is about to write."""
+
+    @property
+    def worker_id(self) -> int: ...
+    @property
+    def institution_id(self) -> int: ...
+    @property
+    def occupation(self) -> Occupation: ...
+    @property
+    def target_level(self) -> str: ...
+    @property
+    def training_type(self) -> TrainingType: ...
+    @property
+    def form(self) -> TrainingForm: ...
+    @property
+    def hours(self) -> int: ...
+    @property
+    def started_on(self) -> date: ...
+    @property
+    def completed_on(self) -> date | None: ...
+    @property
+    def outcome(self) -> TrainingOutcome: ...
+    @property
+    def subsidy_rule(self) -> str | None: ...
+    @property
+    def subsidy_amount(self) -> Decimal | None: ...
+
+
+def training_snapshot(training: TrainingFacts) -> dict[str, Any]:
     return {
         "worker_id": training.worker_id, "institution_id": training.institution_id,
         "occupation": training.occupation.code, "target_level": training.target_level,

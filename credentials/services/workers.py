@@ -4,9 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import date
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
+
+from ladder.i18n import Text
 
 from ..errors import Duplicate, ValidationFailed
 from ..identity import InvalidNationalId, mask_name
@@ -34,7 +37,7 @@ def register_worker(
     if not name:
         raise ValidationFailed("required", field="name")
     if len(name) > MAX_NAME:
-        raise ValidationFailed("binding", field="name", reason=("姓名过长", "name is too long"))
+        raise ValidationFailed("binding", field="name", reason=Text("姓名过长", "name is too long"))
     try:
         sealed = vault.seal(national_id)
     except InvalidNationalId as error:
@@ -64,7 +67,7 @@ def register_worker(
     return worker
 
 
-def worker_snapshot(worker: Worker) -> dict:
+def worker_snapshot(worker: Worker) -> dict[str, Any]:
     """What the audit trail keeps of a worker: masked, never the full ID or name."""
     return {
         "name": mask_name(worker.name),

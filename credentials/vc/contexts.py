@@ -53,7 +53,8 @@ def _raw(url: str) -> dict[str, Any]:
     data = (_DIR / filename).read_bytes()
     if hashlib.sha256(data).hexdigest() != digest:
         raise RuntimeError(f"pinned context {filename} does not match its recorded SHA-256")
-    return json.loads(data)
+    document: dict[str, Any] = json.loads(data)
+    return document
 
 
 def load_context(url: str) -> dict[str, Any]:

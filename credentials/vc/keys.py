@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable, Mapping
+from typing import Any
 from urllib.parse import quote
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
@@ -104,7 +105,7 @@ def did_web(host: str, path: str | Iterable[str] | None = None) -> str:
     return ":".join(["did:web", quote(host, safe=""), *segments])
 
 
-def did_document(did: str, keys: Iterable[tuple[str, str, bool]]) -> dict:
+def did_document(did: str, keys: Iterable[tuple[str, str, bool]]) -> dict[str, Any]:
     """DID document listing every key as a Multikey under `assertionMethod`.
 
     `keys` are (key_id, publicKeyMultibase, active); key_id is a fragment ("key-1") or an absolute id.
@@ -126,11 +127,12 @@ def did_document(did: str, keys: Iterable[tuple[str, str, bool]]) -> dict:
     }
 
 
-def key_resolver(methods: Mapping[str, str] | dict) -> Callable[[str], Ed25519PublicKey | None]:
+def key_resolver(methods: Mapping[str, Any]) -> Callable[[str], Ed25519PublicKey | None]:
     """A `resolve_key` for the verifiers, from {verification method id: publicKeyMultibase} or a DID document.
 
     With a DID document only keys listed under assertionMethod resolve.
     """
+    table: dict[str, str]
     if "verificationMethod" in methods:
         allowed = set(methods.get("assertionMethod", []))
         vms = methods["verificationMethod"]

@@ -39,10 +39,12 @@ MAX_DOCUMENT_CHARS = 512 * 1024  # verification refuses larger documents (canoni
 _local = threading.local()  # per-thread context cache, ours alone: pyld's global one is shared
 
 
-def _context_cache() -> LRUCache:
+def _context_cache() -> LRUCache[str, dict[str, Any]]:
+    """pyld's shared context cache: context URL (or canonical JSON) -> {tag: resolved context}."""
     if not hasattr(_local, "cache"):
         _local.cache = LRUCache(maxsize=32)
-    return _local.cache
+    cache: LRUCache[str, dict[str, Any]] = _local.cache
+    return cache
 
 
 @dataclass(frozen=True)
@@ -83,7 +85,8 @@ def canonicalize(document: dict[str, Any]) -> str:
         "contextResolver": ContextResolver(_context_cache(), document_loader),
     }
     try:
-        return JsonLdProcessor(on_property_dropped=_on_dropped).normalize(copy.deepcopy(document), options)
+        canonical: str = JsonLdProcessor(on_property_dropped=_on_dropped).normalize(copy.deepcopy(document), options)
+        return canonical
     except _Dropped as exc:
         detail = f"term {exc.args[0]!r} is not defined by any context"
         raise CanonicalizationError("jsonld_dropped", detail) from None
@@ -171,7 +174,7 @@ def _check_proof(document: dict[str, Any], proof: Any, resolve_key: Callable[[st
         public_key = None
     if not isinstance(public_key, Ed25519PublicKey):
         return reasons + ["unknown_key"]
-    if reasons:
+    if reasons or signature is None:  # a missing signature is already among the reasons
         return reasons
     try:
         data = hash_data(document, proof)

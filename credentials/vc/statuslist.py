@@ -56,7 +56,7 @@ class StatusList:
         return "u" + base64.urlsafe_b64encode(packed).rstrip(b"=").decode("ascii")
 
     @classmethod
-    def decode(cls, encoded: str) -> StatusList:
+    def decode(cls, encoded: object) -> StatusList:
         """Parse an `encodedList`; ValueError for anything malformed or too large."""
         if not isinstance(encoded, str) or not encoded.startswith("u"):
             raise ValueError("encodedList must be multibase base64url (u…)")

@@ -242,3 +242,20 @@ def test_the_worker_command_needs_redis(runner, app, monkeypatch):
     result = runner.invoke(args=["jobs", "worker", "--burst"])
 
     assert result.exit_code != 0 and "REDIS_URL" in result.output
+
+
+@pytest.mark.parametrize(("lang", "expected"), [
+    ("zh", "导入意外中止，未写入任何数据"),
+    ("en", "The import stopped unexpectedly"),
+])
+def test_a_failed_import_page_says_why_in_the_readers_language(clerk, setting, lang, expected):
+    """The failure is a bilingual Text: the page shows it in one language, never the object's repr."""
+    response = upload(clerk, csv_bytes(RESULT_HEADERS, setting.result(0)))
+    job = db.session.get(ImportJob, int(response.headers["Location"].rsplit("/", 1)[1]))
+    job.status, job.failure = ImportStatus.FAILED, "unexpected_failure"
+    db.session.commit()
+
+    page = clerk.get(f"/institution/imports/{job.id}?lang={lang}")
+
+    assert page.status_code == 200
+    assert expected in page.text and "Text(" not in page.text and "zh=" not in page.text

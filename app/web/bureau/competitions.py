@@ -25,17 +25,9 @@ from ...access import allow
 from ...auth import current_actor
 from ...exports import xlsx_response
 from ...extensions import db
-from ...i18n import error_text, level_name
+from ...i18n import error_text, level_name, localized
 from ...lookups import competition_or_404, vault, worker_or_404
-from ..approval_forms import (
-    AllowanceForm,
-    CompetitionForm,
-    HonourForm,
-    ImportForm,
-    PlanDecisionForm,
-    ResultForm,
-    text_of,
-)
+from ..approval_forms import AllowanceForm, CompetitionForm, HonourForm, ImportForm, PlanDecisionForm, ResultForm
 from ..approvals import OUTCOME_NAMES, ListPage
 from ..competition_pages import enter_result, register_from, results_xlsx
 from ..pages import apply_field_error, paginate
@@ -75,8 +67,8 @@ def competitions_export():
     found = db.session.scalars(competitions_for(current_actor()).limit(50_000))
     headers = [_("编号"), _("竞赛名称"), _("竞赛级别"), _("职业"), _("开始日期"), _("结束日期"), _("主办单位"),
                _("政府竞赛计划")]
-    rows = ([c.id, c.name, text_of(tiers()[c.tier]), c.occupation.name, c.starts_on, c.ends_on, c.organizer,
-             text_of(PLAN_NAMES[c.plan_state])] for c in found)
+    rows = ([c.id, c.name, localized(tiers()[c.tier]), c.occupation.name, c.starts_on, c.ends_on, c.organizer,
+             localized(PLAN_NAMES[c.plan_state])] for c in found)
     return xlsx_response(_("竞赛.xlsx"), headers, rows)
 
 
@@ -139,7 +131,7 @@ def competition_result(competition_id: int):
 
 
 def _outcome(result) -> str:
-    return text_of(OUTCOME_NAMES[result.outcome])
+    return localized(OUTCOME_NAMES[result.outcome])
 
 
 @bp.post("/competitions/<int:competition_id>/import")
@@ -185,7 +177,7 @@ def worldskills_export():
     rows = db.session.execute(statement.limit(50_000)) if statement is not None else []
     headers = [_("姓名"), _("身份证号"), _("出生日期"), _("城市"), _("竞赛"), _("竞赛级别"), _("名次"), _("奖项")]
     return xlsx_response(_("世界技能大赛后备人选.xlsx"), headers, (
-        [w.name, w.id_masked, w.birth_date, w.city_code, c.name, text_of(tiers()[c.tier]), r.rank, r.medal or ""]
+        [w.name, w.id_masked, w.birth_date, w.city_code, c.name, localized(tiers()[c.tier]), r.rank, r.medal or ""]
         for w, c, r in rows))
 
 

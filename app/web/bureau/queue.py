@@ -25,15 +25,16 @@ from credentials.services.institutions import is_accredited
 from credentials.services.promotions import relied_rules
 from credentials.services.reviews import DECISIONS, review_promotion
 from ladder.exceptional import exceptional_clauses
+from ladder.i18n import Text
 from ladder.review import review_rule, stages_for
 
 from ...access import allow
 from ...auth import current_actor
 from ...exports import xlsx_response
 from ...extensions import db
-from ...i18n import error_text, level_name
+from ...i18n import error_text, level_name, localized
 from ...lookups import proposal_or_404, request_or_404
-from ..approval_forms import DecisionForm, ProposalForm, TakeUpForm, text_of
+from ..approval_forms import DecisionForm, ProposalForm, TakeUpForm
 from ..approvals import (
     KIND_NAMES,
     ListPage,
@@ -74,7 +75,7 @@ def queue_export():
     items, _counts = work_queue(db.session(), current_actor(), kind=kind, occupation_code=occupation)
     headers = [_("类别"), _("编号"), _("姓名"), _("身份证号"), _("职业"), _("现有等级"), _("申报等级"), _("阶段"),
                _("等待天数")]
-    rows = ([text_of(KIND_NAMES[i.kind]), i.id, i.worker.name, i.worker.id_masked, i.occupation_name,
+    rows = ([localized(KIND_NAMES[i.kind]), i.id, i.worker.name, i.worker.id_masked, i.occupation_name,
              level_name(i.current_level), level_name(i.target_level), i.stage, i.age_days()] for i in items)
     return xlsx_response(_("待办审批.xlsx"), headers, rows)
 
@@ -141,7 +142,7 @@ def decide(request_id: int):
     if action == "review":
         flash(_("已受理，请审核后作出决定"), "success")
         return redirect(url_for("bureau.promotion", request_id=request_id))
-    flash(_("已记录决定：%(state)s", state=text_of(_state_pair(found))), "success")
+    flash(_("已记录决定：%(state)s", state=localized(_state_pair(found))), "success")
     return redirect(_next_url(found.kind.value, found.id))
 
 
@@ -195,7 +196,7 @@ def decide_proposal(proposal_id: int):
     session = db.session()
     try:
         if form.version.data != str(found.version):
-            raise Conflict("already_decided", state=("已被他人处理", "decided"))
+            raise Conflict("already_decided", state=Text("已被他人处理", "decided"))
         if action == "confirm":
             issuer = session.get(Institution, int(form.issuer_id.data)) if form.issuer_id.data else None
             if issuer is None:

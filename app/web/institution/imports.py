@@ -34,7 +34,7 @@ from ...access import allow
 from ...auth import current_actor
 from ...exports import XLSX_MIMETYPE, xlsx_response
 from ...extensions import db
-from ...i18n import error_text, format_date, is_english
+from ...i18n import error_text, format_date, is_english, localized
 from ...jobs import enqueue_import
 from ...lookups import import_job_or_404
 from ..forms import options
@@ -53,10 +53,6 @@ class ImportForm(FlaskForm):
                            description=_l("检查通过后，可在结果页直接正式导入，无需重新上传"))
 
 
-def text(pair) -> str:
-    """A domain Text in the page's language."""
-    return pair.en if is_english() else pair.zh
-
 
 
 @bp.get("/imports")
@@ -74,8 +70,8 @@ def imports_export():
     jobs = db.session.scalars(import_jobs_for(current_actor()).limit(EXPORT_LIMIT))
     headers = [_("编号"), _("文件名"), _("导入内容"), _("方式"), _("状态"), _("数据行"), _("新增"),
                _("已存在"), _("待核"), _("错误"), _("上传人"), _("上传时间"), _("文件 SHA-256")]
-    rows = ([job.id, job.filename, text(KIND_NAMES[job.kind]), _("试导入") if job.dry_run else _("正式导入"),
-             text(STATUS_NAMES[job.status]), job.rows_total, job.rows_created, job.rows_existing,
+    rows = ([job.id, job.filename, localized(KIND_NAMES[job.kind]), _("试导入") if job.dry_run else _("正式导入"),
+             localized(STATUS_NAMES[job.status]), job.rows_total, job.rows_created, job.rows_existing,
              job.rows_flagged, job.error_count, job.uploaded_by.display_name, format_date(job.created_at),
              job.file_sha256]
             for job in jobs)
@@ -89,7 +85,7 @@ def import_template(kind: str, fmt: str):
         abort(404)
     kind = ImportKind(kind)
     body = template_xlsx(kind) if fmt == "xlsx" else template_csv(kind)
-    name = f"{text(KIND_NAMES[kind])}{_('导入模板')}.{fmt}"
+    name = f"{localized(KIND_NAMES[kind])}{_('导入模板')}.{fmt}"
     mimetype = XLSX_MIMETYPE if fmt == "xlsx" else "text/csv"
     return send_file(io.BytesIO(body), mimetype=mimetype, as_attachment=True, download_name=name)
 
@@ -99,7 +95,7 @@ def import_template(kind: str, fmt: str):
 def new_import():
     user = current_actor()
     form = ImportForm()
-    form.kind.choices = options((kind.value, text(KIND_NAMES[kind])) for kind in ImportKind)
+    form.kind.choices = options((kind.value, localized(KIND_NAMES[kind])) for kind in ImportKind)
     if request.method == "GET" and request.args.get("kind") in {k.value for k in ImportKind}:
         form.kind.data = request.args["kind"]
     if form.validate_on_submit():
@@ -134,7 +130,7 @@ def _status(job: ImportJob) -> dict:
         progress = _("已检查 %(done)s / %(total)s 行", done=f"{job.rows_done:,}", total=f"{job.rows_total:,}")
     else:
         progress = _("正在读取文件……")
-    return {"status": job.status.value, "label": text(STATUS_NAMES[job.status]),
+    return {"status": job.status.value, "label": localized(STATUS_NAMES[job.status]),
             "finished": job.status in FINISHED, "rows_done": job.rows_done, "rows_total": job.rows_total,
             "progress": progress}
 
@@ -166,6 +162,5 @@ def commit_job(job_id: int):
     return redirect(url_for("institution.import_job", job_id=job_id))
 
 
-bp.add_app_template_global(text, "bilingual")
-bp.add_app_template_global(lambda kind: text(KIND_NAMES[kind]), "import_kind_name")
-bp.add_app_template_global(lambda status: text(STATUS_NAMES[status]), "import_status_name")
+bp.add_app_template_global(lambda kind: localized(KIND_NAMES[kind]), "import_kind_name")
+bp.add_app_template_global(lambda status: localized(STATUS_NAMES[status]), "import_status_name")

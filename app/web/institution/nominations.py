@@ -30,9 +30,9 @@ from ...access import allow
 from ...auth import current_actor
 from ...exports import xlsx_response
 from ...extensions import db
-from ...i18n import error_text, level_name
+from ...i18n import error_text, level_name, localized
 from ...lookups import competition_or_404, occupation_or_field_error, request_or_404, vault
-from ..approval_forms import CompetitionForm, EvidenceForm, NominationForm, ResultForm, text_of
+from ..approval_forms import CompetitionForm, EvidenceForm, NominationForm, ResultForm
 from ..approvals import (
     KIND_NAMES,
     evidence_download,
@@ -64,8 +64,8 @@ def nominations_export():
     headers = [_("编号"), _("姓名"), _("身份证号"), _("职业"), _("晋升方式"), _("现有等级"), _("申报等级"), _("状态"),
                _("批准有效期至")]
     return xlsx_response(_("破格越级提名.xlsx"), headers, (
-        [r.id, r.worker.name, r.worker.id_masked, r.occupation.name, text_of(KIND_NAMES[r.kind.value]),
-         level_name(r.current_level), level_name(r.target_level), text_of(STATE_NAMES[r.state]),
+        [r.id, r.worker.name, r.worker.id_masked, r.occupation.name, localized(KIND_NAMES[r.kind.value]),
+         level_name(r.current_level), level_name(r.target_level), localized(STATE_NAMES[r.state]),
          r.approval_valid_until] for r in found))
 
 
@@ -216,7 +216,7 @@ def competitions_export():
     found = db.session.scalars(competitions_for(current_actor()).limit(50_000))
     headers = [_("编号"), _("竞赛名称"), _("职业"), _("开始日期"), _("结束日期"), _("政府竞赛计划"), _("成绩")]
     return xlsx_response(_("技术比武.xlsx"), headers, (
-        [c.id, c.name, c.occupation.name, c.starts_on, c.ends_on, text_of(PLAN_NAMES[c.plan_state]),
+        [c.id, c.name, c.occupation.name, c.starts_on, c.ends_on, localized(PLAN_NAMES[c.plan_state]),
          len(c.results)]
         for c in found))
 
