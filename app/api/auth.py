@@ -7,13 +7,14 @@ from flask import current_app
 from flask_smorest import Blueprint
 
 from credentials import AuthenticationFailed
+from credentials.models import Role
 from credentials.services.accounts import authenticate, issue_api_token, revoke_api_token
 
 from ..access import allow, public
 from ..errors import domain_problem
 from ..extensions import db, limiter
 from ..lookups import vault
-from .common import iso_utc
+from .common import choice, iso_utc, moment, problems, string, values
 
 PREFIX = "/auth"
 blp = Blueprint("api_auth", __name__, description="Bearer tokens")
@@ -26,10 +27,11 @@ class TokenRequest(ma.Schema):
 
 
 class TokenResponse(ma.Schema):
-    access_token = ma.fields.String()
-    token_type = ma.fields.String()
-    expires_at = ma.fields.String(metadata={"format": "date-time"})
-    role = ma.fields.String()
+    access_token = string("The bearer token: send `Authorization: Bearer <token>`",
+                          "EXAMPLE-not-a-real-token-8Yq2xW5vR0tP3nK6")
+    token_type = choice(["Bearer"], "Always Bearer", "Bearer")
+    expires_at = moment("When it stops working (UTC)", "2024-07-01T16:00:00Z")
+    role = choice(values(Role), "The account's role", "institution_staff")
 
 
 @blp.route("/token", methods=["POST"])
@@ -37,6 +39,7 @@ class TokenResponse(ma.Schema):
 @limiter.limit(lambda: current_app.config["LOGIN_RATE_LIMIT"])
 @blp.arguments(TokenRequest)
 @blp.response(201, TokenResponse)
+@problems(400, 401, 422, 429)
 @blp.doc(security=[])
 def create_token(body):
     config = current_app.config
@@ -55,7 +58,8 @@ def create_token(body):
 
 @blp.route("/token", methods=["DELETE"])
 @allow()
-@blp.response(204)
+@blp.response(204, description="The token is revoked")
+@problems(401)
 def delete_token():
     from flask import request
 

@@ -16,7 +16,7 @@ from ..access import allow
 from ..auth import current_actor
 from ..extensions import db
 from ..lookups import certificate_or_404, occupation_or_field_error, worker_or_field_error
-from .common import Envelope, SearchArgs, certificate_dict, page_envelope
+from .common import CertificateOut, Page, SearchArgs, certificate_dict, many, page_envelope, problems
 
 PREFIX = "/certificates"
 blp = Blueprint("api_certificates", __name__, description="Certificates, addressed by number")
@@ -26,6 +26,10 @@ ALL_ROLES = (Role.WORKER, Role.INSTITUTION_STAFF, Role.BUREAU_OFFICER, Role.ADMI
 class CertificateArgs(SearchArgs):
     status = ma.fields.String(load_default=None, validate=ma.validate.OneOf(["valid", "revoked"]))
     worker_id = ma.fields.Integer(load_default=None, validate=ma.validate.Range(min=1, max=2**62))
+
+
+class CertificatePage(Page):
+    items = many(CertificateOut, "This page's certificates")
 
 
 class CertificateCreate(ma.Schema):
@@ -40,7 +44,8 @@ class CertificateCreate(ma.Schema):
 @blp.route("", methods=["GET"])
 @allow(*ALL_ROLES)
 @blp.arguments(CertificateArgs, location="query")
-@blp.response(200, Envelope)
+@blp.response(200, CertificatePage)
+@problems(401, 422)
 def list_certificates(args):
     statement = certificates_for(current_actor(), search=args["q"], worker_id=args["worker_id"],
                                  status=args["status"])
@@ -50,7 +55,8 @@ def list_certificates(args):
 @blp.route("", methods=["POST"])
 @allow(Role.INSTITUTION_STAFF, Role.ADMIN)
 @blp.arguments(CertificateCreate)
-@blp.response(201)
+@blp.response(201, CertificateOut)
+@problems(400, 401, 403, 409, 422)
 def create_certificate(body):
     user = current_actor()
     session = db.session()
@@ -68,7 +74,8 @@ def create_certificate(body):
 
 @blp.route("/<number>", methods=["GET"])
 @allow(*ALL_ROLES)
-@blp.response(200)
+@blp.response(200, CertificateOut)
+@problems(401, 404)
 def get_certificate(number: str):
     return certificate_dict(certificate_or_404(number))
 
@@ -81,7 +88,8 @@ class RevokeBody(ma.Schema):
 @blp.route("/<number>/revoke", methods=["POST"])
 @allow(Role.BUREAU_OFFICER)
 @blp.arguments(RevokeBody)
-@blp.response(200)
+@blp.response(200, CertificateOut, description="The certificate, now revoked")
+@problems(400, 401, 403, 404, 409, 422)
 def revoke(body, number: str):
     """Revoke a certificate in the officer's region (else 404); a second revocation answers 409."""
     user = current_actor()

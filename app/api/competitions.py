@@ -9,7 +9,15 @@ from flask_smorest import Blueprint
 from sqlalchemy import select
 
 from credentials import ValidationFailed
-from credentials.models import Competition, CompetitionPromotion, Institution, ProposalState, Role
+from credentials.models import (
+    Competition,
+    CompetitionPromotion,
+    Institution,
+    PlanState,
+    ProposalState,
+    ResultOutcome,
+    Role,
+)
 from credentials.queries.approvals import competitions_for
 from credentials.queries.scopes import proposal_scope
 from credentials.services.competition_promotions import (
@@ -23,7 +31,26 @@ from ..access import allow
 from ..auth import current_actor
 from ..extensions import db
 from ..lookups import competition_or_404, occupation_or_field_error, proposal_or_404, worker_by_national_id_or_field_error
-from .common import Envelope, PageArgs, iso_utc, level_dict, page_envelope
+from .common import (
+    Bilingual,
+    LevelOut,
+    OccupationBrief,
+    Page,
+    PageArgs,
+    choice,
+    day,
+    integer,
+    iso_utc,
+    level_dict,
+    many,
+    moment,
+    nested,
+    page_envelope,
+    problems,
+    stored,
+    string,
+    values,
+)
 
 PREFIX = "/competitions"
 blp = Blueprint("api_competitions", __name__,
@@ -73,6 +100,74 @@ class ProposalAction(ma.Schema):
     reason = ma.fields.String(load_default=None, validate=ma.validate.Length(max=2000))
 
 
+class CompetitionLinks(ma.Schema):
+    self = string("This competition's address", "/api/v1/competitions/3")
+
+
+class CompetitionOut(ma.Schema):
+    id = integer("Competition id", 3)
+    name = string("Name", "2024年苏州市职业技能大赛车工项目")
+    tier = choice(tiers(), "Tier (decides the promotion it may bring)", "city")
+    occupation = nested(OccupationBrief, "The occupation contested")
+    starts_on = day("First day", "2024-07-01")
+    ends_on = day("Last day", "2024-07-03")
+    organizer = string("Organizer", "苏州市人力资源和社会保障局")
+    city_code = string("City code where it is held", "3205", null=True)
+    province_code = string("Province code where it is held", "32", null=True)
+    policy_id = string("Its own reward policy, or null for the tier's default", null=True)
+    plan_state = choice(values(PlanState), "Inclusion in the bureau's competition plan (enterprise contests)",
+                        "not_applicable")
+    plan_reason = string("The bureau's reason, when it refused or included", null=True)
+    links = nested(CompetitionLinks, "Related addresses")
+
+
+class ResultOut(ma.Schema):
+    id = integer("Result id", 11)
+    worker_id = integer("The worker", 42)
+    rank = integer("Rank, 1 = first", 1, null=True)
+    medal = choice(medals(), "Medal or award", "gold", null=True)
+    team_size = integer("Members of the team (1: individual)", 1)
+    outcome = choice(values(ResultOutcome), "What the result brings", "proposed")
+    titles = stored(Bilingual, "Titles the rule awards", example=[{"zh": "全国技术能手", "en": "National Technical Expert"}])
+    proposal_id = integer("The promotion it proposes, if any", 5, null=True)
+
+
+class CompetitionDetail(CompetitionOut):
+    results = many(ResultOut, "Results recorded so far")
+
+
+class CompetitionPage(Page):
+    items = many(CompetitionOut, "This page's competitions")
+
+
+class ProposalOut(ma.Schema):
+    id = integer("Proposal id", 5)
+    state = choice(values(ProposalState), "proposed, confirmed or rejected", "proposed")
+    version = integer("Increases with every decision", 1)
+    result_id = integer("The result behind it", 11)
+    competition_id = integer("The competition", 3)
+    worker_id = integer("The worker", 42)
+    occupation = string("Occupation code", "6-18-01-01")
+    current_level = nested(LevelOut, "The worker's level before (null: none held)", null=True)
+    target_level = nested(LevelOut, "The level proposed")
+    policy_id = string("The policy granting it", "national-contest-2012")
+    rule = nested(Bilingual, "The rule applied, in words")
+    reason = string("The bureau's reason for rejecting", null=True)
+    decided_at = moment("When it was confirmed or rejected (UTC)", null=True)
+    certificate_number = string("The certificate issued on confirmation", null=True)
+
+
+class ProposalPage(Page):
+    items = many(ProposalOut, "This page's proposals")
+
+
+class ResultRecorded(ma.Schema):
+    id = integer("Result id", 11)
+    outcome = choice(values(ResultOutcome), "What the result brings", "proposed")
+    titles = stored(Bilingual, "Titles the rule awards", example=[])
+    proposal = nested(ProposalOut, "The promotion it proposes, if any", null=True)
+
+
 def competition_dict(competition: Competition, *, results: bool = False) -> dict:
     body = {"id": competition.id, "name": competition.name, "tier": competition.tier,
             "occupation": {"code": competition.occupation.code, "name": competition.occupation.name},
@@ -106,14 +201,16 @@ def proposal_dict(proposal: CompetitionPromotion) -> dict:
 @blp.route("", methods=["GET"])
 @allow(Role.INSTITUTION_STAFF, Role.BUREAU_OFFICER, Role.ADMIN)
 @blp.arguments(CompetitionArgs, location="query")
-@blp.response(200, Envelope)
+@blp.response(200, CompetitionPage)
+@problems(401, 403, 422)
 def list_competitions(args):
     return page_envelope(competitions_for(current_actor(), tier=args["tier"]), args, competition_dict)
 
 
 @blp.route("/<int:competition_id>", methods=["GET"])
 @allow(Role.INSTITUTION_STAFF, Role.BUREAU_OFFICER, Role.ADMIN)
-@blp.response(200)
+@blp.response(200, CompetitionDetail)
+@problems(401, 403, 404)
 def get_competition(competition_id: int):
     return competition_dict(competition_or_404(competition_id), results=True)
 
@@ -121,7 +218,8 @@ def get_competition(competition_id: int):
 @blp.route("", methods=["POST"])
 @allow(*RUNNERS)
 @blp.arguments(CompetitionCreate)
-@blp.response(201)
+@blp.response(201, CompetitionOut)
+@problems(400, 401, 403, 422)
 def create_competition(body):
     session = db.session()
     occupation = occupation_or_field_error(body.pop("occupation_code"))
@@ -133,7 +231,8 @@ def create_competition(body):
 @blp.route("/<int:competition_id>/plan", methods=["POST"])
 @allow(*RUNNERS)
 @blp.arguments(PlanAction)
-@blp.response(200)
+@blp.response(200, CompetitionDetail)
+@problems(400, 401, 403, 404, 409, 422)
 def plan(body, competition_id: int):
     """apply (the organizing institution), include or refuse with a reason (the bureau of the place)."""
     competition = competition_or_404(competition_id)
@@ -149,7 +248,8 @@ def plan(body, competition_id: int):
 @blp.route("/<int:competition_id>/results", methods=["POST"])
 @allow(*RUNNERS)
 @blp.arguments(ResultCreate)
-@blp.response(201)
+@blp.response(201, ResultRecorded)
+@problems(400, 401, 403, 404, 409, 422)
 def add_result(body, competition_id: int):
     competition = competition_or_404(competition_id)
     worker = worker_by_national_id_or_field_error(body["national_id"])
@@ -164,7 +264,8 @@ def add_result(body, competition_id: int):
 @blp.route("/promotions", methods=["GET"])
 @allow(Role.WORKER, Role.INSTITUTION_STAFF, Role.BUREAU_OFFICER, Role.ADMIN)
 @blp.arguments(ProposalArgs, location="query")
-@blp.response(200, Envelope)
+@blp.response(200, ProposalPage)
+@problems(401, 422)
 def list_proposals(args):
     statement = (select(CompetitionPromotion).where(proposal_scope(current_actor()))
                  .order_by(CompetitionPromotion.id.desc()))
@@ -176,7 +277,8 @@ def list_proposals(args):
 @blp.route("/promotions/<int:proposal_id>/transitions", methods=["POST"])
 @allow(Role.BUREAU_OFFICER)
 @blp.arguments(ProposalAction)
-@blp.response(200)
+@blp.response(200, ProposalOut)
+@problems(400, 401, 403, 404, 409, 422)
 def decide_proposal(body, proposal_id: int):
     proposal = proposal_or_404(proposal_id)
     if body["action"] == "confirm":

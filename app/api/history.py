@@ -3,9 +3,10 @@ the regular route (eligible now, or from when, and what is missing), in both lan
 
 from __future__ import annotations
 
+import marshmallow as ma
 from flask_smorest import Blueprint
 
-from credentials.models import AppraisalResult, Role, TrainingRecord
+from credentials.models import AppraisalResult, Role, TrainingForm, TrainingOutcome, TrainingRecord, TrainingType
 from credentials.queries.progression import (
     NextStep,
     OccupationProgress,
@@ -18,10 +19,103 @@ from credentials.queries.progression import (
 from ..access import allow
 from ..extensions import db
 from ..lookups import worker_or_404
-from .common import certificate_dict, level_dict, worker_dict
+from .common import (
+    CERTIFICATE_NUMBER,
+    Bilingual,
+    CertificateOut,
+    LevelOut,
+    OccupationRef,
+    Ref,
+    WorkerOut,
+    boolean,
+    certificate_dict,
+    choice,
+    day,
+    integer,
+    level_dict,
+    many,
+    nested,
+    problems,
+    string,
+    values,
+    worker_dict,
+)
 
 PREFIX = "/workers"
 blp = Blueprint("api_history", __name__, description="A worker's history and eligibility for the next level")
+
+
+class SubsidyOut(ma.Schema):
+    eligible = boolean("A training subsidy is granted", True)
+    reason = choice(["granted", "not_in_group", "no_rule", "already_subsidised", "dropped_out"],
+                    "Why (granted, or why not)", "granted")
+    rule_id = string("The subsidy rule concerned", "3205-2019.employment", null=True)
+    amount = string("Amount in yuan, as a decimal string", "1500.00", null=True)
+    explanation = nested(Bilingual, "The rule, in words")
+
+
+class TrainingOut(ma.Schema):
+    id = integer("Training record id", 21)
+    institution = nested(Ref, "The training institution")
+    target_level = nested(LevelOut, "The level trained for")
+    training_type = choice(values(TrainingType), "Type of training", "employment_skills")
+    form = choice(values(TrainingForm), "Form of training", "directed")
+    hours = integer("Class hours", 90)
+    started_on = day("First day", "2024-02-01")
+    completed_on = day("Last day, if completed", "2024-04-01", null=True)
+    outcome = choice(values(TrainingOutcome), "How it ended (so far)", "completed")
+    subsidy = nested(SubsidyOut, "The subsidy decision")
+
+
+class AppraisalResultOut(ma.Schema):
+    id = integer("Appraisal result id", 31)
+    institution = nested(Ref, "The appraising institution")
+    level = nested(LevelOut, "The level sat for")
+    exam_date = day("Date of the exam", "2024-07-01")
+    theory = string("Theory score as typed (e.g. 78.5, 60)", "78.5", null=True)
+    practical = string("Practical score as typed", "82", null=True)
+    review = string("Overall review score (technician and above)", null=True)
+    passed = boolean("Passed", True)
+    reasons = many(Bilingual, "Why it failed, part by part (empty for a pass)")
+    certificate_number = string("The certificate it earned", CERTIFICATE_NUMBER, null=True)
+
+
+class MissingOut(ma.Schema):
+    class Meta:
+        description = "A requirement not yet met."
+
+    code = string("prev_level, years_since_prev, years_in_occupation, training_hours, diploma or already_held",
+                  "years_since_prev")
+    zh = string("In Chinese", "还需在中级工等级工作 1 年 8 个月")
+    en = string("In English", "1 year 8 months more at Intermediate Worker")
+
+
+class NextLevelOut(ma.Schema):
+    level = nested(LevelOut, "The next level on the regular route")
+    eligible = boolean("May apply for it now", False)
+    eligible_from = day("First day the worker may apply if work goes on (null: time alone will not do)",
+                        "2026-02-01", null=True)
+    rules = string("The rule set applied", "standard-2018")
+    matched_clause = string("The application condition met", null=True)
+    closest_clause = string("The condition closest to being met", "2018.senior.a", null=True)
+    clause = nested(Bilingual, "The condition met or closest, in words", null=True)
+    missing = many(MissingOut, "What is still missing")
+    explanation = nested(Bilingual, "All of it in one sentence")
+
+
+class OccupationHistory(ma.Schema):
+    occupation = nested(OccupationRef, "The occupation")
+    current_level = nested(LevelOut, "Highest level held (null: none yet)", null=True)
+    reached_on = day("When it was reached", "2024-07-01", null=True)
+    next_level = nested(NextLevelOut, "The next level and the worker's standing (null at the top)", null=True)
+    certificates = many(CertificateOut, "Certificates, oldest first")
+    training = many(TrainingOut, "Training records")
+    results = many(AppraisalResultOut, "Appraisal results")
+
+
+class WorkerHistory(ma.Schema):
+    worker = nested(WorkerOut, "The worker")
+    occupations = many(OccupationHistory, "One entry per occupation with any record")
 
 
 def _score(value) -> str | None:
@@ -83,7 +177,8 @@ def _occupation(progress: OccupationProgress) -> dict:
 
 @blp.route("/<int:worker_id>/history", methods=["GET"])
 @allow(Role.WORKER, Role.INSTITUTION_STAFF, Role.BUREAU_OFFICER, Role.ADMIN)
-@blp.response(200)
+@blp.response(200, WorkerHistory)
+@problems(401, 404)
 def worker_history(worker_id: int):
     """Everything the registry holds on the worker's way up, scoped like the worker (another's: 404)."""
     session = db.session()

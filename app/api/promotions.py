@@ -10,7 +10,7 @@ from flask_smorest import Blueprint
 
 from credentials import Conflict
 from credentials.labels import STATE_NAMES
-from credentials.models import PromotionKind, PromotionRequest, PromotionState, Role
+from credentials.models import PromotionKind, PromotionRequest, PromotionState, ReviewStage, Role
 from credentials.queries.approvals import promotions_for
 from credentials.services.promotions import (
     attach_evidence,
@@ -26,7 +26,26 @@ from ..access import allow
 from ..auth import current_actor
 from ..extensions import db
 from ..lookups import occupation_or_field_error, request_or_404, worker_or_field_error
-from .common import Envelope, PageArgs, iso_utc, level_dict, page_envelope
+from .common import (
+    Bilingual,
+    LevelOut,
+    OccupationBrief,
+    Page,
+    PageArgs,
+    choice,
+    day,
+    integer,
+    iso_utc,
+    level_dict,
+    many,
+    moment,
+    nested,
+    page_envelope,
+    problems,
+    string,
+    strings,
+    values,
+)
 
 PREFIX = "/promotions"
 blp = Blueprint("api_promotions", __name__,
@@ -65,6 +84,65 @@ class EvidenceFile(ma.Schema):
                                                   "description": "PDF, JPEG or PNG, at most 10 MB"})
 
 
+class PromotionWorker(ma.Schema):
+    id = integer("Worker id", 42)
+    name = string("Full name", "张*三")
+    national_id_masked = string("National ID number, masked", "320505********123X")
+
+
+class PromotionLinks(ma.Schema):
+    self = string("This request's address", "/api/v1/promotions/9")
+
+
+class PromotionOut(ma.Schema):
+    id = integer("Request id", 9)
+    kind = choice(values(PromotionKind), "exceptional (破格) or level_skipping (越级)", "exceptional")
+    state = choice(values(PromotionState), "Where the request is", "submitted")
+    stage = choice(values(ReviewStage), "Review stage: city first, then province", "city")
+    state_name = nested(Bilingual, "The state in words", example={"zh": "待审核", "en": "submitted"})
+    version = integer("Increases with every change; send it back with a transition", 2)
+    worker = nested(PromotionWorker, "The worker nominated")
+    occupation = nested(OccupationBrief, "The occupation")
+    current_level = nested(LevelOut, "The worker's level now")
+    target_level = nested(LevelOut, "The level asked for")
+    grounds = strings("Codes of ladder vocabulary `promotion_grounds`", ["unique_mastery", "patent"])
+    rule_id = string("The ladder clause or limit relied upon", null=True)
+    institution_id = integer("The nominating institution (null: nominated by a bureau)", 7, null=True)
+    submitted_at = moment("Last time it entered the review queue (UTC)", "2024-07-01T08:00:00Z", null=True)
+    decided_at = moment("When it was approved or rejected (UTC)", null=True)
+    approval_valid_until = day("Last day the approval may be used for an appraisal", null=True)
+    links = nested(PromotionLinks, "Related addresses")
+
+
+class DecisionOut(ma.Schema):
+    action = string("What was done (nominated, submitted, reviewed, forwarded, approved, rejected, returned, ...)",
+                    "submitted")
+    stage = choice(values(ReviewStage), "Stage it was done at", "city")
+    from_ = choice(values(PromotionState), "State before", "draft", data_key="from", attribute="from")
+    to = choice(values(PromotionState), "State after", "submitted")
+    reason = string("Reason given", null=True)
+    actor = string("Who did it (display name)", "李*华")
+    at = moment("When (UTC)", "2024-07-01T08:00:00Z")
+
+
+class EvidenceOut(ma.Schema):
+    id = integer("Evidence id", 4)
+    name = string("File name as uploaded", "专利证书.pdf")
+    content_type = string("Media type", "application/pdf")
+    size = integer("Size in bytes", 482113)
+    sha256 = string("SHA-256 of the content, hex", "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08")
+
+
+class PromotionDetail(PromotionOut):
+    statement = string("The nominator's statement of the worker's achievements", "主持完成数控车床夹具改进，获实用新型专利。")
+    decisions = many(DecisionOut, "Every step so far, oldest first")
+    evidence = many(EvidenceOut, "Files attached")
+
+
+class PromotionPage(Page):
+    items = many(PromotionOut, "This page's requests")
+
+
 def promotion_dict(request: PromotionRequest, *, full: bool = False) -> dict:
     body = {
         "id": request.id, "kind": request.kind.value, "state": request.state.value, "stage": request.stage.value,
@@ -92,7 +170,8 @@ def promotion_dict(request: PromotionRequest, *, full: bool = False) -> dict:
 @blp.route("", methods=["GET"])
 @allow(*ALL_ROLES)
 @blp.arguments(PromotionArgs, location="query")
-@blp.response(200, Envelope)
+@blp.response(200, PromotionPage)
+@problems(401, 422)
 def list_promotions(args):
     return page_envelope(promotions_for(current_actor(), state=args["state"], kind=args["kind"]), args,
                          promotion_dict)
@@ -100,7 +179,8 @@ def list_promotions(args):
 
 @blp.route("/<int:request_id>", methods=["GET"])
 @allow(*ALL_ROLES)
-@blp.response(200)
+@blp.response(200, PromotionDetail)
+@problems(401, 404)
 def get_promotion(request_id: int):
     return promotion_dict(request_or_404(request_id), full=True)
 
@@ -108,7 +188,9 @@ def get_promotion(request_id: int):
 @blp.route("", methods=["POST"])
 @allow(Role.INSTITUTION_STAFF, Role.BUREAU_OFFICER)
 @blp.arguments(PromotionCreate)
-@blp.response(201)
+@blp.response(201, PromotionDetail, headers={"Location": {
+    "description": "The new request's address", "schema": {"type": "string"}}})
+@problems(400, 401, 403, 409, 422)
 def create_promotion(body):
     """A draft nomination; attach evidence, then `submit`."""
     user, session = current_actor(), db.session()
@@ -124,7 +206,8 @@ def create_promotion(body):
 @blp.route("/<int:request_id>/evidence", methods=["POST"])
 @allow(Role.INSTITUTION_STAFF, Role.BUREAU_OFFICER)
 @blp.arguments(EvidenceFile, location="files")
-@blp.response(201)
+@blp.response(201, EvidenceOut)
+@problems(401, 403, 404, 409, 413, 422)
 def add_evidence(files, request_id: int):
     upload = files["file"]
     evidence = attach_evidence(db.session(), request_or_404(request_id), filename=upload.filename,
@@ -137,7 +220,8 @@ def add_evidence(files, request_id: int):
 @blp.route("/<int:request_id>/transitions", methods=["POST"])
 @allow(Role.INSTITUTION_STAFF, Role.BUREAU_OFFICER)
 @blp.arguments(Transition)
-@blp.response(200)
+@blp.response(200, PromotionDetail, description="The request after the transition")
+@problems(400, 401, 403, 404, 409, 422)
 def transition(body, request_id: int):
     """submit | resubmit | withdraw (the nominating side); review | approve | reject | return (the bureau)."""
     user, session = current_actor(), db.session()

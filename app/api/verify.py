@@ -6,13 +6,28 @@ import marshmallow as ma
 from flask_babel import gettext as _
 from flask_smorest import Blueprint
 
-from credentials.models import utcnow
+from credentials.models import CertificateRoute, utcnow
+from credentials.numbers import SCHEMES
 from credentials.queries.verification import Verdict
 
 from .. import trust
 from ..access import public
 from ..verification import MAX_INPUT, look_up, revoked_on, verdict_message, verify_rate_limit
-from .common import iso_utc, level_dict
+from .common import (
+    CERTIFICATE_NUMBER,
+    LevelOut,
+    OccupationRef,
+    boolean,
+    choice,
+    day,
+    iso_utc,
+    level_dict,
+    moment,
+    nested,
+    problems,
+    string,
+    values,
+)
 
 PREFIX = "/verify"
 blp = Blueprint("api_verify", __name__, description="Public certificate verification (no login)")
@@ -32,24 +47,55 @@ class VerifyQuery(ma.Schema):
             raise ma.ValidationError(_("请填写持证人姓名"), field_name="name")
 
 
+class IssuerOut(ma.Schema):
+    name = string("The registry that signs the credentials", "人才阶梯技能人才证书登记中心")
+    did = string("Its DID (did:web); keys at /.well-known/did.json", "did:web:ladder.example.cn")
+    institution = string("The institution that issued the certificate", "苏州技师学院")
+
+
 class VerdictSchema(ma.Schema):
-    valid = ma.fields.Boolean()
-    status = ma.fields.String(metadata={"enum": ["valid", "revoked", "not_found"]})
-    number = ma.fields.String()
-    number_status = ma.fields.String(metadata={
-        "enum": ["on_record", "not_on_record", "impossible"],
-        "description": "impossible: no national numbering scheme can produce this number"})
-    number_scheme = ma.fields.String()
-    message = ma.fields.String()
-    checked_at = ma.fields.String()
-    holder_name_masked = ma.fields.String()
-    occupation = ma.fields.Dict()
-    level = ma.fields.Dict()
-    route = ma.fields.String()
-    issuer = ma.fields.Dict()
-    issued_on = ma.fields.String()
-    revoked_at = ma.fields.String(allow_none=True)
-    revoked_on = ma.fields.String(allow_none=True, metadata={"description": "Revocation date, China time"})
+    class Meta:
+        description = ("The answer to a look-up. The certificate's facts (holder_name_masked to revoked_on) come "
+                       "only when a certificate matched the number and the name (or the QR token).")
+
+    valid = boolean("The certificate exists, matches and is not revoked", True)
+    status = choice(["valid", "revoked", "not_found"], "Outcome of the look-up", "valid")
+    number = string("The number as checked (full-width folded, upper case, no spaces)", CERTIFICATE_NUMBER)
+    number_status = choice(["on_record", "not_on_record", "impossible"],
+                           "impossible: no national numbering scheme can produce this number", "on_record")
+    number_scheme = choice(SCHEMES, "The numbering scheme the number follows", "skill_level22")
+    message = string("The outcome in words, in the reader's language", "证书真实有效")
+    checked_at = moment("When the look-up ran (UTC)", "2024-07-01T08:00:00Z")
+    holder_name_masked = string("Holder's name, masked", "张*三", required=False)
+    occupation = nested(OccupationRef, "The occupation", required=False)
+    level = nested(LevelOut, "The level certified", required=False)
+    route = choice(values(CertificateRoute), "How the level was reached", "regular", required=False)
+    issuer = nested(IssuerOut, "Who vouches for it", required=False)
+    issued_on = day("Date of issue", "2024-07-01", required=False)
+    revoked_at = moment("When it was revoked (UTC)", null=True, required=False)
+    revoked_on = day("Revocation date, China time", null=True, required=False)
+
+
+_LEVEL = {"code": "intermediate", "framework": "skill-2022", "name_zh": "中级工（四级）",
+          "name_en": "Intermediate Worker (Level 4)", "rank": 3, "is_high_skilled": False}
+_FOUND = {"number": CERTIFICATE_NUMBER, "number_status": "on_record", "number_scheme": "skill_level22",
+          "holder_name_masked": "张*三", "occupation": {"code": "6-18-01-01", "name": "车工", "edition": 2022},
+          "level": _LEVEL, "route": "regular", "issued_on": "2024-07-01",
+          "issuer": {"name": "人才阶梯技能人才证书登记中心", "did": "did:web:ladder.example.cn",
+                     "institution": "苏州技师学院"}}
+VERDICT_EXAMPLES = {
+    "valid": {"summary": "A valid certificate", "value": {
+        "valid": True, "status": "valid", "message": "证书真实有效", "checked_at": "2024-07-01T08:00:00Z",
+        **_FOUND, "revoked_at": None, "revoked_on": None}},
+    "revoked": {"summary": "A revoked certificate", "value": {
+        "valid": False, "status": "revoked", "message": "该证书已于 2024年8月2日 撤销，不再有效",
+        "checked_at": "2024-09-01T08:00:00Z", **_FOUND, "revoked_at": "2024-08-01T16:30:00Z",
+        "revoked_on": "2024-08-02"}},
+    "not_found": {"summary": "No certificate with this number and name", "value": {
+        "valid": False, "status": "not_found", "number": CERTIFICATE_NUMBER, "number_status": "not_on_record",
+        "number_scheme": "skill_level22", "message": "未查到与该编号和姓名相符的证书；请核对后重试，或联系发证机构",
+        "checked_at": "2024-07-01T08:00:00Z"}},
+}
 
 
 def verdict_dict(verdict: Verdict) -> dict:
@@ -83,7 +129,8 @@ def _answer(args: dict) -> dict:
 @public
 @verify_rate_limit
 @blp.arguments(VerifyQuery, location="query")
-@blp.response(200, VerdictSchema)
+@blp.response(200, VerdictSchema, examples=VERDICT_EXAMPLES)
+@problems(422, 429)
 @blp.doc(security=[])
 def verify_by_query(args):
     """Verify a certificate: number and holder's name (or the QR token). Rate-limited per client."""
@@ -94,7 +141,8 @@ def verify_by_query(args):
 @public
 @verify_rate_limit
 @blp.arguments(VerifyQuery)
-@blp.response(200, VerdictSchema)
+@blp.response(200, VerdictSchema, examples=VERDICT_EXAMPLES)
+@problems(400, 422, 429)
 @blp.doc(security=[])
 def verify_by_body(args):
     """The same, with the name in a JSON body rather than the URL (preferred: no names in logs)."""

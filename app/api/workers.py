@@ -13,7 +13,7 @@ from ..access import allow
 from ..auth import current_actor
 from ..extensions import db
 from ..lookups import vault, worker_or_404
-from .common import Envelope, SearchArgs, page_envelope, worker_dict
+from .common import Page, SearchArgs, WorkerOut, many, page_envelope, problems, worker_dict
 
 PREFIX = "/workers"
 blp = Blueprint("api_workers", __name__, description="Workers (national ID shown masked)")
@@ -27,22 +27,15 @@ class WorkerCreate(ma.Schema):
     target_groups = ma.fields.List(ma.fields.Enum(TargetGroup, by_value=True), load_default=list)
 
 
-class WorkerOut(ma.Schema):
-    id = ma.fields.Integer()
-    name = ma.fields.String()
-    national_id_masked = ma.fields.String()
-    birth_date = ma.fields.String(metadata={"format": "date"})
-    gender = ma.fields.String()
-    city_code = ma.fields.String()
-    employer_id = ma.fields.Integer(allow_none=True)
-    employer_name = ma.fields.String(allow_none=True)
-    target_groups = ma.fields.List(ma.fields.String())
+class WorkerPage(Page):
+    items = many(WorkerOut, "This page's workers")
 
 
 @blp.route("", methods=["GET"])
 @allow(Role.INSTITUTION_STAFF, Role.BUREAU_OFFICER, Role.ADMIN, Role.WORKER)
 @blp.arguments(SearchArgs, location="query")
-@blp.response(200, Envelope)
+@blp.response(200, WorkerPage)
+@problems(401, 422)
 def list_workers(args):
     return page_envelope(workers_for(current_actor(), search=args["q"]), args, worker_dict)
 
@@ -51,6 +44,7 @@ def list_workers(args):
 @allow(Role.INSTITUTION_STAFF, Role.ADMIN)
 @blp.arguments(WorkerCreate)
 @blp.response(201, WorkerOut)
+@problems(400, 401, 403, 409, 422)
 def create_worker(body):
     user = current_actor()
     worker = register_worker(
@@ -65,5 +59,6 @@ def create_worker(body):
 @blp.route("/<int:worker_id>", methods=["GET"])
 @allow(Role.INSTITUTION_STAFF, Role.BUREAU_OFFICER, Role.ADMIN, Role.WORKER)
 @blp.response(200, WorkerOut)
+@problems(401, 404)
 def get_worker(worker_id: int):
     return worker_dict(worker_or_404(worker_id))
