@@ -175,15 +175,15 @@ def _place(reader: CellReader, row: Row, worker: KnownWorker, occupation: Occupa
            seen: Seen, existing: dict[EnrolmentKey, EnrolmentFacts], granted: set[tuple[int, int, str]],
            plan: Plan[NewTraining]) -> None:
     """Duplicate in the file, already on record, or new (with its subsidy decided)."""
-    v = _values(row)
-    target_level, started_on = typed(v, "target_level", str), typed(v, "started_on", date)
+    target_level, started_on = typed(row.values, "target_level", str), typed(row.values, "started_on", date)
     key = (worker.id, occupation.id, target_level, started_on)
     first = seen.first_row(key, row.number)
     if first is not None:
         reader.fail(row, "national_id", seen.duplicate(first))
         return
-    if row.failed:
+    if row.failed:  # a cell that could not be read is reported already; its value is missing
         return
+    v = _values(row)
     if key in existing:
         on_record = dict(zip(COMPARED, existing[key], strict=True))
         differing = [c for c in COLUMNS if c.key in COMPARED and on_record[c.key] != v[c.key]]

@@ -125,3 +125,16 @@ def test_each_training_record_gets_its_audit_event_and_the_chain_holds(setting):
     assert sorted(int(e.entity_id) for e in events) == sorted(r.id for r in records())
     assert events[0].after["occupation"] == "6-18-01-01" and events[0].after["hours"] == 120
     assert verify_chain(db.session()).ok and job.rows_created == 2
+
+
+@pytest.mark.parametrize(("change", "column"), [
+    ({"form": "函授"}, "培训形式"),
+    ({"outcome": "已毕业"}, "培训结果"),
+    ({"end": "2024-13-40", "outcome": ""}, "结业日期"),
+])
+def test_an_unreadable_choice_or_date_is_reported_on_its_row_not_a_failed_job(migrant, change, column):
+    job = migrant.run([migrant.training(0, **change)], kind=KIND)
+
+    assert job.status is ImportStatus.REJECTED, (job.status, job.failure)
+    assert [(row, col) for row, col, _ in problems(job)] == [(2, column)]
+    assert count(TrainingRecord) == 0
