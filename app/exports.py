@@ -17,6 +17,12 @@ from urllib.parse import quote
 from flask import Response
 from openpyxl import Workbook
 
+from credentials.services.audit import record
+
+from .auth import current_actor
+from .extensions import db
+from .i18n import level_name
+
 XLSX_MIMETYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\0")
 _UNSAFE_NAME = re.compile(r"[\u202a-\u202e\u2066-\u2069\u200b-\u200f\ufeff\x00-\x1f\"\\/:*?<>|;]")
@@ -80,10 +86,7 @@ def _audit_export(filename: str, rows: int) -> None:
     The query string is not kept: it may hold a name typed into a search box."""
     from flask import request
 
-    from credentials.services.audit import record
 
-    from .auth import current_actor
-    from .extensions import db
 
     record(db.session(), actor=current_actor(), action="data.exported", entity_type="export",
            entity_id=request.path, after={"filename": filename, "rows": rows})
@@ -99,7 +102,6 @@ def too_many_to_export(statement) -> bool:
     from flask_babel import gettext as _
     from sqlalchemy import func, select
 
-    from .extensions import db
 
     counted = statement.order_by(None).limit(EXPORT_LIMIT + 1).subquery()
     if db.session.scalar(select(func.count()).select_from(counted)) <= EXPORT_LIMIT:
@@ -110,7 +112,6 @@ def too_many_to_export(statement) -> bool:
 
 def stream(statement):
     """The rows of a select, fetched a thousand at a time (an export never holds the whole list)."""
-    from .extensions import db
 
     return db.session.scalars(statement.execution_options(yield_per=1000))
 
@@ -119,7 +120,6 @@ def certificates_xlsx(statement) -> Response:
     """The certificates of a (scoped) select as a download: the same columns wherever they are listed."""
     from flask_babel import gettext as _
 
-    from .i18n import level_name
 
     status = {"valid": _("有效"), "revoked": _("已撤销")}
     headers = [_("证书编号"), _("姓名"), _("身份证号"), _("职业编码"), _("职业"), _("等级"), _("发证日期"),

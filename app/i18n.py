@@ -11,6 +11,7 @@ from credentials import CredentialsError
 from ladder.frameworks import get_level, level_rank
 from ladder.i18n import Text, localize
 
+from .config import ROOT
 from .extensions import babel
 
 LANG_COOKIE = "lang"
@@ -62,7 +63,6 @@ def format_date(value: date | datetime | None, style: str = "short") -> str:
 
 
 def init_app(app: Flask) -> None:
-    from .config import ROOT
 
     babel.init_app(app, locale_selector=select_locale,
                    default_translation_directories=str(ROOT / "app" / "translations"))

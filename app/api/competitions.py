@@ -10,6 +10,7 @@ from sqlalchemy import select
 
 from credentials import ValidationFailed
 from credentials.models import (
+    Certificate,
     Competition,
     CompetitionPromotion,
     Institution,
@@ -184,7 +185,6 @@ def competition_dict(competition: Competition, *, results: bool = False) -> dict
 
 
 def proposal_dict(proposal: CompetitionPromotion) -> dict:
-    from credentials.models import Certificate
 
     certificate = db.session.scalar(select(Certificate.number).where(
         Certificate.competition_promotion_id == proposal.id))

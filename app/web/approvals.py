@@ -24,6 +24,7 @@ from credentials.models import (
 from credentials.queries.scopes import promotion_scope
 from credentials.services.inbox import inbox_of, mark_read, render, unread_count
 from credentials.uploads import MAX_EVIDENCE_BYTES, clean_filename
+from ladder.competitions import medals, tiers
 from ladder.frameworks import vocabulary
 from ladder.i18n import Text
 
@@ -62,13 +63,11 @@ def vocabulary_text(group: str, code: str) -> str:
 
 
 def medal_text(code: str | None) -> str:
-    from ladder.competitions import medals
 
     return localized(medals()[code]) if code in medals() else (code or "")
 
 
 def tier_text(code: str) -> str:
-    from ladder.competitions import tiers
 
     return localized(tiers()[code]) if code in tiers() else code
 

@@ -6,6 +6,7 @@ from flask import Blueprint, jsonify, redirect, render_template, request, url_fo
 from sqlalchemy import text
 
 from ..access import public
+from ..auth import current_actor
 from ..extensions import db
 from ..i18n import LANG_COOKIE
 from ..navigation import home_for, safe_next
@@ -16,7 +17,6 @@ bp = Blueprint("public", __name__)
 @bp.get("/")
 @public
 def index():
-    from ..auth import current_actor
 
     actor = current_actor()
     if actor is not None:

@@ -21,6 +21,7 @@ from ..models import (
     CompetitionPromotion,
     CompetitionResult,
     Honour,
+    Occupation,
     PromotionKind,
     PromotionRequest,
     PromotionState,
@@ -114,7 +115,6 @@ def work_queue(session: Session, user: User, *, kind: str | None = None, occupat
     limit = max(1, min(limit, QUEUE_CAP))
     requests, proposals = queue_requests(user), queue_proposals(user)
     if occupation_code:
-        from ..models import Occupation
 
         requests = requests.where(PromotionRequest.occupation.has(Occupation.code == occupation_code))
         proposals = proposals.where(CompetitionPromotion.occupation.has(Occupation.code == occupation_code))

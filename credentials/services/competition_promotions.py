@@ -12,7 +12,7 @@ from datetime import date
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from ladder.competitions import get_policy, promotion_for
+from ladder.competitions import default_policy, get_policy, promotion_for
 from ladder.frameworks import get_level
 from ladder.i18n import Text
 from ladder.review import stages_for
@@ -90,7 +90,6 @@ def evaluate_result(session: Session, result: CompetitionResult, *, by: User) ->
 
 
 def _has_policy(competition: Competition) -> bool:
-    from ladder.competitions import default_policy
 
     return bool(competition.policy_id) or default_policy(
         competition.tier, on=competition.ends_on, jurisdiction=jurisdiction_of(competition)) is not None

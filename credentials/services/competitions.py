@@ -35,6 +35,7 @@ from .audit import record
 from .competition_promotions import evaluate_result
 from .inbox import notify
 from .state_changes import move_state
+from .workers import find_worker_by_national_id
 
 PLAN_TIERS = frozenset({"enterprise"})  # plan 三(四): enterprise contests may be folded into the government plan
 PLAN_NAMES = {PlanState.NOT_APPLICABLE: Text("政府竞赛", "government competition"),
@@ -207,7 +208,6 @@ class ResultImport:
 def import_results(session: Session, vault: PersonalDataVault, competition: Competition, *, content: bytes,
                    by: User, today: date | None = None) -> ResultImport:
     """Every row or none: rows are checked and written inside a savepoint, rolled back on any error."""
-    from .workers import find_worker_by_national_id
 
     sheet = read_sheet(content)
     if not sheet.rows:

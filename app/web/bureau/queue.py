@@ -11,6 +11,7 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 
 from credentials import Conflict, CredentialsError
+from credentials.labels import STATE_NAMES
 from credentials.models import Institution, Role
 from credentials.permissions import decision_refusal
 from credentials.queries.approvals import recognition_of, work_queue
@@ -147,7 +148,6 @@ def decide(request_id: int):
 
 
 def _state_pair(found):
-    from credentials.labels import STATE_NAMES
 
     return STATE_NAMES[found.state]
 

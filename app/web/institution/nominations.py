@@ -11,6 +11,7 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 
 from credentials import CredentialsError
+from credentials.labels import STATE_NAMES
 from credentials.models import PromotionKind, Role, Worker
 from credentials.queries.approvals import competitions_for, promotions_for, recognition_of
 from credentials.queries.progression import progression
@@ -58,7 +59,6 @@ def nominations():
 @bp.get("/nominations.xlsx")
 @allow(Role.INSTITUTION_STAFF)
 def nominations_export():
-    from credentials.labels import STATE_NAMES
 
     found = db.session.scalars(promotions_for(current_actor()).limit(50_000))
     headers = [_("编号"), _("姓名"), _("身份证号"), _("职业"), _("晋升方式"), _("现有等级"), _("申报等级"), _("状态"),
