@@ -63,6 +63,7 @@ def register_blueprints(app: Flask) -> None:
         credentials,
         institution,
         ladder,
+        pages,
         public,
         verify,
         worker,
@@ -72,6 +73,7 @@ def register_blueprints(app: Flask) -> None:
         app.register_blueprint(module.bp)
     init_api(app)
     access.init_app(app)
+    pages.init_app(app)
 
 
 def register_errorhandlers(app: Flask) -> None:

@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
-from flask import current_app, flash, g, request
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from flask import Flask, before_render_template, current_app, flash, g, request
+from flask_wtf import FlaskForm
+from jinja2 import Template
 
 from credentials import CredentialsError
 
@@ -51,3 +56,30 @@ def commit_or_show(form, write):
 def form_status(form) -> int:
     """422 when the form (or the domain behind it) refused the input, else 200."""
     return 422 if form.errors or g.get("form_refused") else 200
+
+
+@dataclass(frozen=True)
+class RefusedField:
+    field_id: str
+    label: str
+    message: str
+
+
+def error_summary(context: Mapping[str, object]) -> list[RefusedField]:
+    """Every field error of every form a page renders, in form order: what the summary at the top lists
+    (UX: after a refused form, focus moves to a summary of its errors, each linking to its field)."""
+    refused = []
+    for value in context.values():
+        if isinstance(value, FlaskForm) and value.errors:
+            for field in value:
+                for message in field.errors if isinstance(field.errors, list) else []:
+                    refused.append(RefusedField(field.id, str(field.label.text), str(message)))
+    return refused
+
+
+def _add_error_summary(sender: Flask, template: Template, context: dict[str, object], **_extra: object) -> None:
+    context.setdefault("error_summary", error_summary(context))
+
+
+def init_app(app: Flask) -> None:
+    before_render_template.connect(_add_error_summary, app)

@@ -113,6 +113,7 @@ EXPECTED = {
     "institution.nominations": {STAFF},
     "institution.nominations_export": {STAFF},
     "institution.new_nomination": {STAFF},
+    "institution.find_nominee": {STAFF},
     "institution.nomination": {STAFF},
     "institution.nomination_evidence": {STAFF},
     "institution.nomination_action": {STAFF},

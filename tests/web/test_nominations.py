@@ -36,10 +36,32 @@ def test_the_form_shows_the_workers_record_and_the_rules_relied_upon(staff_clien
     assert "city-2017.technician.c" in html and "中级工，本岗位工作满 12 年，并获技术革新奖" in html
 
 
-def test_finding_the_worker_by_national_id(staff_client, cast, vault):
-    html = staff_client.get(f"/institution/nominations/new?national_id={vault.reveal(cast.worker.id_ciphertext)}").text
+def test_finding_the_worker_by_national_id_posts_it_and_opens_their_form(staff_client, cast, vault):
+    response = staff_client.post("/institution/nominations/find",
+                                 data={"national_id": vault.reveal(cast.worker.id_ciphertext)})
 
+    assert response.status_code == 302 and response.location.endswith(f"/institution/nominations/new?worker={cast.worker.id}")
+    html = staff_client.get(response.location).text
     assert f'action="/institution/nominations/new?worker={cast.worker.id}"' in html
+
+
+def test_the_look_up_form_never_puts_the_national_id_in_a_url(staff_client):
+    html = staff_client.get("/institution/nominations/new").text
+
+    form = html.split('role="search"', 1)[0].rsplit("<form", 1)[1]
+    assert 'method="post"' in form and 'action="/institution/nominations/find"' in form
+
+
+@pytest.mark.parametrize(("typed", "message"), [
+    ("11010519491231002X", "未在本机构的劳动者中找到该身份证号"),  # valid, but nobody the institution knows
+    ("123", "未在本机构的劳动者中找到该身份证号"),
+    ("", "请输入劳动者身份证号"),
+])
+def test_a_look_up_that_finds_nobody_says_so_and_keeps_what_was_typed(staff_client, typed, message):
+    response = staff_client.post("/institution/nominations/find", data={"national_id": typed})
+
+    assert response.status_code == 422
+    assert message in response.text and f'value="{typed}"' in response.text
 
 
 def test_a_nomination_with_evidence_is_saved_as_a_draft_then_submitted(staff_client, cast):

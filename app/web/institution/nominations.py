@@ -70,19 +70,28 @@ def nominations_export():
 
 
 def _worker_in_scope() -> Worker | None:
-    """The worker named by ?worker=<id> or ?national_id=..., if the institution may see them."""
-    user, session = current_actor(), db.session()
+    """The worker named by ?worker=<id>, if the institution may see them."""
     worker_id = request.values.get("worker", "")
     if worker_id.isdigit() and len(worker_id) < 12:
-        return session.scalar(select(Worker).where(Worker.id == int(worker_id), worker_scope(user)))
-    national_id = request.values.get("national_id", "").strip()
-    if national_id:
-        found = find_worker_by_national_id(session, vault(), national_id)
-        visible = found is not None and session.scalar(
-            select(Worker.id).where(Worker.id == found.id, worker_scope(user)))
-        if visible:
-            return found
+        return db.session.scalar(select(Worker).where(Worker.id == int(worker_id), worker_scope(current_actor())))
     return None
+
+
+@bp.post("/nominations/find")
+@allow(Role.INSTITUTION_STAFF)
+def find_nominee():
+    """The look-up by national ID arrives by POST, so the number never sits in a URL; finding nobody (or
+    somebody outside the institution's workers) says so and keeps what was typed."""
+    national_id = request.form.get("national_id", "").strip()[:20]
+    found = find_worker_by_national_id(db.session(), vault(), national_id) if national_id else None
+    if found is not None and db.session.scalar(
+            select(Worker.id).where(Worker.id == found.id, worker_scope(current_actor()))):
+        return redirect(url_for("institution.new_nomination", worker=found.id))
+    message = (_("请输入劳动者身份证号") if not national_id
+               else _("未在本机构的劳动者中找到该身份证号：请核对号码，或先在“劳动者”页面登记"))
+    return render_template("institution/nomination_new.html", form=NominationForm(rules={}), worker=None,
+                           rules={}, progress=[], recognition=None, lookup_error=message,
+                           looked_up=national_id), 422
 
 
 @bp.route("/nominations/new", methods=["GET", "POST"])
