@@ -10,6 +10,7 @@ import base64
 import hashlib
 import os
 from pathlib import Path
+from urllib.parse import urlsplit
 
 ROOT = Path(__file__).resolve().parent.parent
 DEV_SECRET = "dev-only-secret-change-me"  # noqa: S105 - a known value production refuses
@@ -101,6 +102,9 @@ def load_config(overrides: dict | None = None) -> dict:
     config["VERIFY_LINK_KEY"] = _key_from_env("VERIFY_LINK_KEY") or _derived_key(secret, "verify-link")
     if env == "production":
         config["SESSION_COOKIE_NAME"] = "__Host-session"
+        # Only the registry's own names answer; any other Host header is refused (400) before a view runs,
+        # so links built from the request (redirects, password-reset mail later) cannot point elsewhere.
+        config["TRUSTED_HOSTS"] = trusted_hosts(config["PUBLIC_BASE_URL"], os.environ.get("TRUSTED_HOSTS", ""))
         _refuse_unsafe_production(config)
     if overrides:
         config.update(overrides)
@@ -111,7 +115,15 @@ def load_config(overrides: dict | None = None) -> dict:
 PRODUCTION_KEYS = ("ID_HASH_KEY", "ID_ENCRYPTION_KEY", "SIGNING_KEY_ENCRYPTION_KEY", "VERIFY_LINK_KEY")
 
 
+def trusted_hosts(public_base_url: str, extra: str) -> list[str]:
+    """The host of PUBLIC_BASE_URL, plus any in TRUSTED_HOSTS (comma-separated, e.g. an internal name)."""
+    hosts = [urlsplit(public_base_url).hostname or ""] + [h.strip() for h in extra.split(",")]
+    return sorted({host for host in hosts if host})
+
+
 def _refuse_unsafe_production(config: dict) -> None:
+    if not config["PUBLIC_BASE_URL"].startswith("https://"):
+        raise ConfigError("production needs PUBLIC_BASE_URL set to the registry's https:// address")
     secret = config["SECRET_KEY"]
     if secret == DEV_SECRET or len(secret) < 32:
         raise ConfigError("production needs SECRET_KEY set to a random value of at least 32 characters")

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from flask import Flask, g, jsonify, render_template, request
+from flask import Flask, Response, g, jsonify, render_template, request
+from flask.globals import request_ctx
 from flask_babel import gettext as _
 from sqlalchemy.exc import DataError, StatementError
 from werkzeug.exceptions import BadRequest, HTTPException, InternalServerError, NotFound
@@ -66,6 +67,8 @@ def init_app(app: Flask) -> None:
             if error.code == 401:
                 response.headers["WWW-Authenticate"] = 'Bearer realm="talent-ladder"'
             return response
+        if request_ctx.url_adapter is None:  # an untrusted Host header: no URL can be built, so no page either
+            return Response(f"{error.code} {error.name}", status=error.code, mimetype="text/plain")
         template = "errors/%s.html" % (error.code if error.code in (400, 403, 404, 429) else "generic")
         return render_template(template, error=error), error.code
 

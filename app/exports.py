@@ -10,13 +10,15 @@ import enum
 import io
 import re
 from collections.abc import Iterable, Sequence
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from decimal import Decimal
 from urllib.parse import quote
 
 from flask import Response
 from openpyxl import Workbook
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
+from credentials.clock import china_now
 from credentials.services.audit import record
 
 from .auth import current_actor
@@ -31,11 +33,11 @@ _UNSAFE_NAME = re.compile(r"[\u202a-\u202e\u2066-\u2069\u200b-\u200f\ufeff\x00-\
 def safe_cell(value: object) -> object:
     """Numbers and dates as themselves; text defused when a spreadsheet would run it."""
     if value is None or isinstance(value, bool | int | float | Decimal | date | datetime):
-        if isinstance(value, datetime) and value.tzinfo is not None:
-            return value.replace(tzinfo=None)  # Excel has no time zones; callers pass UTC or local on purpose
+        if isinstance(value, datetime):  # stored in UTC (naive = UTC); Excel has no zones: China time, as shown
+            return china_now(value if value.tzinfo else value.replace(tzinfo=UTC)).replace(tzinfo=None)
         return value
     text = value.value if isinstance(value, enum.Enum) else str(value)
-    text = str(text)
+    text = ILLEGAL_CHARACTERS_RE.sub("\ufffd", str(text))  # control characters a stored name may hold: XLSX refuses them
     return "'" + text if text.startswith(_FORMULA_STARTS) else text
 
 

@@ -6,6 +6,7 @@ import base64
 import hashlib
 import hmac
 import secrets
+import unicodedata
 from functools import cache
 from importlib import resources
 
@@ -14,6 +15,7 @@ from ladder.i18n import Text
 from .errors import ValidationFailed
 
 MIN_LENGTH = 12
+MIN_DISTINCT = 5  # "aaaaaaaaaaaa" and "abababababab" are not passwords
 _R, _P = 8, 1
 _cost = {"n": 2**14}  # scrypt's CPU/memory cost; tests lower it with set_hash_cost()
 
@@ -52,10 +54,18 @@ def dummy_hash() -> str:
 
 
 def check_password_policy(password: str, *, field: str = "password") -> None:
-    if len(password) < MIN_LENGTH:
+    """At least 12 characters that count (NFC, spaces and control characters aside: twelve spaces and a
+    letter is one character), not mostly one repeated character, and not on the common-password list.
+    No composition rules (ASVS 2.1.9): a passphrase with spaces is fine."""
+    counted = [c for c in unicodedata.normalize("NFC", password) if not c.isspace() and unicodedata.category(c)[0] != "C"]
+    if len(counted) < MIN_LENGTH:
         raise ValidationFailed(
-            "password_policy", field=field, reason=Text(f"至少需要 {MIN_LENGTH} 个字符", f"needs at least {MIN_LENGTH} characters")
+            "password_policy", field=field, reason=Text(f"至少需要 {MIN_LENGTH} 个字符（空格不计）",
+                                                        f"needs at least {MIN_LENGTH} characters (spaces aside)")
         )
+    if len(set(counted)) < MIN_DISTINCT:
+        raise ValidationFailed("password_policy", field=field, reason=Text(
+            f"至少需要 {MIN_DISTINCT} 个不同的字符", f"needs at least {MIN_DISTINCT} different characters"))
     if password.lower() in _common_passwords():
         raise ValidationFailed("password_policy", field=field, reason=Text("过于常见，请换一个", "is too common; choose another"))
 

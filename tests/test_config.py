@@ -11,7 +11,7 @@ from app.config import DEV_SECRET, ConfigError, load_config, normalise_database_
 
 GOOD_SECRET = "s" * 48
 ENV_NAMES = ("TALENT_LADDER_ENV", "SECRET_KEY", "ID_HASH_KEY", "ID_ENCRYPTION_KEY", "SIGNING_KEY_ENCRYPTION_KEY",
-             "VERIFY_LINK_KEY", "DATABASE_URL")
+             "VERIFY_LINK_KEY", "DATABASE_URL", "PUBLIC_BASE_URL", "TRUSTED_HOSTS")
 
 
 def key(fill: bytes = b"k", size: int = 32) -> str:
@@ -33,7 +33,8 @@ def env(monkeypatch):
 @pytest.fixture
 def production(env):
     env(TALENT_LADDER_ENV="production", SECRET_KEY=GOOD_SECRET, ID_HASH_KEY=key(b"h"),
-        ID_ENCRYPTION_KEY=key(b"e"), SIGNING_KEY_ENCRYPTION_KEY=key(b"s"), VERIFY_LINK_KEY=key(b"v"))
+        ID_ENCRYPTION_KEY=key(b"e"), SIGNING_KEY_ENCRYPTION_KEY=key(b"s"), VERIFY_LINK_KEY=key(b"v"),
+        PUBLIC_BASE_URL="https://talent-ladder.example")
     return env
 
 
@@ -84,6 +85,33 @@ def test_production_app_sends_a_secure_host_prefixed_cookie(production, tmp_path
     assert "Secure" in cookie and "HttpOnly" in cookie and "SameSite=Lax" in cookie and "Path=/" in cookie
     assert "Domain=" not in cookie
     assert response.headers["Strict-Transport-Security"].startswith("max-age=")
+
+
+@pytest.mark.parametrize("url", ["http://talent-ladder.example", "http://127.0.0.1:5000", ""])
+def test_production_refuses_a_public_address_that_is_not_https(production, url):
+    production(PUBLIC_BASE_URL=url)
+
+    with pytest.raises(ConfigError, match="PUBLIC_BASE_URL"):
+        load_config()
+
+
+def test_production_answers_only_its_own_host_names(production, tmp_path):
+    production(TRUSTED_HOSTS="ladder.internal")
+    app = create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'prod.sqlite3'}", "TESTING": True})
+    client = app.test_client()
+
+    assert client.get("/login", base_url="https://talent-ladder.example").status_code == 200
+    assert client.get("/login", base_url="https://ladder.internal").status_code == 200
+    assert client.get("/login", base_url="https://evil.example").status_code == 400
+
+
+def test_production_language_cookie_is_secure(production, tmp_path):
+    app = create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'prod.sqlite3'}", "TESTING": True})
+
+    response = app.test_client().get("/lang/en?next=/login", base_url="https://talent-ladder.example")
+
+    cookie = next(c for c in response.headers.getlist("Set-Cookie") if c.startswith("lang="))
+    assert "Secure" in cookie and "HttpOnly" in cookie
 
 
 def test_development_defaults_are_not_production_settings(env):

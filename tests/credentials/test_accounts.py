@@ -47,6 +47,10 @@ def sign_in(db, vault, login, password=PASSWORD, **kwargs) -> User:
     ("", "至少需要 12 个字符"),
     ("123456789012", "过于常见"),
     ("1234567890QWE", "过于常见"),  # the list is compared case-insensitively
+    (" " * 12 + "a", "至少需要 12 个字符"),  # spaces do not count
+    ("\t\n\u200b" * 4 + "ab", "至少需要 12 个字符"),  # nor tabs, newlines, zero-width characters
+    ("aaaaaaaaaaaaaaaa", "至少需要 5 个不同的字符"),
+    ("abababababab", "至少需要 5 个不同的字符"),
 ])
 def test_password_policy_refuses_short_and_common_passwords(db, password, reason):
     with pytest.raises(ValidationFailed) as caught:
@@ -58,9 +62,13 @@ def test_password_policy_refuses_short_and_common_passwords(db, password, reason
 
 
 def test_password_of_twelve_uncommon_characters_is_accepted_and_stored_hashed(db):
-    user = new_user(db, role=Role.ADMIN, username="root", password="twelve chars")  # noqa: S106
+    user = new_user(db, role=Role.ADMIN, username="root", password="twelve-chars")  # noqa: S106
 
-    assert user.password_hash.startswith("scrypt$") and "twelve chars" not in user.password_hash
+    assert user.password_hash.startswith("scrypt$") and "twelve-chars" not in user.password_hash
+
+
+def test_a_passphrase_with_spaces_is_accepted(db):
+    assert new_user(db, role=Role.ADMIN, username="root", password="lathe turner since 2009")  # noqa: S106
 
 
 # ------------------------------------------------------------------ bindings
