@@ -55,7 +55,7 @@ def register_extensions(app: Flask) -> None:
 
 def register_blueprints(app: Flask) -> None:
     from . import access
-    from .api import init_api
+    from .api import bodies, init_api
     from .web import (
         admin,
         auth_views,
@@ -64,15 +64,17 @@ def register_blueprints(app: Flask) -> None:
         institution,
         ladder,
         pages,
+        pickers,
         public,
         verify,
         worker,
     )
 
-    for module in (public, auth_views, worker, institution, bureau, admin, verify, credentials, ladder):
+    for module in (public, auth_views, worker, institution, bureau, admin, verify, credentials, ladder, pickers):
         app.register_blueprint(module.bp)
     init_api(app)
     access.init_app(app)
+    bodies.init_app(app)  # after the gate: a caller without a token hears 401 first
     pages.init_app(app)
 
 

@@ -13,6 +13,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
+from credentials.clock import china_today
 from credentials.models import City, Province
 from ladder.competitions import all_policies as competition_policies
 from ladder.eligibility import all_rule_sets
@@ -39,7 +40,7 @@ KIND_WHY = {
 
 def today() -> date:
     """The day plans are made for: one seam for the pages and the API."""
-    return date.today()
+    return china_today()
 
 
 def lang() -> str:

@@ -17,25 +17,33 @@ from sqlalchemy import Select, select
 
 from credentials import PersonalDataVault, ValidationFailed
 from credentials.models import (
+    Application,
+    AppraisalResult,
+    AppraisalSession,
     Certificate,
     Competition,
     CompetitionPromotion,
+    CompetitionRule,
     ImportJob,
     Institution,
     Occupation,
     PromotionRequest,
     Worker,
 )
+from credentials.queries.reference import city_named, occupation_named
 from credentials.queries.scopes import (
+    application_scope,
     certificate_scope,
+    competition_rule_scope,
     competition_scope,
     import_job_scope,
     institution_scope,
     promotion_scope,
     proposal_scope,
+    record_scope,
+    session_scope,
     worker_scope,
 )
-from credentials.services.reference import find_occupation
 from credentials.services.workers import find_worker_by_national_id
 from ladder.i18n import Text
 
@@ -75,6 +83,11 @@ def competition_or_404(competition_id: int) -> Competition:
                                                  competition_scope(current_actor())))
 
 
+def competition_rule_or_404(rule_id: int) -> CompetitionRule:
+    return _one_or_404(select(CompetitionRule).where(CompetitionRule.id == rule_id,
+                                                     competition_rule_scope(current_actor())))
+
+
 def request_or_404(request_id: int) -> PromotionRequest:
     return _one_or_404(select(PromotionRequest).where(PromotionRequest.id == request_id,
                                                       promotion_scope(current_actor())))
@@ -85,17 +98,39 @@ def proposal_or_404(proposal_id: int) -> CompetitionPromotion:
                                                           proposal_scope(current_actor())))
 
 
+def application_or_404(application_id: int) -> Application:
+    return _one_or_404(select(Application).where(Application.id == application_id,
+                                                 application_scope(current_actor())))
+
+
+def session_or_404(session_id: int) -> AppraisalSession:
+    return _one_or_404(select(AppraisalSession).where(AppraisalSession.id == session_id,
+                                                      session_scope(current_actor())))
+
+
+def result_or_404(result_id: int) -> AppraisalResult:
+    return _one_or_404(select(AppraisalResult).where(AppraisalResult.id == result_id,
+                                                     record_scope(current_actor(), AppraisalResult)))
+
+
 def import_job_or_404(job_id: int) -> ImportJob:
     return _one_or_404(select(ImportJob).where(ImportJob.id == job_id, import_job_scope(current_actor())))
 
 
 def occupation_or_field_error(code: str | None, *, field: str = "occupation_code") -> Occupation:
-    """The occupation of the 2022 classification (or an earlier edition) with this code."""
+    """The occupation of the current classification a form names: its code, "code name" (the picker), or its name."""
     code = (code or "").strip()
-    occupation = find_occupation(db.session(), code) if code else None
+    occupation = occupation_named(db.session(), code) if code else None
     if occupation is None:
         raise ValidationFailed("unknown_occupation", field=field, occupation=code or "?")
     return occupation
+
+
+def city_code_of(text: str | None) -> str:
+    """The 4-digit code of the city a form names (code, "code name" from the picker, or name); what was typed
+    when it names none, so that the service says "unknown city" beside the field."""
+    city = city_named(db.session(), text or "") if text else None
+    return city.code if city is not None else (text or "").strip()
 
 
 def worker_by_national_id_or_field_error(national_id: str | None, *, field: str = "national_id") -> Worker:
@@ -112,3 +147,12 @@ def worker_or_field_error(worker_id: int, *, field: str = "worker_id") -> Worker
     if worker is None:
         raise ValidationFailed("binding", field=field, reason=Text("未找到该劳动者", "no such worker"))
     return worker
+
+
+def worker_from_body(body: dict) -> Worker:
+    """The worker an API body names by `national_id` (matched by blind index) or by `worker_id` (scoped)."""
+    if body.get("national_id"):
+        return worker_by_national_id_or_field_error(body["national_id"])
+    if body.get("worker_id") is None:
+        raise ValidationFailed("required", field="worker_id")
+    return worker_or_field_error(body["worker_id"])

@@ -12,7 +12,7 @@ from credentials.queries.verification import Verdict, verify_certificate
 
 from . import trust
 from .extensions import db, limiter
-from .i18n import format_date
+from .i18n import format_date, localized
 
 MAX_INPUT = 64
 
@@ -44,5 +44,6 @@ def verdict_message(verdict: Verdict) -> str:
     if verdict.status == "revoked":
         return gettext("该证书已于 %(date)s 撤销，不再有效", date=format_date(revoked_on(verdict), "long"))
     if verdict.number_status == "impossible":
-        return gettext("该编号不符合任何全国证书编号规则，不可能是真实的证书编号")
+        message = gettext("该编号不符合任何全国证书编号规则，不可能是真实的证书编号")
+        return f"{message}：{localized(verdict.number_problem)}" if verdict.number_problem else message
     return gettext("未查到与该编号和姓名相符的证书；请核对后重试，或联系发证机构")

@@ -90,6 +90,16 @@ class ValidationFailed(CredentialsError):
         "number_without_pass": Text(
             "未通过的评价不发证书，证书编号请留空", "A failed sitting earns no certificate: leave the number empty",
         ),
+        # a worker's facts: work, diplomas, apprenticeships, titles (credentials/services/worker_facts.py)
+        "related_same": Text("相关职业须与本职业不同", "The related occupation must differ from the occupation worked"),
+        "completed_needs_end": Text("学徒期满须填写结束日期", "A completed apprenticeship needs its end date"),
+        "reason_too_long": Text("原因最多 {max} 个字", "The reason may have at most {max} characters"),
+        # the appraisal road: sessions, applications, results (credentials/services/applications.py and neighbours)
+        "already_held": Text("该劳动者已取得{level}或更高等级", "The worker already holds {level} or higher"),
+        "level_not_offered": Text("本场次不考{level}", "This session does not examine {level}"),
+        "session_mismatch": Text("{reason}", "{reason}"),
+        "session_date": Text("{reason}", "{reason}"),
+        "nothing_to_complete": Text("该成绩没有缺失的部分", "This result has no missing part"),
     }
 
 
@@ -99,6 +109,8 @@ class Duplicate(CredentialsError):
         "worker": Text("该身份证号已登记（劳动者编号 {worker_id}）", "This national ID is already registered (worker {worker_id})"),
         "certificate": Text("证书编号 {number} 已存在", "Certificate number {number} already exists"),
         "institution": Text("机构“{name}”已存在", "Institution “{name}” already exists"),
+        "open_application": Text("该劳动者已有进行中的{level}申报（编号 {id}）",
+                                 "This worker already has an open application for {level} (no. {id})"),
         "open_promotion": Text("该劳动者在此职业已有进行中的申请（编号 {id}）",
                            "This worker already has an open request in this occupation (no. {id})"),
         "result": Text("该劳动者在此竞赛已有成绩", "This worker already has a result in this competition"),
@@ -111,6 +123,14 @@ class Duplicate(CredentialsError):
             "该劳动者 {date} 的“{occupation}”{level}评价成绩已登记",
             "This worker's “{occupation}” appraisal result at {level} on {date} is already recorded",
         ),
+        "work_period": Text("已有一条 {date} 起从事“{occupation}”的工作经历；如有出入请更正该条",
+                            "A work period in “{occupation}” from {date} is already recorded; correct that one instead"),
+        "diploma": Text("已有一条相同的学历记录；如有出入请更正该条",
+                        "The same diploma is already recorded; correct that one instead"),
+        "apprenticeship": Text("已有一条 {date} 起的“{occupation}”学徒记录；如有出入请更正该条",
+                               "An apprenticeship in “{occupation}” from {date} is already recorded; correct that one instead"),
+        "title": Text("已有职称“{title}”的记录；如有出入请更正该条",
+                      "The title “{title}” is already recorded; correct that one instead"),
     }
 
 
@@ -141,9 +161,14 @@ class Forbidden(CredentialsError):
         "own_nomination": Text("不能审批自己提名的申请", "You cannot decide a request you nominated"),
         "own_employee": Text("不能审批本单位职工的申请", "You cannot decide about a worker your institution employs"),
         "wrong_stage": Text("此申请正处于{stage}阶段，不由您审批", "This request is at the {stage} stage, not yours to decide"),
-        "ministry_observes": Text("部级账号可查看全部申请，但不审批个案",
-                              "Ministry accounts see every request but decide none"),
+        "ministry_observes": Text("部级账号可查看全国数据，但不审批个案、不撤销证书",
+                                  "Ministry accounts see everything nationwide but decide no single case and "
+                                  "revoke no certificate"),
         "not_nominator": Text("只有提名单位可以执行此操作", "Only the nominating institution may do this"),
+        "attest_by_employer": Text("这条工作经历须由{employer}的工作人员证实",
+                                   "Only staff of {employer} may attest this work period"),
+        "own_claims_only": Text("劳动者只能更正或撤回本人尚未证实的申报",
+                                "A worker may correct or withdraw only their own claims not yet attested"),
     }
 
 
@@ -159,9 +184,16 @@ class Conflict(CredentialsError):
                             "Already decided by someone else (now: {state}); reload to see it"),
         "wrong_state": Text("当前状态为“{state}”，不能{action}", "Cannot {action} while the state is “{state}”"),
         "approval_expired": Text("批准已于 {date} 到期", "The approval expired on {date}"),
+        "session_full": Text("本场次已满（{capacity} 人）", "This session is full ({capacity} seats)"),
+        "retake_window_closed": Text("补考期限已于 {date} 截止", "The retake window closed on {date}"),
+        "rule_superseded": Text("奖励办法“{rule}”已有第 {version} 版，请在最新版本上修改",
+                            "“{rule}” already has a version {version}: revise the newest version"),
         "yearly_limit": Text("该劳动者 {year} 年已获一次竞赛晋升，按“{policy}”每年至多 {limit} 次",
                          "The worker already has a competition promotion in {year}; "
                          "“{policy}” allows {limit} a year"),
+        "fact_ended": Text("这条记录已被更正或撤回，请刷新页面查看最新记录",
+                           "This record was already corrected or withdrawn; reload to see the latest one"),
+        "already_attested": Text("这条记录已经证实", "This record is already attested"),
     }
 
 
@@ -223,6 +255,12 @@ class ImportRejected(CredentialsError):
                                 "This record already exists with a different {fields}; an import never "
                                 "overwrites a record, ask the bureau for a correction"),
         "number_repeated": Text("证书编号与第 {row} 行重复", "The certificate number repeats row {row}"),
+        "nothing_to_record": Text("这一行既没有工作经历也没有学历：请填写从事职业编码和工作开始日期，或学校类型",
+                                  "The row records neither work nor a diploma: fill in the occupation worked and "
+                                  "the work start date, or the school type"),
+        "group_needs_date": Text("“{group}”须写明认定日期（写在类别后，或填“类别认定日期”列）",
+                                 "“{group}” needs the date it began (after the group, or in the groups-since column)"),
+        "group_repeated": Text("“{group}”出现了两次且日期不同", "“{group}” appears twice with different dates"),
         "number_unknown_scheme": Text("证书编号不属于已知的全国编码规则，已标记待核", "The certificate number follows no known "
                                   "national scheme; it is flagged for review"),
         "series_full": Text("本机构 {year} 年{level}证书编号已用尽", "This institution has used every {level} number for {year}"),

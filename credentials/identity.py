@@ -21,6 +21,8 @@ from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
 from ladder.i18n import Text
 
+from .clock import china_today
+
 __all__ = [
     "PROVINCE_CODES", "NationalId", "InvalidNationalId", "DecryptionError", "IdCipher",
     "normalize_national_id", "parse_national_id", "check_character", "blind_index",
@@ -115,7 +117,7 @@ def parse_national_id(raw: str, *, today: date | None = None) -> NationalId:
         birth = date(int(number[6:10]), int(number[10:12]), int(number[12:14]))
     except ValueError:
         raise InvalidNationalId("birth_date") from None
-    if birth.year < _MIN_BIRTH_YEAR or birth > (today or date.today()):
+    if birth.year < _MIN_BIRTH_YEAR or birth > (today or china_today()):
         raise InvalidNationalId("birth_date")
     if not upgraded and check_character(number[:17]) != number[17]:
         raise InvalidNationalId("check_digit")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from ladder.i18n import Text
 
-from .models import PromotionState, ReviewStage
+from .models import ApplicationState, PromotionState, ReviewStage, SittingOutcome
 
 STATE_NAMES = {
     PromotionState.DRAFT: Text("草稿", "draft"),
@@ -23,4 +23,21 @@ ACTION_NAMES = {
     "forwarded": Text("初审通过并报送省级", "pass first review and forward"), "approved": Text("批准", "approve"),
     "rejected": Text("驳回", "reject"), "returned": Text("退回补充材料", "return for more information"),
     "evidence": Text("上传材料", "upload evidence"),
+    "closed": Text("关闭（已另行取得该等级）", "close (the level was reached another way)"),
+}
+APPLICATION_STATE_NAMES = {
+    ApplicationState.SUBMITTED: Text("待资格审核", "awaiting review"),
+    ApplicationState.APPROVED: Text("审核通过，待安排考试", "qualified, awaiting a session"),
+    ApplicationState.REFUSED: Text("审核未通过", "refused"),
+    ApplicationState.SEATED: Text("已安排考试", "seated"),
+    ApplicationState.PASSED: Text("已通过", "passed"),
+    ApplicationState.FAILED: Text("未通过，可补考", "failed, may retake"),
+    ApplicationState.INCOMPLETE: Text("成绩不完整", "incomplete"),
+    ApplicationState.CLOSED: Text("已关闭", "closed"),
+}
+OUTCOME_NAMES = {
+    SittingOutcome.PASSED: Text("通过", "passed"),
+    SittingOutcome.FAILED: Text("未通过", "failed"),
+    SittingOutcome.INCOMPLETE: Text("成绩不完整", "incomplete"),
+    SittingOutcome.VOIDED: Text("已作废", "voided"),
 }

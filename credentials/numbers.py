@@ -2,8 +2,11 @@
 
 Schemes: `legacy16` (old 职业资格证书, 16 digits), `skill_level22` (职业技能等级证书 since 2020: Y|S + 21
 digits), `special_tech22` (特级技师: 2 letters + 20 digits; layout unconfirmed, so only recognised),
-and `unknown`: plausible but unrecognised (Shanghai 13-digit, local R… schemes) → flag for review, never
-reject. Only strings no national scheme can produce are `impossible`.
+and `unknown`: a wholly different shape (Shanghai 13-digit, local R… schemes) → flag for review, never
+reject. `impossible`: what no scheme can produce — bad characters or length, and a number shaped like a
+national scheme but breaking it (DOMAIN §6.3): one character too many or too few for the scheme it imitates
+(15 or 17 digits; one letter and 20 or 22 digits), a letter other than Y/S before 21 digits, a level digit
+outside 1–5. `ParsedNumber.imitates` names the scheme and `explanation` says why, in both languages.
 """
 
 from __future__ import annotations
@@ -12,6 +15,9 @@ import re
 from dataclasses import dataclass
 from datetime import date
 
+from ladder.i18n import Text
+
+from .clock import china_today
 from .identity import PROVINCE_CODES
 
 __all__ = [
@@ -32,6 +38,12 @@ _FULL_WIDTH |= {c: c - 0xFEE0 - 32 for c in range(0xFF41, 0xFF5B)}  # full-width
 _LEGACY16 = re.compile(r"(\d{2})(\d{2})(\d{2})(\d)(\d{3})(\d)(\d{5})")
 _SKILL22 = re.compile(r"([YS])(\d{4})(\d{2})(\d{6})(\d{2})(\d)(\d{6})")
 _SPECIAL22 = re.compile(r"([A-Z]{2})(\d{20})")
+_LEGACY_NEAR = re.compile(r"\d{15}|\d{17}")  # one digit short of or past the 16-digit scheme
+_SKILL_NEAR = re.compile(r"[A-Z]\d{20,22}")  # one letter and about 21 digits: the 22-character scheme
+_SCHEME_NAMES = {
+    "legacy16": Text("16 位职业资格证书编号", "the 16-digit vocational qualification certificate number"),
+    "skill_level22": Text("22 位职业技能等级证书编号", "the 22-character skill level certificate number"),
+}
 _UNKNOWN_HINTS = (
     (re.compile(r"\d{13}"), "possibly_shanghai13"),  # query with "000" prefixed (DOMAIN §6.2)
     (re.compile(r"R[GSCX][NW]\d{17}"), "possibly_local_r_scheme"),
@@ -45,7 +57,9 @@ class ParsedNumber:
     number: str  # normalised: no whitespace, ASCII, upper case
     scheme: str  # one of SCHEMES
     impossible: bool = False
-    reason: str | None = None  # why impossible ("charset", "length") or a hint for an unknown scheme
+    # why impossible ("charset", "length", "one_too_few", "one_too_many", "body_type_letter", "level_digit")
+    # or a hint for an unknown scheme
+    reason: str | None = None
     year: int | None = None
     level_digit: int | None = None  # 5 初级 … 1 高级技师
     province_code: str | None = None  # legacy16: province or industry code (e.g. 72 烟草)
@@ -56,6 +70,14 @@ class ParsedNumber:
     site_serial: str | None = None  # skill_level22: 6 digits
     serial: int | None = None
     problems: tuple[str, ...] = ()  # shape recognised but a field out of range
+    imitates: str | None = None  # impossible: the national scheme whose shape it has but breaks
+
+    @property
+    def explanation(self) -> Text | None:
+        """Why the number is impossible, in words; None when it is not."""
+        if not self.impossible:
+            return None
+        return _explain(self)
 
     @property
     def needs_review(self) -> bool:
@@ -64,7 +86,48 @@ class ParsedNumber:
     @property
     def valid(self) -> bool:
         """Recognised scheme with every field in range (special_tech22 cannot be checked field by field)."""
-        return self.scheme in ("legacy16", "skill_level22") and not self.problems
+        return self.scheme in ("legacy16", "skill_level22") and not self.problems and not self.impossible
+
+
+def _explain(parsed: ParsedNumber) -> Text:
+    scheme = _SCHEME_NAMES.get(parsed.imitates or "")
+    size = len(parsed.number)
+    if parsed.reason == "charset":
+        return Text("只能包含数字和大写字母", "may hold only digits and capital letters")
+    if scheme is None or parsed.reason == "length":
+        return Text("长度不可能属于任何全国编码规则", "its length fits no national numbering scheme")
+    if parsed.reason in ("one_too_few", "one_too_many"):
+        zh_more, en_more = ("少", "one character too few") if parsed.reason == "one_too_few" else (
+            "多", "one character too many")
+        return Text(f"共 {size} 位，比{scheme.zh}{zh_more}一位", f"{size} characters: {en_more} for {scheme.en}")
+    if parsed.reason == "body_type_letter":
+        return Text(f"{scheme.zh}的首字母只能是 Y（用人单位）或 S（社会培训评价组织），不能是 {parsed.number[0]}",
+                    f"{scheme.en} starts with Y (employer) or S (social training and evaluation organisation), "
+                    f"not {parsed.number[0]}")
+    digit = parsed.number[10] if parsed.imitates == "legacy16" else parsed.number[15]
+    return Text(f"{scheme.zh}的等级位只能是 1–5，不能是 {digit}",
+                f"the level digit of {scheme.en} is 1–5, not {digit}")
+
+
+def _impossible(raw: str, number: str, reason: str, imitates: str | None = None) -> ParsedNumber:
+    return ParsedNumber(raw, number, "unknown", impossible=True, reason=reason, imitates=imitates)
+
+
+def _near_miss(raw: str, number: str) -> ParsedNumber | None:
+    """A number shaped like a national scheme but breaking it (DOMAIN §6.3), else None."""
+    if _LEGACY_NEAR.fullmatch(number):
+        return _impossible(raw, number, "one_too_few" if len(number) < 16 else "one_too_many", "legacy16")
+    if _SKILL_NEAR.fullmatch(number):
+        if len(number) != 22:
+            return _impossible(raw, number, "one_too_few" if len(number) < 22 else "one_too_many",
+                               "skill_level22")
+        if number[0] not in SKILL_BODY_TYPES:
+            return _impossible(raw, number, "body_type_letter", "skill_level22")
+        if not 1 <= int(number[15]) <= 5:
+            return _impossible(raw, number, "level_digit", "skill_level22")
+    if _LEGACY16.fullmatch(number) and not 1 <= int(number[10]) <= 5:
+        return _impossible(raw, number, "level_digit", "legacy16")
+    return None
 
 
 def expand_year(yy: int) -> int:
@@ -82,15 +145,17 @@ def normalize_certificate_number(raw: str) -> str:
 
 
 def _year_problems(year: int, today: date | None) -> list[str]:
-    return ["year_in_future"] if year > (today or date.today()).year else []
+    return ["year_in_future"] if year > (today or china_today()).year else []
 
 
 def parse_certificate_number(raw: str, *, today: date | None = None) -> ParsedNumber:
     number = normalize_certificate_number(raw)
     if not re.fullmatch(r"[0-9A-Z]*", number):
-        return ParsedNumber(raw, number, "unknown", impossible=True, reason="charset")
+        return _impossible(raw, number, "charset")
     if not MIN_LENGTH <= len(number) <= MAX_LENGTH:
-        return ParsedNumber(raw, number, "unknown", impossible=True, reason="length")
+        return _impossible(raw, number, "length")
+    if near_miss := _near_miss(raw, number):
+        return near_miss
 
     if m := _LEGACY16.fullmatch(number):
         yy, prov, pref, btype, bserial, level, serial = m.groups()
@@ -98,8 +163,6 @@ def parse_certificate_number(raw: str, *, today: date | None = None) -> ParsedNu
         problems = _year_problems(year, today)
         if btype not in LEGACY_BODY_TYPES:
             problems.append("body_type_out_of_range")
-        if not 1 <= int(level) <= 5:
-            problems.append("level_out_of_range")
         if int(serial) == 0:
             problems.append("serial_out_of_range")
         return ParsedNumber(
@@ -114,8 +177,6 @@ def parse_certificate_number(raw: str, *, today: date | None = None) -> ParsedNu
         problems = _year_problems(year, today)
         if prov not in PROVINCE_CODES:
             problems.append("province_unknown")
-        if not 1 <= int(level) <= 5:
-            problems.append("level_out_of_range")
         if int(serial) == 0:
             problems.append("serial_out_of_range")
         return ParsedNumber(

@@ -13,7 +13,17 @@ from __future__ import annotations
 
 from .errors import Forbidden
 from .labels import STAGE_NAMES
-from .models import BureauScope, Certificate, Competition, PromotionRequest, ReviewStage, Role, User, Worker
+from .models import (
+    BureauScope,
+    Certificate,
+    Competition,
+    CompetitionRule,
+    PromotionRequest,
+    ReviewStage,
+    Role,
+    User,
+    Worker,
+)
 
 
 def can_reveal_national_id(user: User) -> bool:
@@ -25,9 +35,15 @@ def can_register_workers(user: User) -> bool:
     return user.role in (Role.ADMIN, Role.INSTITUTION_STAFF)
 
 
+def is_observer(user: User) -> bool:
+    """The ministry's officers see the whole country and decide nothing in single cases (README, DOMAIN §3):
+    no revocation, no decision, nothing written on a worker's record."""
+    return user.role is Role.BUREAU_OFFICER and user.bureau_scope is BureauScope.MINISTRY
+
+
 def can_revoke(user: User, certificate: Certificate) -> bool:
-    """Revocation is a bureau decision, within the officer's region (or any, for the ministry)."""
-    if user.role is not Role.BUREAU_OFFICER:
+    """Revocation is a bureau decision, within the officer's city or province; the ministry only observes."""
+    if user.role is not Role.BUREAU_OFFICER or is_observer(user):
         return False
     return covers_city(user, certificate.worker.city_code)
 
@@ -107,7 +123,76 @@ def may_run(by: User, competition: Competition) -> bool:
     return by.bureau_scope is BureauScope.PROVINCE and competition.province_code == by.region_code
 
 
+def may_write_rules(by: User) -> bool:
+    """City and province bureaus enter the reward rules of their own notices; the ministry only reads."""
+    return by.role is Role.BUREAU_OFFICER and by.bureau_scope in (BureauScope.CITY, BureauScope.PROVINCE)
+
+
+def may_edit_rule(by: User, rule: CompetitionRule) -> bool:
+    """A rule is its author bureau's: a city's by that city's officers, a province's by that province's."""
+    if not may_write_rules(by):
+        return False
+    if by.bureau_scope is BureauScope.CITY:
+        return rule.city_code == by.region_code
+    return rule.city_code is None and rule.province_code == by.region_code
+
+
+def may_judge_again(by: User, competition: Competition) -> bool:
+    """The bureau of the competition's place re-judges its results under a rule (the ministry only reads)."""
+    return may_write_rules(by) and may_run(by, competition)
+
+
+def runs_appraisal(user: User, institution_id: int) -> bool:
+    """An institution's own staff run its sessions, review its applications and correct its results; an
+    admin may too. Bureaus supervise (they see them, and revoke certificates), they do not enter results."""
+    return user.role is Role.ADMIN or (user.role is Role.INSTITUTION_STAFF and user.institution_id == institution_id)
+
+
+def may_apply_for(user: User, worker: Worker, institution_id: int) -> bool:
+    """A worker applies for themself; an institution enters applications to itself for a worker; an admin."""
+    if user.role is Role.WORKER:
+        return user.worker_id == worker.id
+    return runs_appraisal(user, institution_id)
+
+
 def may_record_recognition(by: User, worker: Worker) -> bool:
     if by.role is Role.BUREAU_OFFICER:
-        return covers_city(by, worker.city_code)
+        return not is_observer(by) and covers_city(by, worker.city_code)
     return by.role is Role.INSTITUTION_STAFF and worker.employer_id == by.institution_id
+
+
+# ---- a worker's facts: work periods, diplomas, apprenticeships, titles (credentials/services/worker_facts.py)
+
+def may_record_facts(user: User, worker: Worker) -> bool:
+    """Officials record facts that count at once: staff of an institution the worker belongs to (employer,
+    registering, training or appraising institution: the worker scope checks that by query) and bureau officers
+    of the worker's city or province. The ministry observes; admins keep accounts, not records."""
+    if user.role is Role.INSTITUTION_STAFF:
+        return True
+    return (user.role is Role.BUREAU_OFFICER and user.bureau_scope is not BureauScope.MINISTRY
+            and covers_city(user, worker.city_code))
+
+
+def may_claim_facts(user: User, worker: Worker) -> bool:
+    """The worker adds their own work, diplomas and titles: claims that count once an official attests them."""
+    return user.role is Role.WORKER and user.worker_id == worker.id
+
+
+def may_attest(user: User, worker: Worker, *, employer_id: int | None = None) -> bool:
+    """Who confirms a worker's claim: a work period's employer, when the employer is in the registry (its staff
+    only); otherwise any institution that may record the worker's facts (it holds the paper proof); a bureau
+    officer of the region always."""
+    if not may_record_facts(user, worker):
+        return False
+    return user.role is not Role.INSTITUTION_STAFF or employer_id is None or user.institution_id == employer_id
+
+
+def may_change_fact(user: User, worker: Worker, *, attested: bool, attested_by_institution_id: int | None,
+                    employer_id: int | None = None) -> bool:
+    """Who corrects or withdraws a fact: the worker their own claims not yet attested; an institution the facts
+    it attested, and the claims it may attest; a bureau officer of the region any."""
+    if not attested:
+        return may_claim_facts(user, worker) or may_attest(user, worker, employer_id=employer_id)
+    if user.role is Role.INSTITUTION_STAFF:
+        return attested_by_institution_id is not None and attested_by_institution_id == user.institution_id
+    return user.role is Role.BUREAU_OFFICER and may_record_facts(user, worker)

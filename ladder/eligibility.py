@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 from functools import cache
 from typing import Any
 
@@ -24,10 +24,10 @@ from ladder.frameworks import (
 )
 from ladder.history import Diploma, HeldLevel, TrainingRecord, WorkerHistory, WorkPeriod
 from ladder.i18n import Text, duration, more_duration_en
-from ladder.timeline import Dated, WorkTime, add_years, months_until, years_between
+from ladder.timeline import Dated, WorkTime, due_after, months_until, years_between
 
-_CLAUSE_KEYS = {"id", "target", "prev_level", "years_since_prev", "years_in_occupation", "training_hours",
-                "diplomas", "same_major", "current_graduate_ok", "text_zh", "text_en"}
+_CLAUSE_KEYS = {"id", "target", "prev_level", "years_since_prev", "years_in_occupation", "years_after_graduation",
+                "training_hours", "diplomas", "same_major", "current_graduate_ok", "text_zh", "text_en"}
 
 
 class NoRegularRoute(ValueError):
@@ -44,6 +44,9 @@ class Clause:
     prev_level: str | None = None
     years_since_prev: int | None = None
     years_in_occupation: int | None = None
+    # Years in the occupation counted from graduation with one of `diplomas`: work before it does not count.
+    # (A `prev_level` the clause names must be held too, whenever it was reached.)
+    years_after_graduation: int | None = None
     training_hours: int | None = None
     diplomas: frozenset[str] = frozenset()  # "school_type" or "school_type/stream"
     same_major: bool = False
@@ -77,6 +80,8 @@ def _clause(row: Mapping[str, Any], file: str) -> Clause:
     unknown = set(row.get("diplomas", ())) - schools - with_streams
     if unknown:
         raise LadderDataError(f"{file}: clause {row['id']!r} names unknown diplomas {sorted(unknown)}")
+    if "years_after_graduation" in row and not row.get("diplomas"):
+        raise LadderDataError(f"{file}: clause {row['id']!r} counts years after graduation but names no diploma")
     fields = {k: v for k, v in row.items() if k not in {"text_zh", "text_en", "diplomas"}}
     return Clause(**fields, diplomas=frozenset(row.get("diplomas", ())), text=Text.of(row, "text_"))
 
@@ -124,7 +129,9 @@ def _diploma_label(key: str) -> Text:
 
 @dataclass(frozen=True)
 class Missing:
-    code: str  # prev_level | years_since_prev | years_in_occupation | training_hours | diploma | already_held
+    # prev_level | years_since_prev | years_in_occupation | years_after_graduation | training_hours | diploma
+    # | already_held | not_in_force
+    code: str
     required: int | str | tuple[str, ...]
     actual: float | int | str | tuple[str, ...] | None
     level: str | None = None          # the level the requirement is about
@@ -151,6 +158,16 @@ class Missing:
                 return f"还需{'连续' if continuous else '累计'}从事本职业 {duration(months, 'zh')}"
             how = "continuous" if continuous else "cumulative"
             return f"{more_duration_en(months)} of {how} work in the occupation"
+        if self.code == "years_after_graduation":
+            months, continuous = self.remaining_months or 0, self.counting == "continuous"
+            if zh:
+                return f"还需毕业后{'连续' if continuous else '累计'}从事本职业 {duration(months, 'zh')}"
+            how = "continuous" if continuous else "cumulative"
+            return f"{more_duration_en(months)} of {how} work in the occupation after graduation"
+        if self.code == "not_in_force":
+            if zh:
+                return f"这些申报条件自 {self.required} 起施行"
+            return f"These application conditions apply from {self.required}"
         if self.code == "training_hours":
             assert isinstance(self.required, int) and not isinstance(self.actual, str | tuple)  # hours, as _assess records them
             hours = int(self.required) - int(self.actual or 0)
@@ -209,14 +226,16 @@ class _Facts:
                 when = completed_on
         return when, sum(h for d, h in done if d <= self.on)
 
-    def diploma_from(self, clause: Clause) -> date | None:
+    def diploma_from(self, clause: Clause, *, graduated: bool = False) -> date | None:
+        """When the worker first held a diploma the clause accepts; `graduated`: the day of graduation
+        itself (an 应届 student who may apply before it has none yet)."""
         dates = []
         for d in self.history.diplomas:
             if {d.school_type, f"{d.school_type}/{d.stream}"}.isdisjoint(clause.diplomas):
                 continue
             if clause.same_major and d.major_occupation_code != self.occupation:
                 continue
-            if d.is_current_graduate and clause.current_graduate_ok:
+            if d.is_current_graduate and clause.current_graduate_ok and not graduated:
                 dates.append(self.on)  # 应届 students may apply before the diploma arrives
             elif d.graduated_on is not None:
                 dates.append(d.graduated_on)
@@ -226,17 +245,21 @@ class _Facts:
         due = self.work.reached(anchor, required)
         worked = self.work.worked_days(anchor)
         if due is None:  # not working now: the time left if work resumed today (a continuous count restarts)
-            credited = 0 if self.counting == "continuous" else worked
-            remaining = months_until(self.on, add_years(self.on - timedelta(days=credited), required))
+            credit = (0, 0) if self.counting == "continuous" else self.work.credit(anchor)
+            remaining = months_until(self.on, due_after(self.on, 12 * required, credit))
         else:
             remaining = months_until(self.on, due)
         return due, Missing(code, required, round(years_between(worked), 2), level=level, until=due,
                             remaining_months=remaining, counting=self.counting)
 
 
-def _assess(clause: Clause, facts: _Facts) -> tuple[date | None, list[Missing]]:
-    """Date from which the clause holds (None: not by time alone), and what is missing on facts.on."""
-    parts: list[tuple[date | None, Missing]] = []
+def _assess(clause: Clause, facts: _Facts, in_force: date) -> tuple[date | None, list[Missing]]:
+    """Date from which the clause holds (None: not by time alone), and what is missing on facts.on.
+
+    Never before `in_force`, the day its rule set came into force.
+    """
+    parts: list[tuple[date | None, Missing]] = [
+        (in_force, Missing("not_in_force", in_force.isoformat(), None, until=in_force))]
     prev_since = None
     if clause.prev_level:
         prev_since = facts.reached(clause.prev_level)
@@ -253,6 +276,14 @@ def _assess(clause: Clause, facts: _Facts) -> tuple[date | None, list[Missing]]:
                                      clause.prev_level))
     if clause.years_in_occupation:
         parts.append(facts.years("years_in_occupation", date.min, clause.years_in_occupation, None))
+    if clause.years_after_graduation:
+        years = clause.years_after_graduation
+        graduated = facts.diploma_from(clause, graduated=True)
+        if graduated is not None:
+            parts.append(facts.years("years_after_graduation", graduated, years, None))
+        elif facts.diploma_from(clause) is not None:  # an 应届 student: the years start at graduation
+            parts.append((None, Missing("years_after_graduation", years, 0, remaining_months=12 * years,
+                                        counting=facts.counting)))
     if clause.training_hours:
         when, done = facts.training_done(clause.target, clause.training_hours)
         parts.append((when, Missing("training_hours", clause.training_hours, done, level=clause.target,
@@ -281,7 +312,8 @@ def evaluate(history: WorkerHistory, occupation_code: str, target_level: str, *,
     if facts.reached(target_level) is not None:
         return Eligibility(target_level, rules.code, on, False, None, None, None,
                            (Missing("already_held", target_level, None, level=target_level),))
-    assessed = [(clause, *_assess(clause, facts)) for clause in clauses]
+    facts.held += history.title_stand_ins(occupation_code, target_level, on)  # 职称 → skill (DOMAIN §5.2)
+    assessed = [(clause, *_assess(clause, facts, rules.valid_from)) for clause in clauses]
     dated = [(since, i) for i, (_, since, _) in enumerate(assessed) if since is not None]
     eligible_from = min(dated)[0] if dated else None
     met = [(since, i) for since, i in dated if since <= on]

@@ -3,8 +3,8 @@
 Dating rules. A step waits `min_years` after its source was reached. When a rule sets no wait, an
 evidence-based step (exceptional, skip, competition: the caller vouches for the evidence by allowing the
 kind) is taken at once, while a regular or crossover step is left undated, and so is every step after it.
-On a graph built for one date the rules of that date are assumed to go on; on an undated graph each step
-must fall inside its rule's validity window.
+No step is dated before its rule came into force. On a graph built for one date the rules of that date are
+assumed to go on; on an undated graph each step must fall inside its rule's validity window.
 """
 
 from __future__ import annotations
@@ -137,9 +137,9 @@ def _due(data: Mapping[str, Any], arrive: date | None, start_date: date, first: 
     if arrive is None or (data["min_years"] is None and data["kind"] not in EVIDENCE_KINDS):
         return True, None
     due = max(add_years(arrive, data["min_years"] or 0), start_date)
+    due = max(due, data["valid_from"] or due)  # no step before its rule came into force
     if dated_graph:
         return True, due
-    due = max(due, data["valid_from"] or due)  # on an undated graph, wait for the rule to exist
     return in_window(due, data["valid_from"], data["valid_to"]), due
 
 

@@ -5,6 +5,14 @@ jurisdiction with a rule for the training type and level decides: the city, then
 national default. "Once per person, occupation and level" needs the person's records, so the services
 apply it and ask this module for the words (`withheld`).
 
+A rule paid on the certificate rather than the training (技能提升补贴, DOMAIN §8: `needs_certificate`) is
+never granted at enrolment: until the certificate is obtained the decision is `after_certification`
+("may claim after certification"); then it needs the insured months (`min_insured_months`, an input:
+None is unknown, hence not granted) and a claim within `claim_within_months` of the certificate date.
+
+A target group counts only when the whole training falls within the dates the person belonged to it
+(`groups_during`).
+
 A decision is kept on the record as a short code (`SubsidyDecision.code`, e.g. ``CN-2017.upgrading`` or
 ``not_in_group:3205-2019.employment``); `restore` turns that code back into the decision and its
 explanation, so a list of records never recomputes anything.
@@ -12,9 +20,9 @@ explanation, so a list of records never recomputes anything.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 from functools import cache
 from types import MappingProxyType
@@ -22,10 +30,12 @@ from typing import Any
 
 from ladder.frameworks import NATIONAL, LadderDataError, data_files, get_level, read_data
 from ladder.i18n import Text
-from ladder.timeline import Dated
+from ladder.timeline import Dated, add_months
 
 _RULE_KEYS = {"id", "training_types", "levels", "groups", "amounts", "amount", "valid_from", "valid_to",
-              "confidence", "source", "text_zh", "text_en"}
+              "needs_certificate", "min_insured_months", "claim_within_months", "confidence", "source",
+              "text_zh", "text_en"}
+CLAIM_REASONS = ("after_certification", "insured_months_unknown", "insured_months_short", "claim_too_late")
 ONCE_PER_LEVEL = Text("每人每职业每等级限享受一次", "once per person, occupation and level")
 _WITHHELD = {
     "already_subsidised": Text("该劳动者已享受过本职业本等级的培训补贴（每人每职业每等级限享受一次）",
@@ -57,6 +67,9 @@ class SubsidyRule(Dated):
     text: Text
     confidence: str
     source: str
+    needs_certificate: bool = False  # paid on the certificate, claimed after it (技能提升补贴)
+    min_insured_months: int | None = None
+    claim_within_months: int | None = None
 
     def covers(self, training_type: str, level: str, on: date) -> bool:
         return (training_type in self.training_types and (self.levels is None or level in self.levels)
@@ -75,7 +88,14 @@ class SubsidyDecision:
     amount: Decimal | None
     rule_id: str | None
     explanation: Text  # the rule, in words, as shown to the user
-    reason: str = "granted"  # granted | not_in_group | no_rule | already_subsidised | dropped_out
+    # granted | not_in_group | no_rule | already_subsidised | dropped_out | after_certification
+    # | insured_months_unknown | insured_months_short | claim_too_late
+    reason: str = "granted"
+
+    @property
+    def pending(self) -> bool:
+        """Not granted yet, but may be claimed once the certificate is obtained."""
+        return self.reason == "after_certification"
 
     @property
     def code(self) -> str:
@@ -108,13 +128,17 @@ def _rule(row: Mapping[str, Any], jurisdiction: str, name: Text, file: str) -> S
         get_level(level)
     if any(value < 0 for value in amounts.values()) or row.get("amount", 0) < 0:
         raise LadderDataError(f"{where}: amounts cannot be negative")
+    claim_keys = {"min_insured_months", "claim_within_months"} & set(row)
+    if claim_keys and not row.get("needs_certificate"):
+        raise LadderDataError(f"{where}: {sorted(claim_keys)} apply only with needs_certificate = true")
     return SubsidyRule(
         id=row["id"], jurisdiction=jurisdiction, jurisdiction_name=name,
         training_types=frozenset(row["training_types"]), levels=frozenset(levels) if levels else None,
         groups=tuple(row.get("groups", ())), amounts=MappingProxyType(amounts),
         flat_amount=Decimal(str(row["amount"])) if "amount" in row else None,
         valid_from=row.get("valid_from"), valid_to=row.get("valid_to"), text=Text.of(row, "text_"),
-        confidence=row["confidence"], source=row["source"])
+        confidence=row["confidence"], source=row["source"], needs_certificate=row.get("needs_certificate", False),
+        min_insured_months=row.get("min_insured_months"), claim_within_months=row.get("claim_within_months"))
 
 
 @cache
@@ -165,9 +189,73 @@ def _no_rule(training_type: str, level: str, on: date) -> Text:
                 f"No subsidy schedule in force on {on.isoformat()} covers {kind.en} at {rank.name_en}")
 
 
+def _claim_text(rule: SubsidyRule, reason: str, level: str) -> Text:
+    """Words for a rule paid on the certificate: pending until it, or why a claim is refused."""
+    months, window = rule.min_insured_months, rule.claim_within_months
+    if reason == "insured_months_unknown":
+        return Text(f"{rule.text.zh}：参保月数未知，不能认定（须参保满 {months} 个月）",
+                    f"{rule.text.en}: insured months unknown, so not granted (needs {months} or more)")
+    if reason == "insured_months_short":
+        return Text(f"{rule.text.zh}：参保不满 {months} 个月，不予补贴",
+                    f"{rule.text.en}: insured for fewer than {months} months, so not granted")
+    if reason == "claim_too_late":
+        return Text(f"{rule.text.zh}：未在取得证书后 {window} 个月内申领，不予补贴",
+                    f"{rule.text.en}: not claimed within {window} months of the certificate date, so not granted")
+    amount = rule.amount_for(level)
+    sum_zh = f"，补贴 {_yuan(amount)} 元" if amount is not None else "，金额按当地标准核定"
+    sum_en = f" (CNY {_yuan(amount)})" if amount is not None else " (the amount follows the local schedule)"
+    terms_zh = "".join(part for part in (f"参保满 {months} 个月" if months else "",
+                                         f"，取证后 {window} 个月内申领" if window else "")).lstrip("，")
+    terms_en = "; ".join(part for part in (f"insured {months} months or more" if months else "",
+                                          f"claim within {window} months of the certificate date" if window else "")
+                         if part)
+    where = rule.jurisdiction_name
+    return Text(f"{rule.text.zh}：报名时不予认定，取得证书后可申领{sum_zh}（{terms_zh}；{where.zh}；{ONCE_PER_LEVEL.zh}）",
+                f"{rule.text.en}: not granted at enrolment; may claim after certification{sum_en} "
+                f"({terms_en}; {where.en}; {ONCE_PER_LEVEL.en})")
+
+
+def _claim_problem(rule: SubsidyRule, certificate_on: date | None, insured_months: int | None,
+                   claim_on: date) -> str | None:
+    if certificate_on is None or claim_on < certificate_on:
+        return "after_certification"
+    if rule.claim_within_months is not None and claim_on > add_months(certificate_on, rule.claim_within_months):
+        return "claim_too_late"
+    if rule.min_insured_months is not None:
+        if insured_months is None:
+            return "insured_months_unknown"
+        if insured_months < rule.min_insured_months:
+            return "insured_months_short"
+    return None
+
+
+def groups_during(memberships: Iterable[tuple[str, date, date | None]], start: date,
+                  end: date | None = None) -> frozenset[str]:
+    """The target groups a person belonged to for the whole of a training from `start` to `end` (inclusive;
+    None: `start` alone, as at enrolment). `memberships`: (group, valid_from, valid_until or None while it
+    lasts); back-to-back or overlapping ones of a group join."""
+    end = max(end or start, start)
+    spans: dict[str, list[tuple[date, date | None]]] = {}
+    for group, valid_from, valid_until in sorted(memberships, key=lambda m: (m[0], m[1])):
+        joined = spans.setdefault(group, [])
+        last = joined[-1] if joined else None
+        if last is not None and (last[1] is None or valid_from <= last[1] + timedelta(days=1)):
+            joined[-1] = (last[0], None if last[1] is None or valid_until is None else max(last[1], valid_until))
+        else:
+            joined.append((valid_from, valid_until))
+    return frozenset(group for group, joined in spans.items()
+                     if any(first <= start and (until is None or end <= until) for first, until in joined))
+
+
 def subsidy_for(city_code: str, training_type: str, target_level: str, target_groups: frozenset[str], *,
-                on: date) -> SubsidyDecision:
-    """The subsidy a training record earns in a city on a date, for a person in `target_groups`."""
+                on: date, certificate_on: date | None = None, insured_months: int | None = None,
+                claim_on: date | None = None) -> SubsidyDecision:
+    """The subsidy a training record earns in a city on a date, for a person in `target_groups`.
+
+    A rule paid on the certificate (`needs_certificate`) also reads the certificate date, the insured months
+    (None: unknown) and the claim date (default `on`); without a certificate it answers
+    `after_certification`, never eligible.
+    """
     _check(training_type, "training_types", "training type", "subsidy_for")
     for group in target_groups:
         _check(group, "target_groups", "target group", "subsidy_for")
@@ -179,6 +267,10 @@ def subsidy_for(city_code: str, training_type: str, target_level: str, target_gr
             continue
         for rule in covering:
             if rule.admits(target_groups):
+                problem = (_claim_problem(rule, certificate_on, insured_months, claim_on or on)
+                           if rule.needs_certificate else None)
+                if problem is not None:
+                    return SubsidyDecision(False, None, rule.id, _claim_text(rule, problem, target_level), problem)
                 amount = rule.amount_for(target_level)
                 return SubsidyDecision(True, amount, rule.id, _granted(rule, amount))
         return SubsidyDecision(False, None, covering[0].id, _not_in_group(covering[0]), "not_in_group")
@@ -201,5 +293,8 @@ def restore(code: str | None, *, training_type: str, target_level: str, on: date
     if reason == "not_in_group":
         rule = get_rule(rule_id)
         return SubsidyDecision(False, None, rule.id, _not_in_group(rule), "not_in_group")
+    if reason in CLAIM_REASONS:
+        rule = get_rule(rule_id)
+        return SubsidyDecision(False, None, rule.id, _claim_text(rule, reason, target_level), reason)
     rule = get_rule(reason)
     return SubsidyDecision(True, amount, rule.id, _granted(rule, amount))

@@ -44,6 +44,26 @@ def months_until(start: date, end: date) -> int:
     return max(months, 0)
 
 
+def calendar_span(start: date, end: date) -> tuple[int, int]:
+    """Whole calendar months from `start` up to `end` (exclusive), and the days left over after them."""
+    months = (end.year - start.year) * 12 + end.month - start.month
+    if add_months(start, months) > end:
+        months -= 1
+    months = max(months, 0)
+    return months, max((end - add_months(start, months)).days, 0)
+
+
+def due_after(start: date, months: int, credit: tuple[int, int] = (0, 0)) -> date:
+    """First day `months` calendar months are complete for work from `start` on, given `credit`: the whole
+    months and left-over days already worked in earlier stretches.
+
+    Whole months count as months on the calendar (so a stretch that held 29 February is worth exactly its
+    months); only the left-over days move the start back day for day. Never before `start`.
+    """
+    credited_months, credited_days = credit
+    return max(add_months(start - timedelta(days=credited_days), months - credited_months), start)
+
+
 def years_between(days: int) -> float:
     return days / _DAYS_PER_YEAR
 
@@ -103,18 +123,32 @@ class WorkTime:
         return started[-1:]
 
     def reached(self, anchor: date, years: int) -> date | None:
-        """First day `years` of work since `anchor` are complete; None if the recorded work stops short."""
-        worked = 0
+        """First day `years` of work since `anchor` are complete; None if the recorded work stops short.
+
+        Separate stretches add up on the calendar: each one's whole months, then the left-over days (see
+        `due_after`), never 365-day years or 30-day months.
+        """
+        credit = (0, 0)
         for start, end in self._counted():
             start = max(start, anchor)
             if end is not None and start >= end:
                 continue
-            # Earlier stretches shift the start back by the days already worked; one stretch needs no shift.
-            due = max(add_years(start - timedelta(days=worked), years), start)
+            due = due_after(start, 12 * years, credit)
             if end is None or due <= end:
                 return due
-            worked += (end - start).days
+            months, days = calendar_span(start, end)
+            credit = (credit[0] + months, credit[1] + days)
         return None
+
+    def credit(self, anchor: date) -> tuple[int, int]:
+        """Whole months and left-over days worked since `anchor`, up to `on` (exclusive)."""
+        months = days = 0
+        for start, end in self._counted():
+            start, stop = max(start, anchor), self.on if end is None else min(end, self.on)
+            if start < stop:
+                span = calendar_span(start, stop)
+                months, days = months + span[0], days + span[1]
+        return months, days
 
     def worked_days(self, anchor: date) -> int:
         """Days worked from `anchor` up to `on` (exclusive)."""

@@ -22,6 +22,8 @@ from credentials.passwords import set_hash_cost
 pytest_plugins = (
     "tests.promotion_fixtures",  # the cast of roles for the approval tests
     "tests.import_fixtures",  # an accredited institution, its clerk and workers for the bulk-import tests
+    "tests.appraisal_fixtures",  # a college, its clerk and candidates for the appraisal-road tests
+    "tests.rule_fixtures",  # bureaus of two provinces, an enterprise and workers for the competition-rule tests
 )
 REFERENCE_TABLES = {"provinces", "cities", "occupations", "alembic_version"}
 PASSWORD = "correct-horse-battery"  # noqa: S105 - test credential

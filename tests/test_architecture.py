@@ -161,5 +161,5 @@ def test_credentials_top_level_holds_only_building_blocks_and_subpackages():
     top = {m.removeprefix("credentials.") for m in MODULES if m.count(".") == 1 and m.startswith("credentials.")}
     packages = {m for m in top if MODULES[f"credentials.{m}"].name == "__init__.py"}
     assert packages == {"demo", "imports", "models", "queries", "services", "vc"}
-    assert top - packages == {"bulk", "errors", "identity", "labels", "numbers", "passwords", "permissions",
+    assert top - packages == {"bulk", "clock", "errors", "identity", "labels", "numbers", "passwords", "permissions",
                               "spreadsheets", "uploads", "vault"}

@@ -61,8 +61,10 @@ api = TalentLadderApi()
 
 def init_api(app: Flask) -> None:
     from . import (
+        applications,
         auth,
         certificates,
+        competition_rules,
         competitions,
         credentials,
         docs,
@@ -72,7 +74,10 @@ def init_api(app: Flask) -> None:
         ladder,
         promotions,
         reference,
+        results,
+        sessions,
         verify,
+        worker_facts,
         workers,
     )
 
@@ -84,7 +89,8 @@ def init_api(app: Flask) -> None:
     })
     api.init_app(app)
     for module in (auth, workers, institutions, certificates, reference, credentials, verify, ladder, history,
-                   imports, promotions, competitions):
+                   imports, promotions, competitions, competition_rules, applications, sessions, results,
+                   worker_facts):
         api.register_blueprint(module.blp, url_prefix=f"/api/v1{module.PREFIX}")
         csrf.exempt(module.blp)  # bearer tokens only: a browser's cookie never authenticates here
     app.register_blueprint(docs.bp)

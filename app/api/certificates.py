@@ -2,21 +2,27 @@
 
 from __future__ import annotations
 
+import base64
+import binascii
+
 import marshmallow as ma
 from flask import abort
 from flask_smorest import Blueprint
 
 from credentials import ValidationFailed
-from credentials.models import Institution, Role
-from credentials.permissions import can_revoke
+from credentials.models import CertificateRoute, Institution, Role
+from credentials.permissions import can_revoke, is_observer
 from credentials.queries.registry import certificates_for
-from credentials.services.certificates import REVOCATION_REASON_MAX, issue_certificate, revoke_certificate
+from credentials.services.certificates import REVOCATION_REASON_MAX, revoke_certificate
+from credentials.services.historic import enter_historic_certificate
+from credentials.uploads import MAX_FILES_PER_REQUEST
+from ladder.i18n import Text
 
 from ..access import allow
 from ..auth import current_actor
 from ..extensions import db
-from ..lookups import certificate_or_404, occupation_or_field_error, worker_or_field_error
-from .common import CertificateOut, Page, SearchArgs, certificate_dict, many, page_envelope, problems
+from ..lookups import certificate_or_404, occupation_or_field_error, worker_from_body
+from .common import CertificateOut, Page, SearchArgs, certificate_dict, many, page_envelope, problems, values
 
 PREFIX = "/certificates"
 blp = Blueprint("api_certificates", __name__, description="Certificates, addressed by number")
@@ -32,13 +38,23 @@ class CertificatePage(Page):
     items = many(CertificateOut, "This page's certificates")
 
 
-class CertificateCreate(ma.Schema):
-    worker_id = ma.fields.Integer(required=True, validate=ma.validate.Range(min=1, max=2**62))
+class EvidenceIn(ma.Schema):
+    filename = ma.fields.String(required=True, validate=ma.validate.Length(min=1, max=200))
+    content_base64 = ma.fields.String(required=True, validate=ma.validate.Length(min=1, max=14_000_000),
+                                      metadata={"description": "the file, base64-encoded (PDF, JPEG or PNG, 10 MB)"})
+
+
+class HistoricCertificateCreate(ma.Schema):
+    worker_id = ma.fields.Integer(load_default=None, validate=ma.validate.Range(min=1, max=2**62))
+    national_id = ma.fields.String(load_default=None, validate=ma.validate.Length(min=15, max=20))
     occupation_code = ma.fields.String(required=True, validate=ma.validate.Regexp(r"^\d-\d{2}-\d{2}-\d{2}$"))
     level = ma.fields.String(required=True, validate=ma.validate.Length(max=32))
     issued_on = ma.fields.Date(required=True)
-    number = ma.fields.String(load_default=None, validate=ma.validate.Length(max=32))
-    institution_id = ma.fields.Integer(load_default=None, metadata={"description": "admins only"})
+    number = ma.fields.String(required=True, validate=ma.validate.Length(min=1, max=32))
+    institution_id = ma.fields.Integer(required=True, validate=ma.validate.Range(min=1, max=2**62))
+    route = ma.fields.String(load_default="regular", validate=ma.validate.OneOf(values(CertificateRoute)))
+    evidence = ma.fields.List(ma.fields.Nested(EvidenceIn), required=True,
+                              validate=ma.validate.Length(min=1, max=MAX_FILES_PER_REQUEST))
 
 
 @blp.route("", methods=["GET"])
@@ -53,23 +69,33 @@ def list_certificates(args):
 
 
 @blp.route("", methods=["POST"])
-@allow(Role.INSTITUTION_STAFF, Role.ADMIN)
-@blp.arguments(CertificateCreate)
+@allow(Role.ADMIN)
+@blp.arguments(HistoricCertificateCreate)
 @blp.response(201, CertificateOut)
 @problems(400, 401, 403, 409, 422)
 def create_certificate(body):
-    user = current_actor()
+    """An administrator enters a historic certificate (from paper, without the records that earned it), marked
+    as such, with a scan as evidence. Institutions record results instead (POST /api/v1/results and the
+    sessions' results): only results, approvals and competitions make new certificates."""
     session = db.session()
-    worker, occupation = worker_or_field_error(body["worker_id"]), occupation_or_field_error(body["occupation_code"])
-    institution = user.institution if user.role is Role.INSTITUTION_STAFF else (
-        session.get(Institution, body["institution_id"]) if body["institution_id"] else None)
+    institution = session.get(Institution, body["institution_id"])
     if institution is None:
         raise ValidationFailed("unknown_institution", field="institution_id", id=body["institution_id"])
-    certificate = issue_certificate(
-        session, worker=worker, occupation=occupation, level=body["level"], issued_on=body["issued_on"],
-        institution=institution, number=body["number"], by=user, require_eligibility=True)
+    certificate = enter_historic_certificate(
+        session, worker=worker_from_body(body), occupation=occupation_or_field_error(body["occupation_code"]),
+        level=body["level"], issued_on=body["issued_on"], institution=institution, number=body["number"],
+        route=CertificateRoute(body["route"]), evidence=[(item["filename"], _decoded(item["content_base64"]))
+                                                         for item in body["evidence"]], by=current_actor())
     db.session.commit()
     return certificate_dict(certificate)
+
+
+def _decoded(content: str) -> bytes:
+    try:
+        return base64.b64decode(content, validate=True)
+    except (binascii.Error, ValueError):
+        raise ValidationFailed("evidence", field="evidence", reason=Text(
+            "不是有效的 base64 编码", "not valid base64")) from None
 
 
 @blp.route("/<number>", methods=["GET"])
@@ -95,7 +121,7 @@ def revoke(body, number: str):
     user = current_actor()
     found = certificate_or_404(number)
     if not can_revoke(user, found):
-        abort(404)
+        abort(403 if is_observer(user) else 404)  # the ministry sees it, and may not revoke it
     revoke_certificate(db.session(), found, reason=body["reason"], by=user)
     db.session.commit()
     return certificate_dict(found)

@@ -187,6 +187,7 @@ class CertificateOut(ma.Schema):
     status = choice(values(CertificateStatus), "valid or revoked", "valid")
     revoked_at = moment("When it was revoked (UTC)", null=True)
     revocation_reason = string("Why it was revoked", null=True)
+    is_historic = boolean("Entered by an administrator from paper, without the records that earned it", False)
 
 
 class Page(ma.Schema):
@@ -253,5 +254,5 @@ def certificate_dict(certificate: Certificate) -> dict:
         "institution": {"id": certificate.institution_id, "name": certificate.institution.name},
         "route": certificate.route.value, "status": certificate.status.value,
         "revoked_at": iso_utc(certificate.revoked_at),
-        "revocation_reason": certificate.revocation_reason,
+        "revocation_reason": certificate.revocation_reason, "is_historic": certificate.is_historic,
     }

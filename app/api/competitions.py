@@ -23,6 +23,7 @@ from credentials.queries.approvals import competitions_for
 from credentials.queries.scopes import proposal_scope
 from credentials.services.competition_promotions import (
     confirm_competition_promotion,
+    judge_again,
     reject_competition_promotion,
 )
 from credentials.services.competitions import apply_for_plan, decide_plan, record_result, register_competition
@@ -31,7 +32,13 @@ from ladder.competitions import medals, tiers
 from ..access import allow
 from ..auth import current_actor
 from ..extensions import db
-from ..lookups import competition_or_404, occupation_or_field_error, proposal_or_404, worker_by_national_id_or_field_error
+from ..lookups import (
+    competition_or_404,
+    competition_rule_or_404,
+    occupation_or_field_error,
+    proposal_or_404,
+    worker_by_national_id_or_field_error,
+)
 from .common import (
     Bilingual,
     LevelOut,
@@ -75,6 +82,14 @@ class CompetitionCreate(ma.Schema):
     policy_id = ma.fields.String(load_default=None, validate=ma.validate.Length(max=64))
     paper_level = ma.fields.String(load_default=None, validate=ma.validate.Length(max=32))
     entrants = ma.fields.Integer(load_default=None, validate=ma.validate.Range(min=1, max=1_000_000))
+    rule_id = ma.fields.Integer(load_default=None, validate=ma.validate.Range(min=1, max=2**62),
+                                metadata={"description": "a bureau reward rule it follows (GET /competition-rules)"})
+
+
+class JudgeAgain(ma.Schema):
+    rule_id = ma.fields.Integer(load_default=None, allow_none=True, validate=ma.validate.Range(min=1, max=2**62),
+                                metadata={"description": "name this bureau rule for the competition first; "
+                                                         "null: the rule of its region"})
 
 
 class PlanAction(ma.Schema):
@@ -116,13 +131,14 @@ class CompetitionOut(ma.Schema):
     city_code = string("City code where it is held", "3205", null=True)
     province_code = string("Province code where it is held", "32", null=True)
     policy_id = string("Its own reward policy, or null for the tier's default", null=True)
+    rule_id = integer("The bureau reward rule it names (its current version judges), or null", null=True)
     plan_state = choice(values(PlanState), "Inclusion in the bureau's competition plan (enterprise contests)",
                         "not_applicable")
     plan_reason = string("The bureau's reason, when it refused or included", null=True)
     links = nested(CompetitionLinks, "Related addresses")
 
 
-class ResultOut(ma.Schema):
+class CompetitionResultOut(ma.Schema):
     id = integer("Result id", 11)
     worker_id = integer("The worker", 42)
     rank = integer("Rank, 1 = first", 1, null=True)
@@ -130,11 +146,12 @@ class ResultOut(ma.Schema):
     team_size = integer("Members of the team (1: individual)", 1)
     outcome = choice(values(ResultOutcome), "What the result brings", "proposed")
     titles = stored(Bilingual, "Titles the rule awards", example=[{"zh": "全国技术能手", "en": "National Technical Expert"}])
+    rule_id = integer("The bureau rule version it was judged under (null: a shipped policy, or none)", null=True)
     proposal_id = integer("The promotion it proposes, if any", 5, null=True)
 
 
 class CompetitionDetail(CompetitionOut):
-    results = many(ResultOut, "Results recorded so far")
+    results = many(CompetitionResultOut, "Results recorded so far")
 
 
 class CompetitionPage(Page):
@@ -152,6 +169,7 @@ class ProposalOut(ma.Schema):
     current_level = nested(LevelOut, "The worker's level before (null: none held)", null=True)
     target_level = nested(LevelOut, "The level proposed")
     policy_id = string("The policy granting it", "national-contest-2012")
+    rule_id = integer("The bureau rule version granting it (GET /competition-rules/{id}), or null", null=True)
     rule = nested(Bilingual, "The rule applied, in words")
     reason = string("The bureau's reason for rejecting", null=True)
     decided_at = moment("When it was confirmed or rejected (UTC)", null=True)
@@ -175,11 +193,13 @@ def competition_dict(competition: Competition, *, results: bool = False) -> dict
             "starts_on": competition.starts_on.isoformat(), "ends_on": competition.ends_on.isoformat(),
             "organizer": competition.organizer, "city_code": competition.city_code,
             "province_code": competition.province_code, "policy_id": competition.policy_id,
+            "rule_id": competition.rule_id,
             "plan_state": competition.plan_state.value, "plan_reason": competition.plan_reason,
             "links": {"self": url_for("api_competitions.get_competition", competition_id=competition.id)}}
     if results:
         body["results"] = [{"id": r.id, "worker_id": r.worker_id, "rank": r.rank, "medal": r.medal,
                             "team_size": r.team_size, "outcome": r.outcome.value, "titles": r.titles,
+                            "rule_id": r.rule_id,
                             "proposal_id": r.proposal.id if r.proposal else None} for r in competition.results]
     return body
 
@@ -193,6 +213,7 @@ def proposal_dict(proposal: CompetitionPromotion) -> dict:
             "worker_id": proposal.worker_id, "occupation": proposal.occupation.code,
             "current_level": level_dict(proposal.current_level) if proposal.current_level else None,
             "target_level": level_dict(proposal.target_level), "policy_id": proposal.policy_id,
+            "rule_id": proposal.rule_id,
             "rule": {"zh": proposal.rule_zh, "en": proposal.rule_en}, "reason": proposal.reason,
             "decided_at": iso_utc(proposal.decided_at), "certificate_number": certificate}
 
@@ -223,7 +244,9 @@ def get_competition(competition_id: int):
 def create_competition(body):
     session = db.session()
     occupation = occupation_or_field_error(body.pop("occupation_code"))
-    competition = register_competition(session, occupation=occupation, by=current_actor(), **body)
+    rule_id = body.pop("rule_id")
+    rule = competition_rule_or_404(rule_id) if rule_id else None
+    competition = register_competition(session, occupation=occupation, by=current_actor(), rule=rule, **body)
     db.session.commit()
     return competition_dict(competition), 201
 
@@ -241,6 +264,21 @@ def plan(body, competition_id: int):
     else:
         decide_plan(db.session(), competition, include=body["action"] == "include", reason=body["reason"] or "",
                     by=current_actor())
+    db.session.commit()
+    return competition_dict(competition, results=True)
+
+
+@blp.route("/<int:competition_id>/reevaluation", methods=["POST"])
+@allow(Role.BUREAU_OFFICER)
+@blp.arguments(JudgeAgain)
+@blp.response(200, CompetitionDetail)
+@problems(400, 401, 403, 404, 409, 422)
+def reevaluate(body, competition_id: int):
+    """Judge again the results no rule applied to (outcome no_rule) under the rule of the competition's region,
+    or under `rule_id`, which the competition then follows; the bureau of its place only."""
+    competition = competition_or_404(competition_id)
+    rule = competition_rule_or_404(body["rule_id"]) if body["rule_id"] else None
+    judge_again(db.session(), competition, by=current_actor(), rule=rule)
     db.session.commit()
     return competition_dict(competition, results=True)
 

@@ -47,7 +47,8 @@ blp = Blueprint("api_history", __name__, description="A worker's history and eli
 
 class SubsidyOut(ma.Schema):
     eligible = boolean("A training subsidy is granted", True)
-    reason = choice(["granted", "not_in_group", "no_rule", "already_subsidised", "dropped_out"],
+    reason = choice(["granted", "not_in_group", "no_rule", "already_subsidised", "dropped_out", "after_certification",
+                     "insured_months_unknown", "insured_months_short", "claim_too_late"],
                     "Why (granted, or why not)", "granted")
     rule_id = string("The subsidy rule concerned", "3205-2019.employment", null=True)
     amount = string("Amount in yuan, as a decimal string", "1500.00", null=True)

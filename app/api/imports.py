@@ -63,12 +63,14 @@ class _Blueprint(Blueprint):
 
 
 blp = _Blueprint("api_imports", __name__,
-                 description="Bulk imports of appraisal results and training records")
+                 description="Bulk imports of appraisal results, training records, worker registrations and "
+                             "work history")
 
 
 class ImportUpload(ma.Schema):
     kind = ma.fields.String(required=True, validate=ma.validate.OneOf([kind.value for kind in ImportKind]),
-                            metadata={"description": "appraisal_results or training_records"})
+                            metadata={"description": "appraisal_results, training_records, workers (registration) "
+                                                     "or work_history (work periods and diplomas)"})
     dry_run = ma.fields.Boolean(load_default=True,
                                 metadata={"description": "check only (default); commit later"})
     file = ma.fields.Raw(required=True, metadata={

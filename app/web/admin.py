@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import date
-
 from flask import Blueprint, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -12,8 +10,10 @@ from sqlalchemy import select
 from wtforms import DateField, PasswordField, SelectField, StringField
 from wtforms.validators import DataRequired, Length, Optional
 
-from credentials.models import BureauScope, Institution, InstitutionKind, Role, User
+from credentials.clock import china_today
+from credentials.models import BureauScope, CertificateRoute, Institution, InstitutionKind, Role, User
 from credentials.services.accounts import create_user
+from credentials.services.historic import enter_historic_certificate
 from credentials.services.institutions import accredit, create_institution
 from ladder.frameworks import appraised_levels
 
@@ -21,8 +21,10 @@ from ..access import allow
 from ..auth import current_actor
 from ..extensions import db
 from ..i18n import level_name
-from ..lookups import occupation_or_field_error
-from .forms import options
+from ..lookups import city_code_of, occupation_or_field_error, worker_by_national_id_or_field_error
+from .appraisal_forms import HistoricCertificateForm
+from .approvals import uploaded_files
+from .forms import city_field, occupation_field, options
 from .pages import commit_or_show, form_status, paginate
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
@@ -51,13 +53,13 @@ class UserForm(FlaskForm):
 class InstitutionForm(FlaskForm):
     name = StringField(_l("机构名称"), validators=[DataRequired(), Length(max=128)])
     kind = SelectField(_l("机构类型"), choices=options((k.value, label) for k, label in KIND_LABELS.items()))
-    city_code = StringField(_l("所在城市代码"), validators=[DataRequired(), Length(min=4, max=4)])
+    city_code = city_field(_l("所在城市"))
 
 
 class AccreditationForm(FlaskForm):
-    occupation_code = StringField(_l("职业编码"), validators=[DataRequired(), Length(max=10)])
+    occupation_code = occupation_field()
     max_level = SelectField(_l("最高等级"))
-    valid_from = DateField(_l("生效日期"), validators=[DataRequired()], default=date.today)
+    valid_from = DateField(_l("生效日期"), validators=[DataRequired()], default=china_today)
 
 
 @bp.get("/")
@@ -101,7 +103,7 @@ def new_institution():
     if form.validate_on_submit():
         institution = commit_or_show(form, lambda: create_institution(
             db.session(), name=form.name.data, kind=InstitutionKind(form.kind.data),
-            city_code=form.city_code.data.strip(), by=current_actor()))
+            city_code=city_code_of(form.city_code.data), by=current_actor()))
         if institution is not None:
             return redirect(url_for("admin.institution", institution_id=institution.id))
     return render_template("admin/institution_form.html", form=form), form_status(form)
@@ -124,3 +126,27 @@ def _accredit(institution: Institution, form: AccreditationForm):
     occupation = occupation_or_field_error(form.occupation_code.data)
     return accredit(db.session(), institution, occupation, max_level=form.max_level.data,
                     valid_from=form.valid_from.data, by=current_actor())
+
+
+@bp.route("/certificates/historic", methods=["GET", "POST"])
+@allow(Role.ADMIN)
+def historic_certificate():
+    """A certificate from paper that no result in the registry earned: marked historic, with its scan."""
+    form = HistoricCertificateForm()
+    form.institution_id.choices = options(
+        (i.id, i.name) for i in db.session.scalars(select(Institution).order_by(Institution.name)))
+    if form.validate_on_submit():
+        certificate = commit_or_show(form, lambda: _enter_historic(form))
+        if certificate is not None:
+            flash(_("已补录历史证书 %(number)s", number=certificate.number), "success")
+            return redirect(url_for("admin.historic_certificate"))
+    return render_template("admin/historic_certificate.html", form=form), form_status(form)
+
+
+def _enter_historic(form: HistoricCertificateForm):
+    return enter_historic_certificate(
+        db.session(), worker=worker_by_national_id_or_field_error(form.national_id.data),
+        occupation=occupation_or_field_error(form.occupation_code.data), level=form.level.data,
+        issued_on=form.issued_on.data, institution=db.session.get(Institution, int(form.institution_id.data)),
+        number=form.number.data.strip(), route=CertificateRoute(form.route.data),
+        evidence=uploaded_files(form.evidence), by=current_actor())

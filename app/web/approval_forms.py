@@ -23,7 +23,7 @@ from ladder.competitions import medals, tiers
 from ladder.frameworks import appraised_levels, vocabulary
 
 from ..i18n import level_name, localized
-from .forms import options
+from .forms import city_field, occupation_field, options
 
 REASON_MAX = 2000
 
@@ -40,8 +40,7 @@ def level_options(*, blank: bool = False):
 
 
 class NominationForm(FlaskForm):
-    occupation_code = StringField(_l("职业编码"), validators=[DataRequired(), Length(max=10)],
-                                  description=_l("2022 年版职业分类大典编码，如 6-18-01-01（车工）"))
+    occupation_code = occupation_field()
     kind = SelectField(_l("晋升方式"), validators=[DataRequired()])
     target_level = SelectField(_l("申报等级"), validators=[DataRequired()])
     grounds = SelectMultipleField(_l("提名理由"), validators=[DataRequired()],
@@ -91,13 +90,12 @@ class ProposalForm(FlaskForm):
 class CompetitionForm(FlaskForm):
     name = StringField(_l("竞赛名称"), validators=[DataRequired(), Length(max=200)])
     tier = SelectField(_l("竞赛级别"), validators=[DataRequired()])
-    occupation_code = StringField(_l("职业编码"), validators=[DataRequired(), Length(max=10)],
-                                  description=_l("2022 年版职业分类大典编码，如 6-18-01-01（车工）"))
+    occupation_code = occupation_field()
     starts_on = DateField(_l("开始日期"), validators=[DataRequired()])
     ends_on = DateField(_l("结束日期"), validators=[DataRequired()])
     organizer = StringField(_l("主办单位"), validators=[DataRequired(), Length(max=200)])
-    city_code = StringField(_l("举办城市代码"), validators=[Optional(), Length(min=4, max=4)],
-                            description=_l("市级和企业竞赛必填，如 3205"))
+    city_code = city_field(_l("举办城市"), required=False,
+                           description=_l("市级和企业竞赛必填：输入城市名称或代码，从列表中选择"))
     paper_level = SelectField(_l("试卷等级"), validators=[Optional()])
     entrants = IntegerField(_l("参赛人数"), validators=[Optional(), NumberRange(min=1, max=1_000_000)])
 

@@ -140,8 +140,11 @@ class ListPage:
 
 LINKS = {
     Role.WORKER: {"promotion_request": ("worker.promotion", "request_id"),
-                  "competition_promotion": ("worker.home", None)},
+                  "competition_promotion": ("worker.home", None),
+                  "application": ("worker.application", "application_id"),
+                  "appraisal_result": ("worker.applications", None), "certificate": ("worker.home", None)},
     Role.INSTITUTION_STAFF: {"promotion_request": ("institution.nomination", "request_id"),
+                             "application": ("institution.application", "application_id"),
                              "competition": ("institution.competitions", None),
                              "competition_promotion": ("institution.competitions", None)},
     Role.BUREAU_OFFICER: {"promotion_request": ("bureau.promotion", "request_id"),

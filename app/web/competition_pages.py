@@ -12,7 +12,7 @@ from ..auth import current_actor
 from ..exports import xlsx_response
 from ..extensions import db
 from ..i18n import level_name, localized
-from ..lookups import occupation_or_field_error, worker_by_national_id_or_field_error
+from ..lookups import city_code_of, occupation_or_field_error, worker_by_national_id_or_field_error
 from .approval_forms import CompetitionForm, ResultForm
 from .approvals import OUTCOME_NAMES, PROPOSAL_NAMES, medal_text
 
@@ -23,7 +23,7 @@ def register_from(form: CompetitionForm):
     return register_competition(
         db.session(), name=form.name.data, tier=form.tier.data, occupation=occupation, starts_on=form.starts_on.data,
         ends_on=form.ends_on.data, organizer=form.organizer.data, by=current_actor(),
-        city_code=((city.data or "").strip() or None) if (city := getattr(form, "city_code", None)) else None,
+        city_code=(city_code_of(city.data) or None) if (city := getattr(form, "city_code", None)) else None,
         paper_level=form.paper_level.data or None, entrants=form.entrants.data)
 
 

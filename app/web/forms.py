@@ -2,12 +2,32 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from flask_babel import lazy_gettext as _l
+from flask_babel.speaklater import LazyString
 from flask_wtf import FlaskForm
-from wtforms import DateField, SelectChoice, SelectField, SelectMultipleField, StringField
+from wtforms import SelectChoice, SelectMultipleField, StringField
 from wtforms.validators import DataRequired, Length, Optional
 
 from credentials.models import TargetGroup
+
+OCCUPATION = _l("职业")
+CITY = _l("城市")
+
+
+def occupation_field(label: str | LazyString = OCCUPATION, **kwargs: Any) -> StringField:
+    """An occupation picked by name or code from a searchable list (static/js/pickers.js)."""
+    kwargs.setdefault("description", _l("输入职业名称或编码，从列表中选择，如“车工”或 6-18-01-01"))
+    return StringField(label, validators=[DataRequired(), Length(max=64)],
+                       render_kw={"data-picker": "occupation", "autocomplete": "off"}, **kwargs)
+
+
+def city_field(label: str | LazyString = CITY, *, required: bool = True, **kwargs: Any) -> StringField:
+    """A prefecture-level city picked by name or code from a searchable list."""
+    kwargs.setdefault("description", _l("输入城市名称或代码，从列表中选择，如“苏州”或 3205"))
+    return StringField(label, validators=[DataRequired() if required else Optional(), Length(max=32)],
+                       render_kw={"data-picker": "city", "autocomplete": "off"}, **kwargs)
 
 
 def options(pairs) -> list[SelectChoice]:
@@ -30,20 +50,9 @@ TARGET_GROUP_LABELS = {
 class WorkerForm(FlaskForm):
     name = StringField(_l("姓名"), validators=[DataRequired(), Length(max=64)])
     national_id = StringField(_l("身份证号"), validators=[DataRequired(), Length(min=15, max=20)])
-    city_code = StringField(_l("所在城市代码"), validators=[DataRequired(), Length(min=4, max=4)],
-                            description=_l("地级行政区划代码前四位，如 3205（苏州市）"))
+    city_code = city_field(_l("所在城市"))
     employer_name = StringField(_l("工作单位"), validators=[Optional(), Length(max=128)])
     target_groups = SelectMultipleField(
         _l("培训补贴对象类别"), choices=options((g.value, label) for g, label in TARGET_GROUP_LABELS.items()),
         validators=[Optional()],
     )
-
-
-class CertificateForm(FlaskForm):
-    national_id = StringField(_l("持证人身份证号"), validators=[DataRequired(), Length(min=15, max=20)])
-    occupation_code = StringField(_l("职业编码"), validators=[DataRequired(), Length(max=10)],
-                                  description=_l("2022 年版职业分类大典编码，如 6-18-01-01（车工）"))
-    level = SelectField(_l("等级"), validators=[DataRequired()])
-    issued_on = DateField(_l("发证日期"), validators=[DataRequired()])
-    number = StringField(_l("证书编号"), validators=[Optional(), Length(max=32)],
-                         description=_l("留空则按职业技能等级证书编码规则自动生成"))

@@ -22,7 +22,7 @@ from ladder.frameworks import appraised_levels
 from ladder.subsidies import training_vocabulary
 
 from ..i18n import is_english, level_name
-from .forms import options
+from .forms import occupation_field, options
 
 OUTCOME_LABELS = {
     TrainingOutcome.ENROLLED: _l("在训"),
@@ -42,8 +42,7 @@ def level_options():
 
 class _WorkerAndOccupation(FlaskForm):
     national_id = StringField(_l("身份证号"), validators=[DataRequired(), Length(min=15, max=20)])
-    occupation_code = StringField(_l("职业编码"), validators=[DataRequired(), Length(max=10)],
-                                  description=_l("2022 年版职业分类大典编码，如 6-18-01-01（车工）"))
+    occupation_code = occupation_field()
 
 
 class AppraisalResultForm(_WorkerAndOccupation):

@@ -28,7 +28,8 @@ from ..services.accounts import create_user
 from ..services.appraisal import record_appraisal_result
 from ..services.institutions import accredit, create_institution
 from ..services.reference import find_occupation, load_reference_data
-from ..services.training import record_diploma, record_training, record_work_period
+from ..services.training import record_training
+from ..services.worker_facts import record_diploma, record_work_period
 from ..services.workers import register_worker
 from ..vault import PersonalDataVault
 from .promotions import seed_promotions
@@ -187,7 +188,7 @@ def _seed_worker(session: Session, vault: PersonalDataVault, spec: DemoWorker, i
                        graduated_on=graduated_on, major_occupation=occupation if in_field else None, by=None)
     for started_on, ended_on in spec.work:
         record_work_period(session, worker=worker, occupation=occupation, started_on=started_on,
-                           ended_on=ended_on, employer_name=institutions[EMPLOYER].name, by=None)
+                           ended_on=ended_on, employer=institutions[EMPLOYER], by=None)
     for t in spec.training:
         record_training(session, worker=worker, institution=institutions[t.at], occupation=occupation,
                         target_level=t.level, training_type=t.kind, form=t.form, hours=t.hours,

@@ -55,7 +55,75 @@ class _Note(TypedDict):
 
 _SCORE: _Note = {"zh": "0–100，最多两位小数", "en": "0–100, at most two decimals"}
 
+
+def _diploma(examples: bool) -> tuple[Column, ...]:
+    """A diploma: on a work-history row, or the candidate's own on an appraisal result (its major: the
+    result's occupation)."""
+    example = ("技工学校", "中级工班", "2022-07-01", "否") if examples else ("", "", "", "")
+    return (
+        _column("school_type", "学校类型", "School type", required=False, example=example[0],
+                zh="技工学校、高级技工学校、技师学院、中等职业学校、高等职业学校、大专、本科 或 硕士研究生；本行不记学历则留空",
+                en="technical school, senior technical school, technician college, secondary vocational school, "
+                   "higher vocational college, junior college, bachelor or master; empty when the row records no diploma",
+                aliases=("学校类别", "毕业学校类型")),
+        _column("stream", "班级类型", "Stream", required=False, example=example[1],
+                zh="技工院校的 中级工班、高级工班 或 预备技师班；其他学校留空",
+                en="for technical schools: intermediate, senior or preparatory technician class; else empty",
+                aliases=("班级", "培养层次")),
+        _column("graduated_on", "毕业日期", "Graduation date", required=False, example=example[2],
+                zh="如 2022-07-01；在校应届毕业生可留空", en="e.g. 2022-07-01; may stay empty for a current-year student",
+                aliases=("毕业时间",)),
+        _column("current_graduate", "应届毕业生", "Current-year student", required=False, example=example[3],
+                zh="是 或 否：在校应届毕业生（尚未取得毕业证书）填“是”",
+                en="yes or no: yes for a current-year student who has no diploma yet", aliases=("是否应届", "应届")),
+    )
+
+
+_EMPLOYER = _column("employer_name", "工作单位", "Employer", required=False, example="苏州精工机械有限公司",
+                    zh="选填；与本系统中的机构名称完全相同时自动关联该机构",
+                    en="Optional; linked to the institution of the registry with exactly this name",
+                    aliases=("单位名称", "用人单位", "工作单位名称"))
+
 KIND_COLUMNS: dict[ImportKind, tuple[Column, ...]] = {
+    ImportKind.WORKERS: (
+        _ID,
+        _column("name", "姓名", "Name", required=True, example="张三", zh="与身份证一致", en="as on the ID card"),
+        _column("city", "所在城市", "City", required=True, example="苏州市",
+                zh="地级市名称或 4 位代码，如 苏州市 或 3205", en="city name or 4-digit code, e.g. 苏州市 or 3205",
+                aliases=("城市", "城市代码", "所在城市代码", "所在地")),
+        _EMPLOYER,
+        _column("target_groups", "培训补贴对象类别", "Target groups", required=False,
+                example="农村转移劳动力 2024-03-01",
+                zh="选填，多个用“；”分隔；类别后可写其认定日期，如 农村转移劳动力 2024-03-01；未写日期的按“类别认定日期”",
+                en="Optional, several separated by ；; each may be followed by the date it began, e.g. "
+                   "农村转移劳动力 2024-03-01; those without one begin on the groups-since date",
+                aliases=("补贴对象类别", "人员类别", "对象类别")),
+        _column("groups_since", "类别认定日期", "Groups since", required=False, example="2024-03-01",
+                zh="未单独写日期的类别自此日起", en="the day the target groups without a date of their own began",
+                aliases=("认定日期",)),
+    ),
+    ImportKind.WORK_HISTORY: (
+        _ID, _NAME,
+        _column("occupation_code", "从事职业编码", "Occupation worked", required=False, example="6-18-01-01",
+                zh="工作经历所在职业的编码，如 6-18-01-01；本行只记学历时留空",
+                en="code of the occupation worked, e.g. 6-18-01-01; empty when the row records only a diploma",
+                aliases=("职业编码", "职业代码"), as_text=True),
+        _column("started_on", "工作开始日期", "Work start date", required=False, example="2020-03-01",
+                zh="如 2020-03-01", en="e.g. 2020-03-01", aliases=("参加工作日期", "开始日期", "入职日期")),
+        _column("ended_on", "工作结束日期", "Work end date", required=False,
+                zh="留空表示仍在从事", en="empty while the work goes on", aliases=("结束日期", "离职日期")),
+        _EMPLOYER,
+        _column("related_to", "计入相关职业编码", "Counts towards (related occupation)", required=False,
+                zh="选填：从事的是相关职业时，填它计入的职业编码", en="Optional: when the occupation worked is a "
+                "related one, the code of the occupation it counts towards", aliases=("相关职业编码",), as_text=True),
+        *_diploma(examples=True),
+        _column("major_code", "所学专业职业编码", "Major (occupation code)", required=False, example="6-18-01-01",
+                zh="所学专业对应的职业编码（与申报职业相同即“本专业”）",
+                en="the occupation code the major corresponds to (the same as the occupation applied for: in the field)",
+                aliases=("专业职业编码", "专业编码"), as_text=True),
+        _column("school_name", "学校名称", "School", required=False, example="苏州技师学院",
+                zh="选填", en="Optional", aliases=("毕业学校", "毕业院校")),
+    ),
     ImportKind.APPRAISAL_RESULTS: (
         _ID, _NAME, _OCCUPATION,
         _column("level", "等级", "Level", required=True, example="初级工",
@@ -78,6 +146,12 @@ KIND_COLUMNS: dict[ImportKind, tuple[Column, ...]] = {
                 zh="选填；留空则按本机构编号规则自动生成",
                 en="Optional; left empty, the next number of the institution's series is given",
                 aliases=("证书号", "证书号码"), as_text=True),
+        # Optional: a cohort's whole story in one file, recorded before the result's eligibility is judged.
+        _column("work_started_on", "工作开始日期", "Work start date", required=False, example="",
+                zh="选填：在本职业参加工作的日期；填写后先记入工作经历（至今），再判断申报条件",
+                en="Optional: when the candidate began work in the occupation; recorded as an open work period "
+                   "before eligibility is judged", aliases=("参加工作日期", "从业开始日期")),
+        *_diploma(examples=False),
     ),
     ImportKind.TRAINING_RECORDS: (
         _ID, _NAME, _OCCUPATION,

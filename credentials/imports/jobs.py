@@ -13,6 +13,7 @@ import logging
 import re
 import time
 from datetime import date, datetime, timedelta
+from typing import Any
 
 from sqlalchemy import CursorResult, or_, select, update
 from sqlalchemy.exc import IntegrityError
@@ -20,6 +21,7 @@ from sqlalchemy.orm import Session
 
 from ladder.i18n import Text
 
+from ..clock import china_today
 from ..errors import Conflict, CredentialsError, ImportRejected
 from ..models import ImportFile, ImportJob, ImportKind, ImportStatus, Institution, User, utcnow
 from ..services.audit import record
@@ -27,9 +29,13 @@ from ..spreadsheets import read_sheet, sniff_format
 from ..vault import PersonalDataVault
 from .columns import data_rows, locate
 from .loader import write_results, write_training
+from .loader_people import write_facts, write_workers
+from .new_facts import NewFact
 from .report import Plan
 from .validate_results import NewResult, plan_results
 from .validate_training import NewTraining, plan_training
+from .validate_work_history import plan_work_history
+from .validate_workers import NewWorker, plan_workers
 
 log = logging.getLogger(__name__)
 STATUS_NAMES = {
@@ -43,6 +49,8 @@ STATUS_NAMES = {
 KIND_NAMES = {
     ImportKind.APPRAISAL_RESULTS: Text("评价结果", "appraisal results"),
     ImportKind.TRAINING_RECORDS: Text("培训记录", "training records"),
+    ImportKind.WORKERS: Text("劳动者登记", "worker registrations"),
+    ImportKind.WORK_HISTORY: Text("工作经历和学历", "work history and diplomas"),
 }
 FINISHED = (ImportStatus.VALIDATED, ImportStatus.REJECTED, ImportStatus.COMMITTED, ImportStatus.FAILED)
 _UNSAFE_NAME = re.compile(r"[\u202a-\u202e\u2066-\u2069\u200b-\u200f\ufeff\x00-\x1f\\/]")
@@ -105,7 +113,7 @@ def run_import(session: Session, job_id: int, *, vault: PersonalDataVault, actor
     if claimed.rowcount != 1:
         return session.get(ImportJob, job_id)
     try:
-        _run(session, job_id, vault, actor_id, today or date.today())
+        _run(session, job_id, vault, actor_id, today or china_today())
     except ImportRejected as error:  # the file as a whole (or the numbering) cannot go in
         session.rollback()
         _finish_rejected(session, job_id, error, actor_id)
@@ -129,14 +137,29 @@ def _run(session: Session, job_id: int, vault: PersonalDataVault, actor_id: int 
     if not rows:
         raise ImportRejected("no_rows", field="file")
     actor = session.get(User, actor_id or job.uploaded_by_id)
-    plan: Plan[NewResult] | Plan[NewTraining]
+    plan: Plan[Any]
     if job.kind is ImportKind.APPRAISAL_RESULTS:
         plan = results = Plan[NewResult](file_format=sheet.file_format, rows_total=len(rows))
         plan_results(session, vault, layout, rows, institution=job.institution, today=today, plan=results,
                      progress=progress)
         status = _outcome(results, job)
         if status is ImportStatus.COMMITTED:
+            write_facts(session, results.facts, job=job, by=actor)  # the cohort's work and diplomas first
             write_results(session, results, job=job, institution=job.institution, by=actor)
+    elif job.kind is ImportKind.WORKERS:
+        plan = workers = Plan[NewWorker](file_format=sheet.file_format, rows_total=len(rows))
+        plan_workers(session, vault, layout, rows, institution=job.institution, today=today, plan=workers,
+                     progress=progress)
+        status = _outcome(workers, job)
+        if status is ImportStatus.COMMITTED:
+            write_workers(session, workers, job=job, by=actor)
+    elif job.kind is ImportKind.WORK_HISTORY:
+        plan = history = Plan[NewFact](file_format=sheet.file_format, rows_total=len(rows))
+        plan_work_history(session, vault, layout, rows, institution=job.institution, today=today, plan=history,
+                          progress=progress)
+        status = _outcome(history, job)
+        if status is ImportStatus.COMMITTED:
+            write_facts(session, history.records, job=job, by=actor)
     else:
         plan = training = Plan[NewTraining](file_format=sheet.file_format, rows_total=len(rows))
         plan_training(session, vault, layout, rows, institution=job.institution, today=today, plan=training,
@@ -155,7 +178,7 @@ def _run(session: Session, job_id: int, vault: PersonalDataVault, actor_id: int 
     session.commit()
 
 
-def _outcome(plan: Plan[NewResult] | Plan[NewTraining], job: ImportJob) -> ImportStatus:
+def _outcome(plan: Plan[Any], job: ImportJob) -> ImportStatus:
     """Rejected with any problem; else validated (a dry run) or committed."""
     if plan.problems:
         return ImportStatus.REJECTED

@@ -33,6 +33,7 @@ from ..models import (
     User,
     utcnow,
 )
+from ..services.applications import link_imported_results
 from ..services.audit import NewEvent, lock_chain, record_many
 from ..services.certificates import FRAMEWORK, NumberSeries, certificate_snapshot, number_series
 from ..services.training import level_label, training_snapshot
@@ -89,7 +90,9 @@ def write_results(session: Session, plan: Plan[NewResult], *, job: ImportJob, in
     result_id = {tuple(key): found for found, *key in session.execute(
         select(AppraisalResult.id, *keys).where(AppraisalResult.import_job_id == job.id))}
     result_ids = [result_id[new.key] for new in records]
-    return record_many(session, actor=by, events=_result_events(records, result_ids, numbers, institution))
+    written = record_many(session, actor=by, events=_result_events(records, result_ids, numbers, institution))
+    link_imported_results(session, job_id=job.id, institution_id=institution.id, by=by)
+    return written
 
 
 def _certificate_values(new: NewResult, number: str, scheme: str, *, institution_id: int, now: datetime) -> dict[str, object]:
@@ -114,7 +117,7 @@ def _result_events(records: list[NewResult], result_ids: list[int], numbers: dic
             "worker_id": new.worker_id, "institution_id": institution.id, "occupation": new.occupation.code,
             "level": new.level, "exam_date": new.exam_date.isoformat(), "theory": str(new.theory),
             "practical": str(new.practical), "review": None if new.review is None else str(new.review),
-            "passed": new.passed, "certificate": number})
+            "passed": new.passed, "outcome": new.outcome, "certificate": number})
 
 
 def _numbers(session: Session, records: list[NewResult],

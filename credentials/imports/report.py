@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from typing import Generic, TypeVar
 
 from ..errors import CredentialsError
+from .new_facts import NewFact
 
 Record = TypeVar("Record")  # NewResult or NewTraining: the kinds' rules define them, the report only holds them
 
@@ -61,6 +62,8 @@ class Plan(Generic[Record]):
     existing: int = 0  # rows already in the registry: nothing to write
     flagged: int = 0  # rows written but marked for review
     records: list[Record] = field(default_factory=list)  # rows to insert, all of the job's kind
+    # Work periods and diplomas recorded along (appraisal results' optional columns), written before the records.
+    facts: list[NewFact] = field(default_factory=list)
 
     @property
     def to_create(self) -> int:

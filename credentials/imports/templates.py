@@ -24,6 +24,9 @@ CHOICES = {
     "training_type": "就业技能培训,岗位技能提升培训,创业培训",
     "form": "定向培训,定岗培训,订单式培训,新型学徒制,其他",
     "outcome": "在训,已结业,中途退出",
+    "school_type": "技工学校,高级技工学校,技师学院,中等职业学校,高等职业学校,大专,本科,硕士研究生",
+    "stream": "中级工班,高级工班,预备技师班",
+    "current_graduate": "是,否",
 }
 FORMATTED_ROWS = 5_000  # rows below the header that carry the Text format and the drop-down lists
 

@@ -28,7 +28,7 @@ from ..spreadsheets import Row as SheetRow
 from ..vault import PersonalDataVault
 from .cells import level_names, parse_date, parse_level, parse_occupation_code, parse_score
 from .columns import KIND_COLUMNS, Layout
-from .lookups import SittingKey, SittingScores, existing_results, taken_numbers
+from .lookups import KnownWorker, SittingKey, SittingScores, existing_results, taken_numbers
 from .report import Plan
 from .validate import (
     CellReader,
@@ -46,6 +46,7 @@ from .validate import (
     typed,
     typed_or_none,
 )
+from .validate_facts import DIPLOMA_COLUMNS, FactChecker, fact_parsers, has_any, with_facts
 
 COLUMNS = KIND_COLUMNS[ImportKind.APPRAISAL_RESULTS]
 FIELD_COLUMNS: dict[str | None, str] = {  # error.field -> column key (None: the record as a whole)
@@ -65,10 +66,14 @@ class NewResult:
     theory: Decimal
     practical: Decimal
     review: Decimal | None
-    passed: bool
+    outcome: str  # passed, failed or incomplete (ladder.appraisal.Verdict.outcome)
     number: str | None = None  # given in the file (normalised); None: the next of the series on commit
     scheme: str | None = None
     needs_review: bool = False
+
+    @property
+    def passed(self) -> bool:
+        return self.outcome == "passed"
 
     @property
     def key(self) -> SittingKey:
@@ -79,12 +84,13 @@ class NewResult:
         return {"worker_id": self.worker_id, "institution_id": institution_id,
                 "occupation_id": self.occupation.id, "level": self.level, "exam_date": self.exam_date,
                 "theory_score": self.theory, "practical_score": self.practical, "review_score": self.review,
-                "passed": self.passed, "import_job_id": import_job_id}
+                "passed": self.passed, "outcome": self.outcome, "import_job_id": import_job_id}
 
 
 def parsers(vault: PersonalDataVault) -> dict[str, Parser]:
     levels = level_names()
     return {
+        **fact_parsers(),  # the optional work-start and diploma columns
         "national_id": id_hasher(vault), "name": clean_name, "occupation_code": parse_occupation_code,
         "level": lambda raw: parse_level(raw, levels), "exam_date": parse_date, "theory_score": parse_score,
         "practical_score": parse_score, "review_score": parse_score,
@@ -101,14 +107,17 @@ def plan_results(session: Session, vault: PersonalDataVault, layout: Layout, row
     existing = existing_results(session, [worker.id for worker in workers.values()])
     seen = Seen(Text("身份证号、职业、等级和考试日期", "national ID, occupation, level and exam date"))
     candidates: list[tuple[Row, NewResult]] = []
+    facts = _fact_checker(session, reader, layout, parsed, workers, today, plan)
     for index, row in enumerate(parsed, start=1):
         worker = check_worker(reader, row, workers)
         occupation = find_occupation(reader, row, occupations)
-        passed = None
+        if facts is not None and worker is not None and occupation is not None:
+            _record_facts(facts, row, worker.id, occupation)
+        outcome = None
         if occupation is not None and row.ok(*RULE_INPUTS):
-            passed = _check_sitting(reader, row, occupation, institution, scope, today)
-        if worker is not None and occupation is not None and passed is not None:
-            new = _place(reader, row, worker.id, occupation, passed, seen, existing, plan)
+            outcome = _check_sitting(reader, row, occupation, institution, scope, today)
+        if worker is not None and occupation is not None and outcome is not None:
+            new = _place(reader, row, worker.id, occupation, outcome, seen, existing, plan)
             if new is not None:
                 candidates.append((row, new))
         if progress and index % 2_000 == 0:
@@ -117,9 +126,26 @@ def plan_results(session: Session, vault: PersonalDataVault, layout: Layout, row
     return plan
 
 
+def _fact_checker(session: Session, reader: CellReader, layout: Layout, parsed: list[Row],
+                  workers: dict[str, KnownWorker], today: date, plan: Plan[NewResult]) -> FactChecker | None:
+    """The candidates' work-start and diploma columns, when the file has them (recorded in `plan.facts`)."""
+    if not any(key in layout.positions for key in ("work_started_on", *DIPLOMA_COLUMNS)):
+        return None
+    return FactChecker(session, reader, parsed, [worker.id for worker in workers.values()], today=today,
+                       compare=False, facts=plan.facts)
+
+
+def _record_facts(facts: FactChecker, row: Row, worker_id: int, occupation: Occupation) -> None:
+    """A work period in the result's occupation from the work-start date; a diploma in its field."""
+    if has_any(row, ("work_started_on",)):
+        facts.work_period(row, worker_id, occupation, start_key="work_started_on")
+    if has_any(row, DIPLOMA_COLUMNS):
+        facts.diploma(row, worker_id, major=occupation)
+
+
 def _check_sitting(reader: CellReader, row: Row, occupation: Occupation, institution: Institution,
-                   scope: AccreditationScope, today: date) -> bool | None:
-    """The pass rule's verdict, or None when the sitting breaks a rule."""
+                   scope: AccreditationScope, today: date) -> str | None:
+    """The pass rule's verdict (passed, failed or incomplete), or None when the sitting breaks a rule."""
     v = row.values
     level, exam_date = typed(v, "level", str), typed(v, "exam_date", date)
     theory, practical = typed(v, "theory_score", Decimal), typed(v, "practical_score", Decimal)
@@ -135,10 +161,10 @@ def _check_sitting(reader: CellReader, row: Row, occupation: Occupation, institu
                                                    occupation=occupation.name, level=level_label(level)))
         return None
     verdict = judge(level, theory, practical, review, on=exam_date)
-    return verdict.passed
+    return verdict.outcome
 
 
-def _place(reader: CellReader, row: Row, worker_id: int, occupation: Occupation, passed: bool, seen: Seen,
+def _place(reader: CellReader, row: Row, worker_id: int, occupation: Occupation, outcome: str, seen: Seen,
            existing: dict[SittingKey, SittingScores], plan: Plan[NewResult]) -> NewResult | None:
     v = row.values
     key = (worker_id, occupation.id, typed(v, "level", str), typed(v, "exam_date", date))
@@ -159,7 +185,7 @@ def _place(reader: CellReader, row: Row, worker_id: int, occupation: Occupation,
         return None
     return NewResult(row=row.number, worker_id=worker_id, occupation=occupation, level=key[2], exam_date=key[3],
                      theory=typed(v, "theory_score", Decimal), practical=typed(v, "practical_score", Decimal),
-                     review=typed_or_none(v, "review_score", Decimal), passed=passed)
+                     review=typed_or_none(v, "review_score", Decimal), outcome=outcome)
 
 
 def _check_passes(session: Session, reader: CellReader, candidates: list[tuple[Row, NewResult]],
@@ -167,7 +193,7 @@ def _check_passes(session: Session, reader: CellReader, candidates: list[tuple[R
     """Eligibility on the exam date and the certificate number of each pass, in date order: a level passed
     earlier in the same file counts for the next one, as it would had the rows been entered one by one."""
     passes = [(row, new) for row, new in candidates if new.passed]
-    histories = histories_for(session, {new.worker_id for _, new in passes})
+    histories = with_facts(histories_for(session, {new.worker_id for _, new in passes}), plan.facts)
     given = {n: row.number for row, _ in passes if (n := _given(row)) is not None}
     taken = taken_numbers(session, given)
     numbers_seen: dict[str, int] = {}

@@ -195,7 +195,8 @@ def _place(reader: CellReader, row: Row, worker: KnownWorker, occupation: Occupa
         return
     training_type, outcome = TrainingType(typed(v, "training_type", str)), TrainingOutcome(typed(v, "outcome", str))
     subsidy_key = (worker.id, occupation.id, target_level)
-    decision = subsidy_decision(city_code=worker.city_code, groups=groups_on(worker, started_on),
+    completed_on = typed_or_none(v, "completed_on", date)
+    decision = subsidy_decision(city_code=worker.city_code, groups=groups_on(worker, started_on, completed_on),
                                 training_type=training_type, target_level=target_level, outcome=outcome,
                                 on=started_on, already_subsidised=subsidy_key in granted)
     if decision.eligible:

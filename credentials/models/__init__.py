@@ -1,9 +1,19 @@
 """Typed SQLAlchemy models of the registry, one aggregate per module."""
 
 from .accounts import ApiToken, BureauScope, LoginSession, Role, User
+from .applications import (
+    Application,
+    ApplicationRoute,
+    ApplicationState,
+    AppraisalSession,
+    CorrectionKind,
+    ResultCorrection,
+    SessionState,
+)
 from .audit import AuditEvent
 from .base import Base, utcnow
-from .certificates import Certificate, CertificateKind, CertificateRoute, CertificateStatus
+from .certificates import Certificate, CertificateEvidence, CertificateKind, CertificateRoute, CertificateStatus
+from .competition_rules import CompetitionRule
 from .competitions import Competition, CompetitionPromotion, CompetitionResult, PlanState, ProposalState, ResultOutcome
 from .imports import ImportFile, ImportJob, ImportKind, ImportStatus
 from .inbox import InboxMessage
@@ -23,16 +33,19 @@ from .recognition import Allowance, AllowancePeriod, Honour
 from .reference import City, Occupation, Province
 from .training import (
     AppraisalResult,
-    Diploma,
+    SittingOutcome,
     TrainingForm,
     TrainingOutcome,
     TrainingRecord,
     TrainingType,
-    WorkPeriod,
 )
+from .worker_facts import Apprenticeship, Attestation, Diploma, FactState, ProfessionalTitle, WorkPeriod
 
 __all__ = [
-    "Allowance", "AllowancePeriod", "Competition", "CompetitionPromotion", "CompetitionResult", "Evidence",
+    "Apprenticeship", "Attestation", "FactState", "ProfessionalTitle",
+    "Application", "ApplicationRoute", "ApplicationState", "AppraisalSession", "CertificateEvidence",
+    "CorrectionKind", "ResultCorrection", "SessionState", "SittingOutcome",
+    "Allowance", "AllowancePeriod", "Competition", "CompetitionPromotion", "CompetitionResult", "CompetitionRule", "Evidence",
     "EvidenceBlob", "Honour", "InboxMessage", "PlanState", "PromotionDecision", "PromotionKind",
     "PromotionRequest", "PromotionState", "ProposalState", "ResultOutcome", "ReviewStage",
     "AppraisalResult", "Diploma", "ImportFile", "ImportJob", "ImportKind", "ImportStatus", "TrainingForm",

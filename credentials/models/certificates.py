@@ -5,8 +5,8 @@ from __future__ import annotations
 import enum
 from datetime import date, datetime
 
-from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy import CheckConstraint, ForeignKey, Index, LargeBinary, String, Text
+from sqlalchemy.orm import Mapped, deferred, mapped_column, relationship
 
 from .base import Base, str_enum, utcnow
 from .institutions import Institution
@@ -72,6 +72,8 @@ class Certificate(Base):
     promotion_request_id: Mapped[int | None] = mapped_column(ForeignKey("promotion_requests.id"), unique=True)
     competition_promotion_id: Mapped[int | None] = mapped_column(ForeignKey("competition_promotions.id"),
                                                                  unique=True)
+    # Entered by an administrator from paper (a certificate older than the registry's records), with evidence.
+    is_historic: Mapped[bool] = mapped_column(default=False)
 
     worker: Mapped[Worker] = relationship()
     occupation: Mapped[Occupation] = relationship()
@@ -83,3 +85,23 @@ class Certificate(Base):
 
     def __repr__(self) -> str:
         return f"<Certificate {self.number}>"
+
+
+class CertificateEvidence(Base):
+    """A scan of a historic certificate (credentials.uploads checks it); the bytes load only when asked for."""
+
+    __tablename__ = "certificate_evidence"
+    __table_args__ = (CheckConstraint("size > 0", name="not_empty"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    certificate_id: Mapped[int] = mapped_column(ForeignKey("certificates.id"), index=True)
+    stored_name: Mapped[str] = mapped_column(String(40), unique=True)
+    original_name: Mapped[str] = mapped_column(String(200))
+    content_type: Mapped[str] = mapped_column(String(32))
+    size: Mapped[int]
+    sha256: Mapped[str] = mapped_column(String(64))
+    content: Mapped[bytes] = deferred(mapped_column(LargeBinary))
+    uploaded_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    uploaded_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    certificate: Mapped[Certificate] = relationship()

@@ -10,6 +10,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from .accounts import User
 from .base import Base, str_enum, utcnow
+from .competition_rules import CompetitionRule
 from .institutions import Institution
 from .people import Worker
 from .reference import Occupation
@@ -66,10 +67,13 @@ class Competition(Base):
     province_code: Mapped[str | None] = mapped_column(ForeignKey("provinces.code"))
     city_code: Mapped[str | None] = mapped_column(ForeignKey("cities.code"))
     policy_id: Mapped[str | None] = mapped_column(String(64))  # its own reward policy; else the tier default
+    # A bureau rule it names (resolved to that rule's current version when results are judged).
+    rule_id: Mapped[int | None] = mapped_column(ForeignKey("competition_rules.id"))
     paper_level: Mapped[str | None] = mapped_column(String(32))
     entrants: Mapped[int | None]
     plan_state: Mapped[PlanState] = mapped_column(str_enum(PlanState))
     plan_reason: Mapped[str | None] = mapped_column(Text)
+    plan_applied_at: Mapped[datetime | None]  # the latest application: it waits in the city's queue since then
     plan_decided_at: Mapped[datetime | None]
     plan_decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     registered_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
@@ -78,6 +82,7 @@ class Competition(Base):
 
     occupation: Mapped[Occupation] = relationship()
     organizer_institution: Mapped[Institution | None] = relationship()
+    rule: Mapped[CompetitionRule | None] = relationship()
     registered_by: Mapped[User] = relationship(foreign_keys=[registered_by_id])
     results: Mapped[list[CompetitionResult]] = relationship(
         back_populates="competition", order_by="CompetitionResult.rank", cascade="all, delete-orphan")
@@ -104,12 +109,15 @@ class CompetitionResult(Base):
     team_size: Mapped[int] = mapped_column(default=1)
     outcome: Mapped[ResultOutcome] = mapped_column(str_enum(ResultOutcome))
     titles: Mapped[list[dict[str, str]]] = mapped_column(default=list)  # [{"zh": ..., "en": ...}] the rule awards
+    # The bureau rule version it was last judged under (NULL: a shipped policy, or none applied).
+    rule_id: Mapped[int | None] = mapped_column(ForeignKey("competition_rules.id"), index=True)
     entered_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     competition: Mapped[Competition] = relationship(back_populates="results")
     worker: Mapped[Worker] = relationship()
     entered_by: Mapped[User] = relationship()
+    rule: Mapped[CompetitionRule | None] = relationship()
     proposal: Mapped[CompetitionPromotion | None] = relationship(back_populates="result", uselist=False)
 
 
@@ -132,6 +140,7 @@ class CompetitionPromotion(Base):
     current_level: Mapped[str | None] = mapped_column(String(32))
     target_level: Mapped[str] = mapped_column(String(32))
     policy_id: Mapped[str] = mapped_column(String(64))
+    rule_id: Mapped[int | None] = mapped_column(ForeignKey("competition_rules.id"), index=True)  # a bureau rule
     rule_zh: Mapped[str] = mapped_column(Text)
     rule_en: Mapped[str] = mapped_column(Text)
     promoted_on: Mapped[date]  # the competition's last day: the yearly limit counts by this date
@@ -144,6 +153,7 @@ class CompetitionPromotion(Base):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     result: Mapped[CompetitionResult] = relationship(back_populates="proposal")
+    rule: Mapped[CompetitionRule | None] = relationship()
     worker: Mapped[Worker] = relationship()
     occupation: Mapped[Occupation] = relationship()
     decided_by: Mapped[User | None] = relationship()

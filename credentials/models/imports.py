@@ -17,6 +17,8 @@ from .institutions import Institution
 class ImportKind(enum.StrEnum):
     APPRAISAL_RESULTS = "appraisal_results"
     TRAINING_RECORDS = "training_records"
+    WORKERS = "workers"  # registration of new workers (a cohort)
+    WORK_HISTORY = "work_history"  # work periods and diplomas
 
 
 class ImportStatus(enum.StrEnum):

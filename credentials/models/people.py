@@ -51,10 +51,13 @@ class Worker(Base):
     city_code: Mapped[str] = mapped_column(ForeignKey("cities.code"))
     employer_id: Mapped[int | None] = mapped_column(ForeignKey("institutions.id"), index=True)
     employer_name: Mapped[str | None] = mapped_column(String(128))
+    # The institution whose staff registered the worker (None: registered by an admin, the seed or before
+    # this was kept); its staff keep seeing the worker (credentials.queries.scopes.worker_scope).
+    registered_by_institution_id: Mapped[int | None] = mapped_column(ForeignKey("institutions.id"), index=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     city: Mapped[City] = relationship()
-    employer: Mapped[Institution | None] = relationship()
+    employer: Mapped[Institution | None] = relationship(foreign_keys=[employer_id])
     target_groups: Mapped[list[WorkerTargetGroup]] = relationship(
         back_populates="worker", cascade="all, delete-orphan", order_by="WorkerTargetGroup.group"
     )

@@ -72,6 +72,9 @@ class PromotionRequest(Base):
     city_code: Mapped[str] = mapped_column(ForeignKey("cities.code"))
     nominated_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
     institution_id: Mapped[int | None] = mapped_column(ForeignKey("institutions.id"), index=True)
+    # The accredited institution that holds the sitting at the target level once approved (the nominating
+    # institution when it is accredited for that level); it sees the approved candidate on its pages.
+    appraiser_id: Mapped[int | None] = mapped_column(ForeignKey("institutions.id"), index=True)
     state: Mapped[PromotionState] = mapped_column(str_enum(PromotionState), default=PromotionState.DRAFT)
     stage: Mapped[ReviewStage] = mapped_column(str_enum(ReviewStage), default=ReviewStage.CITY)
     version: Mapped[int] = mapped_column(default=1)
@@ -85,7 +88,8 @@ class PromotionRequest(Base):
     occupation: Mapped[Occupation] = relationship()
     nominated_by: Mapped[User] = relationship(foreign_keys=[nominated_by_id])
     decided_by: Mapped[User | None] = relationship(foreign_keys=[decided_by_id])
-    institution: Mapped[Institution | None] = relationship()
+    institution: Mapped[Institution | None] = relationship(foreign_keys=[institution_id])
+    appraiser: Mapped[Institution | None] = relationship(foreign_keys=[appraiser_id])
     decisions: Mapped[list[PromotionDecision]] = relationship(
         back_populates="request", order_by="PromotionDecision.id", cascade="all, delete-orphan")
     evidence: Mapped[list[Evidence]] = relationship(

@@ -1,4 +1,4 @@
-"""A worker's history: training, appraisal results, work periods and diplomas (the inputs of eligibility)."""
+"""A worker's history: training and appraisal results (work periods and diplomas: `worker_facts`)."""
 
 from __future__ import annotations
 
@@ -71,6 +71,13 @@ class TrainingRecord(Base):
     occupation: Mapped[Occupation] = relationship()
 
 
+class SittingOutcome(enum.StrEnum):
+    PASSED = "passed"
+    FAILED = "failed"
+    INCOMPLETE = "incomplete"  # a required part (综合评审) not yet scored, none below the mark
+    VOIDED = "voided"  # voided with a reason (credentials.models.applications.ResultCorrection)
+
+
 class AppraisalResult(Base):
     """One sitting of an appraisal: scores, the pass decision, and the certificate it produced."""
 
@@ -81,6 +88,7 @@ class AppraisalResult(Base):
         CheckConstraint("practical_score BETWEEN 0 AND 100", name="practical_in_range"),
         CheckConstraint("review_score IS NULL OR review_score BETWEEN 0 AND 100", name="review_in_range"),
         CheckConstraint("certificate_id IS NULL OR passed", name="only_passes_certify"),
+        CheckConstraint("passed = (outcome = 'passed')", name="passed_iff_outcome"),
         Index("ix_appraisal_results_institution_exam", "institution_id", "exam_date"),
     )
 
@@ -94,8 +102,15 @@ class AppraisalResult(Base):
     practical_score: Mapped[Decimal] = mapped_column(Numeric(5, 2))
     review_score: Mapped[Decimal | None] = mapped_column(Numeric(5, 2))  # 综合评审, 技师 and above
     passed: Mapped[bool]
+    outcome: Mapped[SittingOutcome] = mapped_column(str_enum(SittingOutcome))
     certificate_id: Mapped[int | None] = mapped_column(ForeignKey("certificates.id"), unique=True)
     import_job_id: Mapped[int | None] = mapped_column(ForeignKey("import_jobs.id"), index=True)
+    # The appraisal road (credentials.models.applications): the application and session of this sitting, and
+    # the application condition (rule set, clause) the worker met on the exam day when it certified.
+    application_id: Mapped[int | None] = mapped_column(ForeignKey("applications.id"), index=True)
+    session_id: Mapped[int | None] = mapped_column(ForeignKey("appraisal_sessions.id"), index=True)
+    matched_rules: Mapped[str | None] = mapped_column(String(32))
+    matched_clause: Mapped[str | None] = mapped_column(String(64))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     worker: Mapped[Worker] = relationship()
@@ -103,37 +118,3 @@ class AppraisalResult(Base):
     occupation: Mapped[Occupation] = relationship()
     certificate: Mapped[Certificate | None] = relationship()
 
-
-class WorkPeriod(Base):
-    """Time worked in an occupation: the years that eligibility counts (连续 before 2018, 累计 after)."""
-
-    __tablename__ = "work_periods"
-    __table_args__ = (CheckConstraint("ended_on IS NULL OR ended_on >= started_on", name="dates_ordered"),)
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    worker_id: Mapped[int] = mapped_column(ForeignKey("workers.id"), index=True)
-    occupation_id: Mapped[int] = mapped_column(ForeignKey("occupations.id"))
-    employer_name: Mapped[str | None] = mapped_column(String(128))
-    started_on: Mapped[date]
-    ended_on: Mapped[date | None]
-    created_at: Mapped[datetime] = mapped_column(default=utcnow)
-
-    occupation: Mapped[Occupation] = relationship()
-
-
-class Diploma(Base):
-    """A school diploma (技工院校 streams shorten the route: DOMAIN §2.4)."""
-
-    __tablename__ = "diplomas"
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    worker_id: Mapped[int] = mapped_column(ForeignKey("workers.id"), index=True)
-    school_type: Mapped[str] = mapped_column(String(32))  # ladder vocabulary "school_types"
-    stream: Mapped[str] = mapped_column(String(32), default="none")  # ladder vocabulary "streams"
-    major_occupation_id: Mapped[int | None] = mapped_column(ForeignKey("occupations.id"))
-    school_name: Mapped[str | None] = mapped_column(String(128))
-    graduated_on: Mapped[date | None]
-    is_current_graduate: Mapped[bool] = mapped_column(default=False)
-    created_at: Mapped[datetime] = mapped_column(default=utcnow)
-
-    major_occupation: Mapped[Occupation | None] = relationship()

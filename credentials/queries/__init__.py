@@ -4,6 +4,7 @@ scopes        who may see what: each role's visibility as a WHERE clause, define
 registry      workers, certificates, level counts, import jobs
 records       training records and appraisal results
 approvals     promotion requests, competitions, the bureau's work queue, the WorldSkills pool
+competition_rules  bureaus' reward rules as engine policies, which rule governs a competition, versions
 history       a worker's facts as the plain `ladder.WorkerHistory` the rules judge
 progression   a worker's ladder: levels held, next level, eligible from when
 career        routes onward, crossover to engineering titles

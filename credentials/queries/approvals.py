@@ -14,6 +14,7 @@ from ladder.frameworks import appraised_levels, level_rank
 from ladder.review import review_rule
 from ladder.worldskills import Edition, next_edition, pool_criteria
 
+from ..clock import china_today
 from ..models import (
     Allowance,
     BureauScope,
@@ -22,6 +23,7 @@ from ..models import (
     CompetitionResult,
     Honour,
     Occupation,
+    PlanState,
     PromotionKind,
     PromotionRequest,
     PromotionState,
@@ -56,14 +58,18 @@ def competitions_for(user: User, *, tier: str | None = None) -> Select[Competiti
 
 @dataclass(frozen=True)
 class QueueItem:
-    kind: str  # exceptional | level_skipping | competition
+    """A nomination or a competition proposal about a worker, or an enterprise contest applying for the
+    government plan (kind "plan": no worker nor levels, `title` names the contest)."""
+
+    kind: str  # exceptional | level_skipping | competition | plan
     id: int
-    worker: Worker
+    worker: Worker | None
     occupation_name: str
     current_level: str | None
-    target_level: str
+    target_level: str | None
     stage: str
     waiting_since: datetime
+    title: str = ""
 
     def age_days(self, now: datetime | None = None) -> int:
         now = now or datetime.now(UTC)
@@ -93,7 +99,7 @@ def queue_proposals(user: User, *, on: date | None = None) -> Select[Competition
     """Pending competition proposals whose final stage is the officer's (province: Technician and above)."""
     if user.role is not Role.BUREAU_OFFICER or user.bureau_scope is BureauScope.MINISTRY:
         return select(CompetitionPromotion).where(false())
-    high = _province_levels(on or date.today())
+    high = _province_levels(on or china_today())
     mine = (CompetitionPromotion.target_level.in_(high) if user.bureau_scope is BureauScope.PROVINCE
             else CompetitionPromotion.target_level.not_in(high))
     return (select(CompetitionPromotion)
@@ -101,6 +107,16 @@ def queue_proposals(user: User, *, on: date | None = None) -> Select[Competition
                    region_clause(user, CompetitionPromotion.city_code))
             .options(selectinload(CompetitionPromotion.worker), selectinload(CompetitionPromotion.occupation))
             .order_by(CompetitionPromotion.created_at, CompetitionPromotion.id))
+
+
+def queue_plans(user: User) -> Select[Competition]:
+    """Enterprise contests of the officer's city applying for the government plan (the city decides)."""
+    if user.role is not Role.BUREAU_OFFICER or user.bureau_scope is not BureauScope.CITY:
+        return select(Competition).where(false())
+    return (select(Competition)
+            .where(Competition.plan_state == PlanState.APPLIED, Competition.city_code == user.region_code)
+            .options(selectinload(Competition.occupation))
+            .order_by(func.coalesce(Competition.plan_applied_at, Competition.created_at), Competition.id))
 
 
 QUEUE_CAP = 50_000  # the most one call reads per kind (the XLSX export); pages read far fewer
@@ -113,18 +129,20 @@ def work_queue(session: Session, user: User, *, kind: str | None = None, occupat
     Both sources are sorted by waiting time, so the first `limit` of the merge come from the first `limit`
     of each: a page deep in the queue reads page × size rows per kind, never the whole queue."""
     limit = max(1, min(limit, QUEUE_CAP))
-    requests, proposals = queue_requests(user), queue_proposals(user)
+    requests, proposals, plans = queue_requests(user), queue_proposals(user), queue_plans(user)
     if occupation_code:
 
         requests = requests.where(PromotionRequest.occupation.has(Occupation.code == occupation_code))
         proposals = proposals.where(CompetitionPromotion.occupation.has(Occupation.code == occupation_code))
-    counts = {k.value: 0 for k in PromotionKind} | {"competition": 0}
+        plans = plans.where(Competition.occupation.has(Occupation.code == occupation_code))
+    counts = {k.value: 0 for k in PromotionKind} | {"competition": 0, "plan": 0}
     for found_kind, count in session.execute(
             requests.with_only_columns(PromotionRequest.kind, func.count()).group_by(PromotionRequest.kind)
             .order_by(None)):
         counts[found_kind.value] = count
     counts["competition"] = session.scalar(
         proposals.with_only_columns(func.count()).order_by(None)) or 0
+    counts["plan"] = session.scalar(plans.with_only_columns(func.count()).order_by(None)) or 0
     items: list[QueueItem] = []
     if kind in (None, "", *[k.value for k in PromotionKind]):
         if kind:
@@ -135,6 +153,10 @@ def work_queue(session: Session, user: User, *, kind: str | None = None, occupat
         items += [QueueItem("competition", p.id, p.worker, p.occupation.name, p.current_level, p.target_level,
                             "province" if p.target_level in _province_levels(p.promoted_on) else "city",
                             p.created_at) for p in session.scalars(proposals.limit(limit))]
+    if kind in (None, "", "plan"):
+        items += [QueueItem("plan", c.id, None, c.occupation.name, None, None, "city",
+                            c.plan_applied_at or c.created_at, title=c.name)
+                  for c in session.scalars(plans.limit(limit))]
     items.sort(key=lambda item: (_aware(item.waiting_since), item.kind, item.id))
     return items[:limit], counts
 

@@ -18,10 +18,12 @@ from ladder.history import WorkerHistory
 from ladder.i18n import Text
 from ladder.subsidies import SubsidyDecision, restore
 
+from ..clock import china_today
 from ..models import (
     AppraisalResult,
     Certificate,
     CertificateStatus,
+    FactState,
     Occupation,
     TrainingRecord,
     Worker,
@@ -166,7 +168,7 @@ class OccupationProgress:
 
 def progression(session: Session, worker: Worker, *, today: date | None = None) -> list[OccupationProgress]:
     """Every occupation the worker has a certificate, training, result or work period in."""
-    today = today or date.today()
+    today = today or china_today()
     by_occupation: dict[int, OccupationProgress] = {}
 
     def entry(occupation: Occupation) -> OccupationProgress:
@@ -191,7 +193,8 @@ def progression(session: Session, worker: Worker, *, today: date | None = None) 
         .order_by(AppraisalResult.exam_date.desc(), AppraisalResult.id.desc())
     ):
         entry(result.occupation).results.append(result)
-    worked_in = select(WorkPeriod.occupation_id).where(WorkPeriod.worker_id == worker.id)
+    worked_in = select(WorkPeriod.occupation_id).where(WorkPeriod.worker_id == worker.id,
+                                                       WorkPeriod.state == FactState.CURRENT)
     for occupation in session.scalars(select(Occupation).where(Occupation.id.in_(worked_in))):
         entry(occupation)
     history = history_of(session, worker.id)

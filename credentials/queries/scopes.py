@@ -10,13 +10,16 @@ from __future__ import annotations
 from sqlalchemy import ColumnElement, SQLColumnExpression, and_, false, or_, select, true
 
 from ..models import (
+    Application,
     AppraisalResult,
+    AppraisalSession,
     BureauScope,
     Certificate,
     City,
     Competition,
     CompetitionPromotion,
     CompetitionResult,
+    CompetitionRule,
     ImportJob,
     Institution,
     PromotionRequest,
@@ -35,13 +38,20 @@ def worker_scope(user: User) -> ColumnElement[bool]:
     if user.role is Role.WORKER:
         return Worker.id == user.worker_id
     if user.role is Role.INSTITUTION_STAFF:
-        issued_here = select(Certificate.id).where(
-            Certificate.worker_id == Worker.id, Certificate.institution_id == user.institution_id
-        ).exists()
-        return or_(Worker.employer_id == user.institution_id, issued_here)
+        return institution_workers(user.institution_id)
     if user.role is Role.BUREAU_OFFICER:
         return region_clause(user, Worker.city_code)
     return false()
+
+
+def institution_workers(institution_id: int | None) -> ColumnElement[bool]:
+    """The workers an institution has to do with: those it employs or registered, and those it trains (a
+    training record), appraised (a result), certified (a certificate it issued) or took an application from."""
+    def here(model: type[Certificate | AppraisalResult | TrainingRecord | Application]) -> ColumnElement[bool]:
+        return select(model.id).where(model.worker_id == Worker.id, model.institution_id == institution_id).exists()
+
+    return or_(Worker.employer_id == institution_id, Worker.registered_by_institution_id == institution_id,
+               here(Certificate), here(AppraisalResult), here(TrainingRecord), here(Application))
 
 
 def record_scope(user: User, model: type[Certificate | AppraisalResult | TrainingRecord]) -> ColumnElement[bool]:
@@ -101,7 +111,9 @@ def promotion_scope(user: User) -> ColumnElement[bool]:
     if user.role is Role.WORKER:
         return and_(PromotionRequest.worker_id == user.worker_id, PromotionRequest.state != PromotionState.DRAFT)
     if user.role is Role.INSTITUTION_STAFF:
-        return or_(mine, PromotionRequest.institution_id == user.institution_id)
+        appraising = and_(PromotionRequest.appraiser_id == user.institution_id,
+                          PromotionRequest.state == PromotionState.APPROVED)
+        return or_(mine, PromotionRequest.institution_id == user.institution_id, appraising)
     if user.role is Role.BUREAU_OFFICER:
         return or_(mine, and_(region_clause(user, PromotionRequest.city_code),
                               PromotionRequest.state != PromotionState.DRAFT))
@@ -138,3 +150,50 @@ def competition_scope(user: User) -> ColumnElement[bool]:
     assert user.region_code is not None  # a city officer always has one (users' officer region constraint)
     return or_(national, and_(Competition.province_code == user.region_code[:2], Competition.city_code.is_(None)),
                Competition.city_code == user.region_code)
+
+
+def competition_rule_scope(user: User) -> ColumnElement[bool]:
+    """Bureau reward rules: an officer sees the rules that may govern competitions of their region (a city its
+    own and its province's, a province its own and its cities'), the ministry and admins every one."""
+    if user.role is Role.ADMIN:
+        return true()
+    if user.role is not Role.BUREAU_OFFICER:
+        return false()
+    if user.bureau_scope is BureauScope.MINISTRY:
+        return true()
+    if user.bureau_scope is BureauScope.PROVINCE:
+        return CompetitionRule.province_code == user.region_code
+    assert user.region_code is not None  # a city officer always has one (users' officer region constraint)
+    return or_(CompetitionRule.city_code == user.region_code,
+               and_(CompetitionRule.city_code.is_(None), CompetitionRule.province_code == user.region_code[:2]))
+
+
+def application_scope(user: User) -> ColumnElement[bool]:
+    """Applications: the worker their own, the institution those made to it, a bureau officer its region's
+    workers', an admin all."""
+    if user.role is Role.ADMIN:
+        return true()
+    if user.role is Role.WORKER:
+        return Application.worker_id == user.worker_id
+    if user.role is Role.INSTITUTION_STAFF:
+        return Application.institution_id == user.institution_id
+    if user.role is Role.BUREAU_OFFICER:
+        return select(Worker.id).where(Worker.id == Application.worker_id,
+                                       region_clause(user, Worker.city_code)).exists()
+    return false()
+
+
+def session_scope(user: User) -> ColumnElement[bool]:
+    """Appraisal sessions: the institution its own, a bureau officer those of institutions in the region, an
+    admin all; a worker sees the session of their own seat through their application only."""
+    if user.role is Role.ADMIN:
+        return true()
+    if user.role is Role.INSTITUTION_STAFF:
+        return AppraisalSession.institution_id == user.institution_id
+    if user.role is Role.BUREAU_OFFICER:
+        return select(Institution.id).where(Institution.id == AppraisalSession.institution_id,
+                                            region_clause(user, Institution.city_code)).exists()
+    if user.role is Role.WORKER:
+        return select(Application.id).where(Application.session_id == AppraisalSession.id,
+                                            Application.worker_id == user.worker_id).exists()
+    return false()

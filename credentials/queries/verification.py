@@ -4,7 +4,9 @@ Anyone may ask, without an account, but never by number alone: the asker must al
 the certificate, either by giving the holder's name or by presenting the link token printed in the
 certificate's QR code (see `link_token`). A wrong name answers exactly as an unknown number does, so the
 registry cannot be walked number by number. Only the shape of the number is told apart: a number that no
-national scheme can produce is "impossible", which is a fact about the string, not about anyone's record.
+national scheme can produce — including one shaped like a national scheme but breaking it (a character too
+many or too few, a letter other than Y/S, a level digit outside 1–5) — is "impossible", with the reason why,
+which is a fact about the string, not about anyone's record.
 """
 
 from __future__ import annotations
@@ -17,6 +19,8 @@ from dataclasses import dataclass
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
+
+from ladder.i18n import Text
 
 from ..identity import mask_name
 from ..models import Certificate, CertificateStatus
@@ -36,6 +40,7 @@ class Verdict:
     number_status: str  # on_record | not_on_record | impossible
     number_scheme: str  # legacy16 | skill_level22 | special_tech22 | unknown
     certificate: Certificate | None = None
+    number_problem: Text | None = None  # impossible: why, in words (from the number alone)
 
     @property
     def valid(self) -> bool:
@@ -87,7 +92,7 @@ def verify_certificate(
         raise ValueError("give the holder's name or the link token")
     parsed = parse_certificate_number(number)
     if parsed.impossible:
-        return Verdict("not_found", parsed.number, "impossible", parsed.scheme)
+        return Verdict("not_found", parsed.number, "impossible", parsed.scheme, number_problem=parsed.explanation)
     candidates = [parsed.number]
     if parsed.reason == "possibly_shanghai13":
         candidates.append("000" + parsed.number)  # Shanghai's 13-digit numbers are kept as 16 (DOMAIN §6.2)

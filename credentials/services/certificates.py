@@ -1,4 +1,10 @@
-"""Issue and revoke certificates."""
+"""Issue and revoke certificates.
+
+`issue_certificate` is the one writer of a certificate, and it is internal: only the paths that earn one call
+it — a passing appraisal result (credentials.services.appraisal, on the regular route or, with an approval,
+the exceptional one), a confirmed competition proposal (competition_promotions), and an administrator's
+entry of a historic certificate with its evidence (credentials.services.historic). No page or API lets
+anyone else make a certificate out of nothing (tests/credentials/test_certificate_paths.py holds that)."""
 
 from __future__ import annotations
 
@@ -12,7 +18,9 @@ from sqlalchemy.orm import Session
 from ladder.frameworks import get_level
 from ladder.i18n import Text
 
-from ..errors import Conflict, Duplicate, ValidationFailed
+from ..clock import china_today
+from ..errors import Conflict, Duplicate, Forbidden, ValidationFailed
+from ..identity import mask_name
 from ..models import (
     Certificate,
     CertificateKind,
@@ -28,15 +36,13 @@ from ..models import (
     utcnow,
 )
 from ..numbers import check_consistency, format_legacy16, format_skill_level22, parse_certificate_number
-from ..queries.history import history_of
+from ..permissions import can_revoke, is_observer, runs_appraisal
 from .audit import record
-from .eligibility import eligibility_problem
+from .inbox import notify
 from .institutions import is_accredited
 
 FRAMEWORK = "skill-2022"
-NUMBER_PROBLEMS = {
-    "charset": Text("只能包含数字和大写字母", "may hold only digits and capital letters"),
-    "length": Text("长度不可能属于任何全国编码规则", "its length fits no national numbering scheme"),
+NUMBER_PROBLEMS = {  # why an impossible number is impossible: ParsedNumber.explanation
     "level_mismatch": Text("编号中的等级位与证书等级不一致", "the level digit in the number differs from the level"),
     "year_mismatch": Text("编号中的年份与发证日期不一致", "the year in the number differs from the issue date"),
 }
@@ -62,22 +68,20 @@ def issue_certificate(
     today: date | None = None,
     promotion_request: PromotionRequest | None = None,
     competition_promotion: CompetitionPromotion | None = None,
-    require_eligibility: bool = False,
+    historic: bool = False,
 ) -> Certificate:
     """Record a certificate. A link to an approval or a competition result sets the route it stands for
-    (exceptional, competition).
+    (exceptional, competition); `historic` marks one entered from paper without the records that earned it.
 
-    By default eligibility (申报条件) is not checked: this records a certificate as a fact, and is also how
-    existing certificates (paper ones, migrations, levels reached elsewhere) enter the registry without the
-    history that earned them. Entry points where a user issues a *new* regular-route certificate pass
-    `require_eligibility=True` (the institution's form and POST /api/v1/certificates); a sitting is checked
-    by `credentials.services.appraisal.record_appraisal_result` on the exam date.
+    Eligibility (申报条件) is the caller's: a sitting is checked by
+    `credentials.services.appraisal.record_appraisal_result` on the exam date, an approval stands in for it,
+    a competition rule grants the level.
     """
     if promotion_request is not None:
         route = CertificateRoute.EXCEPTIONAL
     if competition_promotion is not None:
         route = CertificateRoute.COMPETITION
-    today = today or date.today()
+    today = today or china_today()
     if issued_on > today:
         raise ValidationFailed("date_in_future", field="issued_on")
     try:
@@ -97,11 +101,6 @@ def issue_certificate(
         number, scheme, needs_review = _next_number(session, institution, level_info.nat_digit, issued_on)
     if session.scalar(select(Certificate.id).where(Certificate.number == number)) is not None:
         raise Duplicate("certificate", field="number", number=number)
-    if require_eligibility and route is CertificateRoute.REGULAR:
-        problem = eligibility_problem(history_of(session, worker.id), occupation.code, level, issued_on)
-        if problem is not None:
-            raise ValidationFailed("not_eligible", field="level", level=level_name,
-                                   explanation=(problem.zh, problem.en))
     certificate = Certificate(
         number=number, number_scheme=scheme, needs_review=needs_review,
         kind=CertificateKind.QUALIFICATION if scheme == "legacy16" else CertificateKind.SKILL_LEVEL,
@@ -109,11 +108,13 @@ def issue_certificate(
         institution=institution, route=route,
         promotion_request_id=promotion_request.id if promotion_request is not None else None,
         competition_promotion_id=competition_promotion.id if competition_promotion is not None else None,
+        is_historic=historic,
     )
     session.add(certificate)
     session.flush()
     links = {key: value for key, value in (("promotion_request_id", certificate.promotion_request_id),
-                                           ("competition_promotion_id", certificate.competition_promotion_id))
+                                           ("competition_promotion_id", certificate.competition_promotion_id),
+                                           ("historic", True if historic else None))
              if value is not None}
     record(session, actor=by, action="certificate.issued", entity_type="certificate", entity_id=number,
            after={**certificate_snapshot(certificate), **links})
@@ -121,6 +122,20 @@ def issue_certificate(
 
 
 def revoke_certificate(session: Session, certificate: Certificate, *, reason: str, by: User) -> Certificate:
+    if not can_revoke(by, certificate):
+        raise Forbidden("ministry_observes" if is_observer(by) else "action")
+    return _revoke(session, certificate, reason=reason, by=by)
+
+
+def revoke_with_its_result(session: Session, certificate: Certificate, *, reason: str, by: User) -> Certificate:
+    """The result that earned the certificate was corrected into a fail or voided: the institution that
+    recorded it (or an admin) revokes the certificate with it (credentials.services.corrections)."""
+    if not runs_appraisal(by, certificate.institution_id):
+        raise Forbidden("action")
+    return _revoke(session, certificate, reason=reason, by=by)
+
+
+def _revoke(session: Session, certificate: Certificate, *, reason: str, by: User) -> Certificate:
     reason = (reason or "").strip()
     if not reason:
         raise ValidationFailed("required", field="reason")
@@ -135,7 +150,17 @@ def revoke_certificate(session: Session, certificate: Certificate, *, reason: st
     record(session, actor=by, action="certificate.revoked", entity_type="certificate",
            entity_id=certificate.number, before=before,
            after={**certificate_snapshot(certificate), "reason": reason})
+    tell_holder(session, certificate, "certificate.revoked", reason=reason)
     return certificate
+
+
+def tell_holder(session: Session, certificate: Certificate, code: str, **params: object) -> None:
+    """An inbox message about the certificate to the holder's account(s), if they have one."""
+    level = get_level(certificate.level, certificate.framework)
+    holders = session.scalars(select(User).where(User.worker_id == certificate.worker_id)).all()
+    notify(session, holders, code, entity_type="certificate", entity_id=certificate.id,
+           worker=mask_name(certificate.worker.name), occupation=certificate.occupation.name,
+           level=(level.name_zh, level.name_en), number=certificate.number, **params)
 
 
 class CertificateFacts(Protocol):
@@ -169,10 +194,11 @@ def certificate_snapshot(certificate: CertificateFacts) -> dict[str, Any]:
 
 
 def _checked_number(raw: str, level_digit: int | None, year: int) -> tuple[str, str, bool]:
-    """A number given by the caller: impossible ones are refused, unrecognised ones kept but flagged."""
+    """A number given by the caller: impossible ones (including those shaped like a national scheme but
+    breaking it) are refused with the reason, unrecognised ones kept but flagged."""
     parsed = parse_certificate_number(raw)
     if parsed.impossible:
-        raise ValidationFailed("certificate_number", field="number", reason=_number_problem(parsed.reason))
+        raise ValidationFailed("certificate_number", field="number", reason=parsed.explanation)
     problems = check_consistency(parsed, level_digit=level_digit, issue_year=year)
     if problems:
         raise ValidationFailed("number_mismatch", field="number", reason=_number_problem(problems[0]))

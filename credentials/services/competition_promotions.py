@@ -1,22 +1,30 @@
 """Promotion by competition: a result that the reward rule rewards with a level becomes a proposal, which the
 bureau whose stage decides that level confirms (issuing a certificate, route competition) or refuses.
 
+The rule is a shipped policy (ladder/data/competitions.toml) or a bureau's own rule (CompetitionRule), turned
+into the same `ladder.competitions.CompetitionPolicy`; `credentials.queries.competition_rules` says which one
+governs a competition. A result that no rule governed (outcome no_rule) is judged again once one does.
+
 The yearly limit of a policy (e.g. Tianjin: one competition promotion per worker per year) is applied twice:
 when the proposal is made (counting confirmed and pending ones) and again when it is confirmed.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import date
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from ladder.competitions import default_policy, get_policy, promotion_for
-from ladder.frameworks import get_level
+from ladder.competitions import CompetitionPolicy, default_policy, get_policy, promotion_for
+from ladder.competitions import CompetitionPromotion as Earned
+from ladder.frameworks import get_level, level_rank
 from ladder.i18n import Text
 from ladder.review import stages_for
 
+from ..clock import china_today
 from ..errors import Conflict, Forbidden, ValidationFailed
 from ..identity import mask_name
 from ..models import (
@@ -24,16 +32,19 @@ from ..models import (
     Competition,
     CompetitionPromotion,
     CompetitionResult,
+    CompetitionRule,
     Institution,
     ProposalState,
     ResultOutcome,
     User,
     utcnow,
 )
-from ..permissions import final_stage_officer
+from ..permissions import final_stage_officer, may_judge_again
+from ..queries.competition_rules import applicable_rule, covers, current_version, policy_of, rule_name
 from .audit import record
 from .certificates import issue_certificate
 from .inbox import notify
+from .overtaken import close_overtaken
 from .promotions import current_level
 from .state_changes import move_state
 
@@ -46,41 +57,87 @@ def jurisdiction_of(competition: Competition) -> str:
     return f"{competition.province_code}0000" if competition.province_code else "CN"
 
 
-def _prior_promotions(session: Session, worker_id: int, *, exclude: int | None = None) -> list[date]:
+def prior_promotions(session: Session, worker_id: int, *, exclude: int | None = None) -> list[date]:
     return list(session.scalars(select(CompetitionPromotion.promoted_on).where(
         CompetitionPromotion.worker_id == worker_id, CompetitionPromotion.id != (exclude or 0),
         CompetitionPromotion.state.in_((ProposalState.PROPOSED, ProposalState.CONFIRMED)))))
 
 
-def evaluate_result(session: Session, result: CompetitionResult, *, by: User) -> CompetitionPromotion | None:
-    """Set the result's outcome and titles; create the proposal when the rule grants a level."""
+def governing_policy(session: Session,
+                     competition: Competition) -> tuple[CompetitionPolicy | None, CompetitionRule | None]:
+    """The policy that judges the competition's results, and the bureau rule behind it if it is one: the rule
+    the competition names (its current version, while that still covers the competition's tier), the shipped
+    policy it names, the shipped default of its tier and place, then the rule of its region."""
+    named = current_version(session, competition.rule) if competition.rule is not None else None
+    if named is not None and competition.tier in named.tiers:
+        return policy_of(named), named
+    if competition.policy_id:
+        return get_policy(competition.policy_id), None
+    shipped = default_policy(competition.tier, on=competition.ends_on, jurisdiction=jurisdiction_of(competition))
+    if shipped is not None:
+        return shipped, None
+    rule = applicable_rule(session, competition)
+    return (policy_of(rule), rule) if rule is not None else (None, None)
+
+
+@dataclass(frozen=True)
+class Judgement:
+    """What a policy gives one result: the outcome, and the level and titles it earns."""
+
+    outcome: ResultOutcome
+    held: str | None
+    target: str | None = None
+    earned: Earned | None = None
+
+    @property
+    def titles(self) -> tuple[Text, ...]:
+        return self.earned.titles if self.earned else ()
+
+
+def judge(result: CompetitionResult, policy: CompetitionPolicy | None, *, held: str | None,
+          prior: Iterable[date]) -> Judgement:
+    """The engine's verdict on one result, written nowhere (evaluate_result writes it, a preview shows it).
+
+    A result with a medal and a rank is judged by each, and the better of the two counts."""
     competition = result.competition
     if not competition.counts_for_promotion:
-        result.outcome = ResultOutcome.NOT_IN_PLAN
-        return None
-    held = current_level(session, result.worker, competition.occupation)
-    earned = result.medal or result.rank
-    assert earned is not None  # CHECK rank_or_medal
-    promotion = promotion_for(
-        competition.tier, earned, held, on=competition.ends_on, policy=competition.policy_id,
-        jurisdiction=jurisdiction_of(competition), team_size=result.team_size, paper_level=competition.paper_level,
-        entrants=competition.entrants, prior_promotions=_prior_promotions(session, result.worker_id))
-    if promotion is None:
-        result.outcome = ResultOutcome.NO_PROMOTION if _has_policy(competition) else ResultOutcome.NO_RULE
-        return None
-    result.titles = [title.as_dict() for title in promotion.titles]
-    target = promotion.target_level
-    if promotion.limit_reached:
-        result.outcome = ResultOutcome.LIMIT_REACHED
-        return None
+        return Judgement(ResultOutcome.NOT_IN_PLAN, held)
+    if policy is None:
+        return Judgement(ResultOutcome.NO_RULE, held)
+    prior = list(prior)
+    found = [earned for value in (result.medal, result.rank) if value is not None
+             if (earned := promotion_for(competition.tier, value, held, on=competition.ends_on, policy=policy,
+                                         team_size=result.team_size, paper_level=competition.paper_level,
+                                         entrants=competition.entrants, prior_promotions=prior)) is not None]
+    if not found:
+        return Judgement(ResultOutcome.NO_PROMOTION, held)
+    earned = max(found, key=lambda e: level_rank(e.target_level) if e.target_level else 0)
+    if earned.limit_reached:
+        return Judgement(ResultOutcome.LIMIT_REACHED, held, earned=earned)
+    target = earned.target_level
     if target is None or target not in competition.occupation.appraised_levels:
-        result.outcome = ResultOutcome.NO_PROMOTION
+        return Judgement(ResultOutcome.NO_PROMOTION, held, earned=earned)
+    return Judgement(ResultOutcome.PROPOSED, held, target, earned)
+
+
+def evaluate_result(session: Session, result: CompetitionResult, *, by: User) -> CompetitionPromotion | None:
+    """Set the result's outcome, titles and rule; create the proposal when the rule grants a level."""
+    competition = result.competition
+    policy, rule = (governing_policy(session, competition) if competition.counts_for_promotion
+                    else (None, None))
+    held = current_level(session, result.worker, competition.occupation)
+    verdict = judge(result, policy, held=held, prior=prior_promotions(session, result.worker_id))
+    result.outcome = verdict.outcome
+    result.rule = rule if verdict.outcome not in (ResultOutcome.NOT_IN_PLAN, ResultOutcome.NO_RULE) else None
+    if verdict.earned is not None:
+        result.titles = [title.as_dict() for title in verdict.titles]
+    if verdict.target is None or verdict.earned is None:
         return None
-    result.outcome = ResultOutcome.PROPOSED
     proposal = CompetitionPromotion(
         result=result, worker_id=result.worker_id, occupation_id=competition.occupation_id, current_level=held,
-        target_level=target, policy_id=promotion.policy_id, rule_zh=promotion.rule.zh, rule_en=promotion.rule.en,
-        promoted_on=competition.ends_on, city_code=result.worker.city_code)
+        target_level=verdict.target, policy_id=verdict.earned.policy_id, rule=rule,
+        rule_zh=verdict.earned.rule.zh, rule_en=verdict.earned.rule.en, promoted_on=competition.ends_on,
+        city_code=result.worker.city_code)
     session.add(proposal)
     session.flush()
     record(session, actor=by, action="competition_promotion.proposed", entity_type="competition_promotion",
@@ -89,18 +146,49 @@ def evaluate_result(session: Session, result: CompetitionResult, *, by: User) ->
     return proposal
 
 
-def _has_policy(competition: Competition) -> bool:
+def judge_again(session: Session, competition: Competition, *, by: User,
+                rule: CompetitionRule | None = None) -> list[CompetitionResult]:
+    """Judge again the results no rule applied to (outcome no_rule), after the bureau of the place entered its
+    rule; naming `rule` first makes the competition follow that rule. Returns the results judged."""
+    if not may_judge_again(by, competition):
+        raise Forbidden("action")
+    if rule is not None:
+        if not rule.is_current:
+            newest = current_version(session, rule)
+            raise Conflict("rule_superseded", rule=rule_name(rule), version=newest.version)
+        if not covers(rule, competition):
+            raise ValidationFailed("binding", field="rule_id", reason=Text(
+                "该奖励办法不适用于此竞赛（地区、竞赛级别或有效期不符）",
+                "this rule does not cover the competition (place, tier or dates)"))
+        if competition.rule_id != rule.id:
+            before = competition.rule_id
+            competition.rule = rule
+            session.flush()
+            record(session, actor=by, action="competition.rule_named", entity_type="competition",
+                   entity_id=competition.id, before={"rule_id": before}, after={"rule_id": rule.id})
+    waiting = [r for r in competition.results if r.outcome is ResultOutcome.NO_RULE and r.proposal is None]
+    for result in waiting:
+        evaluate_result(session, result, by=by)
+    session.flush()
+    record(session, actor=by, action="competition.results_judged_again", entity_type="competition",
+           entity_id=competition.id, after={
+               "results": len(waiting), "rule_id": competition.rule_id,
+               "proposed": sum(r.outcome is ResultOutcome.PROPOSED for r in waiting),
+               "still_no_rule": sum(r.outcome is ResultOutcome.NO_RULE for r in waiting)})
+    return waiting
 
-    return bool(competition.policy_id) or default_policy(
-        competition.tier, on=competition.ends_on, jurisdiction=jurisdiction_of(competition)) is not None
+
+def policy_of_proposal(proposal: CompetitionPromotion) -> CompetitionPolicy:
+    """The policy a proposal was made under: the bureau rule version it names, else the shipped policy."""
+    return policy_of(proposal.rule) if proposal.rule is not None else get_policy(proposal.policy_id)
 
 
 def confirm_competition_promotion(session: Session, proposal: CompetitionPromotion, *, issuer: Institution,
                                   by: User, today: date | None = None) -> Certificate:
     """Confirm and issue the certificate (route competition), dated today, by an accredited issuer."""
-    today = today or date.today()
+    today = today or china_today()
     _may_decide(by, proposal)
-    policy = get_policy(proposal.policy_id)
+    policy = policy_of_proposal(proposal)
     if policy.max_promotions_per_year is not None:
         confirmed_same_year = [d for d in session.scalars(select(CompetitionPromotion.promoted_on).where(
             CompetitionPromotion.worker_id == proposal.worker_id, CompetitionPromotion.id != proposal.id,
@@ -113,6 +201,7 @@ def confirm_competition_promotion(session: Session, proposal: CompetitionPromoti
                                     level=proposal.target_level, issued_on=today, institution=issuer, by=by,
                                     today=today, competition_promotion=proposal)
     _tell(session, proposal, "confirmed", number=certificate.number)
+    close_overtaken(session, certificate, by=by)  # requests and applications for this level have nothing left
     return certificate
 
 
@@ -163,5 +252,6 @@ def _tell(session: Session, proposal: CompetitionPromotion, event: str, **extra:
 def proposal_snapshot(proposal: CompetitionPromotion) -> dict[str, object]:
     return {"result_id": proposal.result_id, "worker_id": proposal.worker_id,
             "current_level": proposal.current_level,
-            "target_level": proposal.target_level, "policy_id": proposal.policy_id, "state": proposal.state.value,
+            "target_level": proposal.target_level, "policy_id": proposal.policy_id,
+            "rule_id": proposal.rule_id, "state": proposal.state.value,
             "promoted_on": proposal.promoted_on.isoformat(), "version": proposal.version}

@@ -13,11 +13,13 @@ from ladder.competitions import UnknownPolicy, get_policy, medals, tiers
 from ladder.frameworks import get_level
 from ladder.i18n import Text
 
+from ..clock import china_today
 from ..errors import Conflict, Duplicate, Forbidden, ValidationFailed
 from ..models import (
     BureauScope,
     Competition,
     CompetitionResult,
+    CompetitionRule,
     Institution,
     Occupation,
     PlanState,
@@ -28,6 +30,7 @@ from ..models import (
     utcnow,
 )
 from ..permissions import covers_city, may_run
+from ..queries.competition_rules import covers
 from ..queries.scopes import worker_scope
 from ..spreadsheets import Formula, read_sheet
 from ..vault import PersonalDataVault
@@ -48,7 +51,9 @@ def register_competition(
     session: Session, *, name: str, tier: str, occupation: Occupation, starts_on: date, ends_on: date,
     organizer: str, by: User, city_code: str | None = None, province_code: str | None = None,
     policy_id: str | None = None, paper_level: str | None = None, entrants: int | None = None,
+    rule: CompetitionRule | None = None,
 ) -> Competition:
+    """`rule`: a bureau rule the competition follows (instead of a shipped `policy_id`, or of the region's)."""
     name, organizer = (name or "").strip(), (organizer or "").strip()
     for value, field_name in ((name, "name"), (organizer, "organizer")):
         if not value:
@@ -77,6 +82,15 @@ def register_competition(
         organizer_institution=institution, city_code=city_code, province_code=province_code,
         policy_id=policy_id or None, paper_level=paper_level or None, entrants=entrants, registered_by_id=by.id,
         plan_state=PlanState.NOT_APPLIED if tier in PLAN_TIERS else PlanState.NOT_APPLICABLE)
+    if rule is not None:
+        if policy_id:
+            raise ValidationFailed("binding", field="rule_id", reason=Text(
+                "已指定系统内置的奖励办法，不能再指定本地奖励办法", "a built-in policy is already named: name one only"))
+        if not rule.is_current or not covers(rule, competition):
+            raise ValidationFailed("binding", field="rule_id", reason=Text(
+                "该奖励办法不适用于此竞赛（地区、竞赛级别或有效期不符，或已有新版本）",
+                "this rule does not cover the competition (place, tier or dates), or has a newer version"))
+        competition.rule = rule
     session.add(competition)
     session.flush()
     record(session, actor=by, action="competition.registered", entity_type="competition", entity_id=competition.id,
@@ -116,7 +130,27 @@ def apply_for_plan(session: Session, competition: Competition, *, by: User) -> C
     if competition.plan_state not in (PlanState.NOT_APPLIED, PlanState.REFUSED):
         raise Conflict("wrong_state", state=PLAN_NAMES[competition.plan_state], action=Text("申请纳入计划", "apply"))
     _plan_move(session, competition, PlanState.APPLIED, by=by, reason=None)
+    institution = by.institution.name if by.institution else competition.organizer
+    notify(session, _city_officers(session, competition), "competition.plan_applied", entity_type="competition",
+           entity_id=competition.id, competition=competition.name, institution=institution,
+           tier=tiers()[competition.tier], starts_on=competition.starts_on.isoformat(),
+           ends_on=competition.ends_on.isoformat())
     return competition
+
+
+def _city_officers(session: Session, competition: Competition) -> list[User]:
+    """The bureau that decides inclusion: the officers of the contest's city."""
+    return list(session.scalars(select(User).where(
+        User.role == Role.BUREAU_OFFICER, User.bureau_scope == BureauScope.CITY,
+        User.region_code == competition.city_code, User.is_active.is_(True)).order_by(User.id)))
+
+
+def _organizer_staff(session: Session, competition: Competition) -> list[User]:
+    """The applying institution's staff (and whoever registered the contest)."""
+    staff = list(session.scalars(select(User).where(
+        User.role == Role.INSTITUTION_STAFF, User.institution_id == competition.organizer_institution_id,
+        User.is_active.is_(True)).order_by(User.id))) if competition.organizer_institution_id else []
+    return [competition.registered_by, *staff]
 
 
 def decide_plan(session: Session, competition: Competition, *, include: bool, reason: str, by: User,
@@ -136,7 +170,8 @@ def decide_plan(session: Session, competition: Competition, *, include: bool, re
             if result.outcome is ResultOutcome.NOT_IN_PLAN:
                 evaluate_result(session, result, by=by)
         session.flush()
-    notify(session, [competition.registered_by], "competition.included" if include else "competition.refused",
+    notify(session, _organizer_staff(session, competition),
+           "competition.included" if include else "competition.refused",
            entity_type="competition", entity_id=competition.id, competition=competition.name, reason=reason)
     return competition
 
@@ -144,8 +179,10 @@ def decide_plan(session: Session, competition: Competition, *, include: bool, re
 def _plan_move(session: Session, competition: Competition, to: PlanState, *, by: User, reason: str | None) -> None:
     before = competition_snapshot(competition)
     decided = to in (PlanState.INCLUDED, PlanState.REFUSED)
+    applied = {"plan_applied_at": utcnow()} if to is PlanState.APPLIED else {}
     move_state(session, competition, state="plan_state", to=to, names=PLAN_NAMES, plan_reason=reason,
-               plan_decided_at=utcnow() if decided else None, plan_decided_by_id=by.id if decided else None)
+               plan_decided_at=utcnow() if decided else None, plan_decided_by_id=by.id if decided else None,
+               **applied)
     record(session, actor=by, action=f"competition.plan_{to.value}", entity_type="competition",
            entity_id=competition.id, before=before, after={**competition_snapshot(competition), "reason": reason})
 
@@ -153,7 +190,7 @@ def _plan_move(session: Session, competition: Competition, to: PlanState, *, by:
 def record_result(session: Session, competition: Competition, *, worker: Worker, rank: int | None = None,
                   medal: str | None = None, team_size: int = 1, by: User, today: date | None = None,
                   field_prefix: str = "") -> CompetitionResult:
-    today = today or date.today()
+    today = today or china_today()
     if not may_run(by, competition):
         raise Forbidden("action")
     if competition.ends_on > today:
@@ -188,7 +225,7 @@ def competition_snapshot(competition: Competition) -> dict[str, object]:
     return {"name": competition.name, "tier": competition.tier, "occupation_id": competition.occupation_id,
             "starts_on": competition.starts_on.isoformat(), "ends_on": competition.ends_on.isoformat(),
             "city": competition.city_code, "province": competition.province_code,
-            "policy_id": competition.policy_id,
+            "policy_id": competition.policy_id, "rule_id": competition.rule_id,
             "plan_state": competition.plan_state.value, "version": competition.version}
 
 

@@ -50,6 +50,46 @@ MESSAGES: dict[str, tuple[str, str, str, str]] = {
                                        "{worker}凭“{competition}”晋升{level}未获确认。理由：{reason}",
                                        "{worker}'s promotion to {level} for “{competition}” was not confirmed. "
                                        "Reason: {reason}"),
+    # the appraisal road (credentials/services/applications.py, appraisal.py, corrections.py, overtaken.py)
+    "application.approved": ("申报已通过资格审核", "Application qualified",
+                             "{worker}的{occupation}{level}申报已通过{institution}的资格审核，等待安排考试场次。",
+                             "{worker}'s application for {occupation} at {level} passed {institution}'s "
+                             "qualification review and awaits a session."),
+    "application.refused": ("申报未通过资格审核", "Application refused",
+                            "{worker}的{occupation}{level}申报未通过{institution}的资格审核。理由：{reason}",
+                            "{worker}'s application for {occupation} at {level} was refused by {institution}. "
+                            "Reason: {reason}"),
+    "application.seated": ("已安排考试", "Seated for the appraisal",
+                           "{worker}的{occupation}{level}考试安排在 {date}，地点：{site}。",
+                           "{worker} sits {occupation} at {level} on {date} at {site}."),
+    "application.closed": ("申报已关闭", "Application closed",
+                           "{worker}的{occupation}{level}申报已关闭：{reason}",
+                           "{worker}'s application for {occupation} at {level} is closed: {reason}"),
+    "appraisal.recorded": ("评价成绩已登记", "Appraisal result recorded",
+                           "{worker} {date} 的{occupation}{level}评价成绩已登记：{outcome}。{detail}",
+                           "{worker}'s {occupation} appraisal at {level} on {date} is recorded: {outcome}. {detail}"),
+    "appraisal.corrected": ("评价成绩已更正", "Appraisal result corrected",
+                            "{worker} {date} 的{occupation}{level}评价成绩已更正为：{outcome}。原因：{reason}",
+                            "{worker}'s {occupation} appraisal at {level} on {date} was corrected to: {outcome}. "
+                            "Reason: {reason}"),
+    "appraisal.voided": ("评价成绩已作废", "Appraisal result voided",
+                         "{worker} {date} 的{occupation}{level}评价成绩已作废。原因：{reason}",
+                         "{worker}'s {occupation} appraisal at {level} on {date} was voided. Reason: {reason}"),
+    "certificate.issued": ("证书已发放", "Certificate issued",
+                           "{worker}已取得{occupation}{level}证书，编号 {number}。",
+                           "{worker} now holds the {occupation} certificate at {level}, number {number}."),
+    "certificate.revoked": ("证书已撤销", "Certificate revoked",
+                            "{worker}的{occupation}{level}证书（编号 {number}）已撤销。原因：{reason}",
+                            "{worker}'s {occupation} certificate at {level} (number {number}) was revoked. "
+                            "Reason: {reason}"),
+    "promotion.closed": ("申请已关闭", "Request closed",
+                         "{worker}的{kind}申请（{level}）已关闭：{reason}",
+                         "{worker}'s {kind} request ({level}) is closed: {reason}"),
+    "competition.plan_applied": ("竞赛申请纳入政府竞赛计划", "A contest applies for the government competition plan",
+                                 "{institution}申请将“{competition}”（{tier}，{starts_on} 至 {ends_on}）纳入政府竞赛计划，"
+                                 "请审核并作出决定。",
+                                 "{institution} applies to include “{competition}” ({tier}, {starts_on} to "
+                                 "{ends_on}) in the government competition plan; please review and decide."),
     "competition.included": ("竞赛已纳入政府竞赛计划", "Competition included in the government plan",
                              "“{competition}”已纳入政府竞赛计划。理由：{reason}",
                              "“{competition}” is included in the government competition plan. Reason: {reason}"),

@@ -3,6 +3,11 @@
 Every change goes through `move`: a conditional UPDATE (WHERE state = the state the actor saw AND version
 = the version they saw) so that two people acting at once produce exactly one change — the other gets
 Conflict("already_decided") — then a PromotionDecision row, an audit event and inbox messages.
+
+An approval opens a sitting: the request names the institution that appraises (`appraiser`, by default the
+nominating institution when it is accredited for the target level), and the approval puts an application on
+the exceptional route in that institution's list, qualified, to be seated before `approval_valid_until`
+(credentials.services.applications); the certificate follows a pass (credentials.services.appraisal).
 """
 
 from __future__ import annotations
@@ -19,10 +24,14 @@ from ladder.exceptional import check_exceptional_target, exceptional_clauses, ex
 from ladder.frameworks import get_level, level_rank, vocabulary
 from ladder.i18n import Text, join
 
+from ..clock import china_today
 from ..errors import Conflict, Duplicate, Forbidden, ValidationFailed
 from ..identity import mask_name
 from ..labels import STAGE_NAMES, STATE_NAMES
 from ..models import (
+    Application,
+    ApplicationRoute,
+    ApplicationState,
     Certificate,
     CertificateStatus,
     Evidence,
@@ -43,8 +52,8 @@ from ..permissions import is_nominating_side, may_nominate
 from ..queries.scopes import worker_scope
 from ..uploads import MAX_FILES_PER_REQUEST, RefusedFile, check_evidence_file
 from .audit import record
-from .certificates import issue_certificate
 from .inbox import notify
+from .institutions import is_accredited
 from .state_changes import move_state
 
 MAX_STATEMENT = 4000
@@ -64,9 +73,11 @@ def current_level(session: Session, worker: Worker, occupation: Occupation) -> s
 def nominate_promotion(
     session: Session, *, worker: Worker, occupation: Occupation, kind: PromotionKind, target_level: str,
     grounds: Iterable[str], statement: str, rule_id: str | None = None, by: User, today: date | None = None,
+    appraiser: Institution | None = None,
 ) -> PromotionRequest:
-    """A draft nomination; evidence is attached next, then it is submitted."""
-    today = today or date.today()
+    """A draft nomination; evidence is attached next, then it is submitted. `appraiser` (by default the
+    nominating institution, when accredited for the target) will hold the sitting once it is approved."""
+    today = today or china_today()
     if not may_nominate(by, worker.city_code):
         raise Forbidden("action")
     if by.role is Role.INSTITUTION_STAFF and session.scalar(
@@ -93,17 +104,32 @@ def nominate_promotion(
         PromotionRequest.state.in_(PENDING)))
     if open_one is not None:
         raise Duplicate("open_promotion", field="worker_id", id=open_one)
+    appraiser = _appraiser(session, appraiser, by, occupation, target_level, today)
     request = PromotionRequest(
         kind=kind, worker=worker, occupation=occupation, current_level=held, target_level=target_level,
         grounds=grounds, statement=statement, rule_id=rule_id or None, city_code=worker.city_code,
         nominated_by_id=by.id, institution_id=by.institution_id, state=PromotionState.DRAFT,
-        stage=ReviewStage.CITY, version=1)
+        stage=ReviewStage.CITY, version=1, appraiser_id=appraiser.id if appraiser else None)
     session.add(request)
     session.flush()
     _history(session, request, "nominated", PromotionState.DRAFT, by)
     record(session, actor=by, action="promotion.nominated", entity_type="promotion_request", entity_id=request.id,
            after=promotion_snapshot(request))
     return request
+
+
+def _appraiser(session: Session, named: Institution | None, by: User, occupation: Occupation, target: str,
+               today: date) -> Institution | None:
+    """The institution named to hold the sitting (it must be accredited for the target), else the nominating
+    institution when it is; None leaves the choice to the worker's application."""
+    if named is not None:
+        if not is_accredited(session, named, occupation, target, today):
+            level = get_level(target)
+            raise ValidationFailed("not_accredited", field="appraiser_id", institution=named.name,
+                                   occupation=occupation.name, level=(level.name_zh, level.name_en))
+        return named
+    own = by.institution
+    return own if own is not None and is_accredited(session, own, occupation, target, today) else None
 
 
 def _check_target(occupation: Occupation, held: str, target: str, kind: PromotionKind, today: date) -> None:
@@ -200,7 +226,38 @@ def move(session: Session, request: PromotionRequest, *, action: str, to_state: 
     record(session, actor=by, action=f"promotion.{action}", entity_type="promotion_request",
            entity_id=request.id, before=before, after={**promotion_snapshot(request), "reason": reason})
     _tell(session, request, action, reason, stage)
+    if request.state is PromotionState.APPROVED and request.appraiser_id is not None:
+        _open_sitting(session, request, by)
     return request
+
+
+def _open_sitting(session: Session, request: PromotionRequest, by: User) -> Application:
+    """The approval replaces the ordinary conditions: a qualified application on the exceptional route, in the
+    appraising institution's list, to be seated before the approval runs out."""
+    application = Application(
+        worker_id=request.worker_id, occupation_id=request.occupation_id, level=request.target_level,
+        institution_id=request.appraiser_id, route=ApplicationRoute.EXCEPTIONAL, promotion_request_id=request.id,
+        state=ApplicationState.APPROVED, submitted_by_id=request.nominated_by_id, reviewed_by_id=by.id,
+        reviewed_at=utcnow(), version=1)
+    session.add(application)
+    session.flush()
+    record(session, actor=by, action="application.opened_by_approval", entity_type="application",
+           entity_id=application.id, after={"worker_id": request.worker_id, "level": request.target_level,
+                                            "institution_id": request.appraiser_id,
+                                            "promotion_request_id": request.id, "state": application.state.value})
+    return application
+
+
+def close_promotion(session: Session, request: PromotionRequest, *, reason: str, by: User) -> PromotionRequest:
+    """Overtaken by events (the worker reached the target another way): a pending request, or an approval not
+    yet used, is closed (state withdrawn, action "closed") with the reason, and its people are told."""
+    if request.state not in (*PENDING, PromotionState.APPROVED):
+        raise Conflict("already_decided", state=STATE_NAMES[request.state])
+    values: dict[str, object] = {}
+    if request.state is PromotionState.APPROVED:  # the approval lapses; its decision stays in the history
+        values = {"approval_valid_until": None, "decided_at": None, "decided_by_id": None}
+    return move(session, request, action="closed", to_state=PromotionState.WITHDRAWN, by=by, reason=reason,
+                **values)
 
 
 def _history(session: Session, request: PromotionRequest, action: str, from_state: PromotionState, by: User,
@@ -229,24 +286,9 @@ def promotion_snapshot(request: PromotionRequest) -> dict[str, object]:
         "kind": request.kind.value, "worker_id": request.worker_id, "occupation_id": request.occupation_id,
         "current_level": request.current_level, "target_level": request.target_level, "grounds": request.grounds,
         "rule_id": request.rule_id, "state": request.state.value, "stage": request.stage.value,
-        "version": request.version, "approval_valid_until":
+        "version": request.version, "appraiser_id": request.appraiser_id, "approval_valid_until":
             request.approval_valid_until.isoformat() if request.approval_valid_until else None,
     }
-
-
-def issue_exceptional_certificate(
-    session: Session, request: PromotionRequest, *, institution: Institution, issued_on: date, by: User,
-    number: str | None = None, today: date | None = None,
-) -> Certificate:
-    """The appraisal at the target level was passed: the certificate follows the approval (route exceptional)."""
-    appraiser = by.role is Role.ADMIN or (by.role is Role.INSTITUTION_STAFF
-                                          and by.institution_id == institution.id)
-    if not appraiser:
-        raise Forbidden("action")
-    check_approval_allows(session, request, on=issued_on)
-    return issue_certificate(session, worker=request.worker, occupation=request.occupation,
-                             level=request.target_level, issued_on=issued_on, institution=institution,
-                             number=number, by=by, today=today, promotion_request=request)
 
 
 def check_approval_allows(session: Session, request: PromotionRequest, *, on: date, worker: Worker | None = None,

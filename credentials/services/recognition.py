@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 from ladder.frameworks import vocabulary
 from ladder.i18n import Text
 
+from ..clock import china_today
 from ..errors import Duplicate, Forbidden, ValidationFailed
 from ..models import Allowance, AllowancePeriod, Honour, User, Worker
 from ..permissions import may_record_recognition
@@ -22,7 +23,7 @@ MAX_AMOUNT = Decimal("1000000")
 
 def record_honour(session: Session, *, worker: Worker, title: str, year: int, awarding_body: str, by: User,
                   competition_result_id: int | None = None, today: date | None = None) -> Honour:
-    today = today or date.today()
+    today = today or china_today()
     if not may_record_recognition(by, worker):
         raise Forbidden("action")
     if title not in vocabulary("honours"):

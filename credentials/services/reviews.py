@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 from ladder.i18n import Text
 from ladder.review import approval_valid_until, next_stage
 
+from ..clock import china_today
 from ..errors import Conflict, ValidationFailed
 from ..labels import STATE_NAMES
 from ..models import PromotionRequest, PromotionState, ReviewStage, User, utcnow
@@ -34,7 +35,7 @@ def approve_promotion(session: Session, request: PromotionRequest, *, reason: st
                       today: date | None = None) -> PromotionRequest:
     """At the city stage of a target that also needs the province this passes the first review and forwards
     the request; at the last stage it approves, opening the appraisal at the target level for a period."""
-    today = today or date.today()
+    today = today or china_today()
     reason = _reason(reason)
     _may_decide(by, request, OPEN_STATES)
     following = next_stage(request.stage.value, request.target_level, on=today)

@@ -1,4 +1,5 @@
-"""Training records, work periods and diplomas: the history that eligibility and subsidies read.
+"""Training records: the history that subsidies read, and eligibility's training hours (work periods and
+diplomas: `credentials.services.worker_facts`).
 
 The checks that need no database are public functions (`training_problems`, `subsidy_decision`,
 `groups_on`) so that the bulk importer applies exactly the same rules row by row.
@@ -15,13 +16,13 @@ from typing import Any, Protocol, TypeVar
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from ladder.frameworks import get_level, vocabulary
+from ladder.frameworks import get_level
 from ladder.i18n import Text
-from ladder.subsidies import SubsidyDecision, subsidy_for, withheld
+from ladder.subsidies import SubsidyDecision, groups_during, subsidy_for, withheld
 
+from ..clock import china_today
 from ..errors import Duplicate, ValidationFailed
 from ..models import (
-    Diploma,
     Institution,
     Occupation,
     TrainingForm,
@@ -31,7 +32,6 @@ from ..models import (
     User,
     Worker,
     WorkerTargetGroup,
-    WorkPeriod,
 )
 from .audit import record
 from .institutions import is_accredited
@@ -104,10 +104,6 @@ def _completion_problem(started_on: date, completed_on: date | None, outcome: ob
     return None
 
 
-def _clean_name(name: str | None) -> str | None:
-    return " ".join((name or "").split())[:128] or None
-
-
 class HasTargetGroups(Protocol):
     """A Worker, or the importer's KnownWorker: the target groups with their validity."""
 
@@ -115,20 +111,27 @@ class HasTargetGroups(Protocol):
     def target_groups(self) -> Sequence[WorkerTargetGroup]: ...
 
 
-def groups_on(worker: HasTargetGroups, on: date) -> frozenset[str]:
-    """The subsidy target groups the worker belonged to on a date."""
-    return frozenset(g.group.value for g in worker.target_groups
-                     if g.valid_from <= on and (g.valid_until is None or on <= g.valid_until))
+def groups_on(worker: HasTargetGroups, on: date, until: date | None = None) -> frozenset[str]:
+    """The subsidy target groups the worker belonged to on a date, or, with `until`, for the whole of a
+    training from `on` to `until` (a group the person joined or left in between does not count)."""
+    return groups_during(((g.group.value, g.valid_from, g.valid_until) for g in worker.target_groups), on, until)
 
 
 def subsidy_decision(*, city_code: str, groups: frozenset[str], training_type: TrainingType,
                      target_level: str, outcome: TrainingOutcome, on: date,
-                     already_subsidised: bool) -> SubsidyDecision:
-    """The city's schedule on the enrolment date, then the once-per-occupation-and-level rule."""
+                     already_subsidised: bool, certificate_on: date | None = None,
+                     insured_months: int | None = None, claim_on: date | None = None) -> SubsidyDecision:
+    """The city's schedule on the enrolment date, then the once-per-occupation-and-level rule.
+
+    A subsidy paid on the certificate (技能提升补贴) is never granted here without `certificate_on`: the record
+    says "may claim after certification". `insured_months` (None: unknown) and `claim_on` are for the claim;
+    the worker model holds no insured months, so the caller supplies them.
+    """
     if outcome is TrainingOutcome.DROPPED_OUT:
         return withheld("dropped_out")
-    decision = subsidy_for(city_code, training_type.value, target_level, groups, on=on)
-    if decision.eligible and already_subsidised:
+    decision = subsidy_for(city_code, training_type.value, target_level, groups, on=on,
+                           certificate_on=certificate_on, insured_months=insured_months, claim_on=claim_on)
+    if (decision.eligible or decision.pending) and already_subsidised:
         return withheld("already_subsidised")
     return decision
 
@@ -140,8 +143,9 @@ def record_training(
     today: date | None = None,
 ) -> TrainingRecord:
     """Record an enrolment (or a completed training) and decide its subsidy from the schedule in force
-    on the enrolment date: the sum promised when the person enrolled."""
-    today = today or date.today()
+    on the enrolment date: the sum promised when the person enrolled, for the target groups the person
+    belonged to throughout the training (a subsidy paid on the certificate is only announced)."""
+    today = today or china_today()
     problems = training_problems(occupation=occupation, target_level=target_level,
                                  training_type=training_type, form=form, hours=hours, started_on=started_on,
                                  completed_on=completed_on, outcome=outcome, today=today)
@@ -161,7 +165,7 @@ def record_training(
                         occupation=occupation.name, level=level_label(target_level))
     subsidised = session.scalar(select(TrainingRecord.id)
                                 .where(*same, TrainingRecord.subsidy_eligible)) is not None
-    decision = subsidy_decision(city_code=worker.city_code, groups=groups_on(worker, started_on),
+    decision = subsidy_decision(city_code=worker.city_code, groups=groups_on(worker, started_on, completed_on),
                                 training_type=training_type, target_level=target_level, outcome=outcome,
                                 on=started_on, already_subsidised=subsidised)
     training = TrainingRecord(
@@ -217,53 +221,3 @@ def training_snapshot(training: TrainingFacts) -> dict[str, Any]:
         "subsidy_amount": str(training.subsidy_amount) if training.subsidy_amount is not None else None,
     }
 
-
-def record_work_period(
-    session: Session, *, worker: Worker, occupation: Occupation, started_on: date,
-    ended_on: date | None = None, employer_name: str | None = None, by: User | None,
-    today: date | None = None,
-) -> WorkPeriod:
-    """Time worked in an occupation; an open period (no end) goes on today."""
-    today = today or date.today()
-    for field, value in (("started_on", started_on), ("ended_on", ended_on)):
-        if value is not None and value > today:
-            raise ValidationFailed("date_in_future", field=field)
-    if ended_on is not None and ended_on < started_on:
-        raise ValidationFailed("dates_out_of_order", field="ended_on")
-    period = WorkPeriod(worker_id=worker.id, occupation=occupation, started_on=started_on, ended_on=ended_on,
-                        employer_name=_clean_name(employer_name))
-    session.add(period)
-    session.flush()
-    record(session, actor=by, action="work_period.recorded", entity_type="worker", entity_id=worker.id,
-           after={"occupation": occupation.code, "started_on": started_on.isoformat(),
-                  "ended_on": ended_on.isoformat() if ended_on else None})
-    return period
-
-
-def record_diploma(
-    session: Session, *, worker: Worker, school_type: str, stream: str = "none",
-    major_occupation: Occupation | None = None, school_name: str | None = None,
-    graduated_on: date | None = None, is_current_graduate: bool = False, by: User | None,
-    today: date | None = None,
-) -> Diploma:
-    """A school diploma; a current-year student (应届) may have none yet, anyone else needs its date."""
-    today = today or date.today()
-    for field, group in (("school_type", "school_types"), ("stream", "streams")):
-        value = school_type if field == "school_type" else stream
-        if value not in vocabulary(group):
-            raise ValidationFailed("unknown_choice", field=field, what=_WHAT[field], value=value)
-    if graduated_on is None and not is_current_graduate:
-        raise ValidationFailed("required", field="graduated_on")
-    if graduated_on is not None and graduated_on > today and not is_current_graduate:
-        raise ValidationFailed("date_in_future", field="graduated_on")
-    diploma = Diploma(worker_id=worker.id, school_type=school_type, stream=stream,
-                      major_occupation=major_occupation, school_name=_clean_name(school_name),
-                      graduated_on=graduated_on, is_current_graduate=is_current_graduate)
-    session.add(diploma)
-    session.flush()
-    record(session, actor=by, action="diploma.recorded", entity_type="worker", entity_id=worker.id,
-           after={"school_type": school_type, "stream": stream,
-                  "major": major_occupation.code if major_occupation else None,
-                  "graduated_on": graduated_on.isoformat() if graduated_on else None,
-                  "is_current_graduate": is_current_graduate})
-    return diploma

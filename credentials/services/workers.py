@@ -11,13 +11,35 @@ from sqlalchemy.orm import Session
 
 from ladder.i18n import Text
 
+from ..clock import china_today
 from ..errors import Duplicate, ValidationFailed
 from ..identity import InvalidNationalId, mask_name
 from ..models import City, Institution, TargetGroup, User, Worker, WorkerTargetGroup
-from ..vault import PersonalDataVault
+from ..vault import PersonalDataVault, SealedId
 from .audit import record
 
 MAX_NAME = 64
+
+
+def clean_worker_name(name: str | None) -> str:
+    return " ".join((name or "").split())
+
+
+def name_problem(name: str) -> ValidationFailed | None:
+    """A worker's name (already cleaned) is required and fits the column."""
+    if not name:
+        return ValidationFailed("required", field="name")
+    if len(name) > MAX_NAME:
+        return ValidationFailed("binding", field="name", reason=Text("姓名过长", "name is too long"))
+    return None
+
+
+def seal_national_id(vault: PersonalDataVault, national_id: str) -> SealedId:
+    """The number sealed for storage (blind index, ciphertext, masked form), or the field error saying why not."""
+    try:
+        return vault.seal(national_id)
+    except InvalidNationalId as error:
+        raise ValidationFailed("national_id", field="national_id", reason=error) from None
 
 
 def register_worker(
@@ -33,15 +55,13 @@ def register_worker(
     groups_valid_from: date | None = None,
     by: User | None,
 ) -> Worker:
-    name = " ".join((name or "").split())
-    if not name:
-        raise ValidationFailed("required", field="name")
-    if len(name) > MAX_NAME:
-        raise ValidationFailed("binding", field="name", reason=Text("姓名过长", "name is too long"))
-    try:
-        sealed = vault.seal(national_id)
-    except InvalidNationalId as error:
-        raise ValidationFailed("national_id", field="national_id", reason=error) from None
+    """Register a worker (target groups from `groups_valid_from`, else today). Staff registering a worker keep
+    seeing them (`registered_by_institution_id`); the bulk registration applies the same rules row by row."""
+    name = clean_worker_name(name)
+    problem = name_problem(name)
+    if problem is not None:
+        raise problem
+    sealed = seal_national_id(vault, national_id)
     if session.get(City, city_code) is None:
         raise ValidationFailed("unknown_city", field="city_code", city=city_code)
     existing = session.scalar(select(Worker.id).where(Worker.id_hash == sealed.hash))
@@ -57,8 +77,9 @@ def register_worker(
         city_code=city_code,
         employer=employer,
         employer_name=employer.name if employer is not None else employer_name,
+        registered_by_institution_id=by.institution_id if by is not None else None,
     )
-    since = groups_valid_from or date.today()
+    since = groups_valid_from or china_today()
     worker.target_groups = [WorkerTargetGroup(group=group, valid_from=since) for group in set(target_groups)]
     session.add(worker)
     session.flush()
@@ -69,13 +90,15 @@ def register_worker(
 
 def worker_snapshot(worker: Worker) -> dict[str, Any]:
     """What the audit trail keeps of a worker: masked, never the full ID or name."""
-    return {
-        "name": mask_name(worker.name),
-        "id": worker.id_masked,
-        "city": worker.city_code,
-        "employer_id": worker.employer_id,
-        "target_groups": sorted(g.group.value for g in worker.target_groups),
-    }
+    return registration_snapshot(name=worker.name, id_masked=worker.id_masked, city_code=worker.city_code,
+                                 employer_id=worker.employer_id, groups=[g.group for g in worker.target_groups])
+
+
+def registration_snapshot(*, name: str, id_masked: str, city_code: str, employer_id: int | None,
+                          groups: Iterable[TargetGroup]) -> dict[str, Any]:
+    """`worker_snapshot` from plain values (the bulk registration writes rows, not objects)."""
+    return {"name": mask_name(name), "id": id_masked, "city": city_code, "employer_id": employer_id,
+            "target_groups": sorted(group.value for group in groups)}
 
 
 def find_worker_by_national_id(session: Session, vault: PersonalDataVault, national_id: str) -> Worker | None:

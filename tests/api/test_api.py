@@ -175,53 +175,64 @@ def test_another_institutions_certificate_is_404_not_403(client, auth, make_inst
     assert_problem(client.get(f"/api/v1/certificates/{certificate.number}", headers=auth), 404)
 
 
-def test_issue_certificate(client, auth, staff, make_worker, db):
+def _worked_since(worker, started_on, db):
     from credentials.services.reference import find_occupation
-    from credentials.services.training import record_work_period
+    from credentials.services.worker_facts import record_work_period
 
-    worker = make_worker(employer=staff.institution)
     record_work_period(db.session(), worker=worker, occupation=find_occupation(db.session(), "6-18-01-01"),
-                       started_on=date(2021, 3, 1), by=None)
+                       started_on=started_on, by=None)
     db.session.commit()
 
-    response = client.post("/api/v1/certificates", headers=auth, json={
-        "worker_id": worker.id, "occupation_code": "6-18-01-01", "level": "junior",
-        "issued_on": "2023-06-01"})
 
+def test_an_institution_no_longer_creates_certificates_it_records_the_result_that_earns_one(client, auth, staff,
+                                                                                            make_worker, db):
+    worker = make_worker(employer=staff.institution)
+    _worked_since(worker, date(2021, 3, 1), db)
+
+    refused = client.post("/api/v1/certificates", headers=auth, json={
+        "worker_id": worker.id, "occupation_code": "6-18-01-01", "level": "junior", "issued_on": "2023-06-01",
+        "number": "X", "institution_id": staff.institution_id, "evidence": []})
+    response = client.post("/api/v1/results", headers=auth, json={
+        "worker_id": worker.id, "occupation_code": "6-18-01-01", "level": "junior", "exam_date": "2023-06-01",
+        "theory": 80, "practical": 75})
+
+    assert_problem(refused, 403)
     assert response.status_code == 201, response.json
-    assert response.json["number"].startswith("S000032") and response.json["number"][13:16] == "235"
-    assert client.get(f"/api/v1/certificates/{response.json['number']}", headers=auth).status_code == 200
+    number = response.json["certificate_number"]
+    assert number.startswith("S000032") and number[13:16] == "235"
+    assert client.get(f"/api/v1/certificates/{number}", headers=auth).status_code == 200
 
 
-def test_issue_certificate_to_a_worker_who_is_not_eligible_is_refused_with_the_reason(client, auth, staff,
-                                                                                     make_worker):
+def test_a_passing_result_of_a_worker_who_is_not_eligible_is_refused_with_the_reason(client, auth, staff,
+                                                                                    make_worker):
     worker = make_worker(employer=staff.institution)
 
-    response = client.post("/api/v1/certificates", headers=auth, json={
-        "worker_id": worker.id, "occupation_code": "6-18-01-01", "level": "senior", "issued_on": "2023-06-01"})
+    response = client.post("/api/v1/results", headers=auth, json={
+        "worker_id": worker.id, "occupation_code": "6-18-01-01", "level": "senior", "exam_date": "2023-06-01",
+        "theory": 80, "practical": 75})
 
     body = assert_problem(response, 422)
     assert body["code"] == "not_eligible" and "level" in body["errors"]
     assert client.get("/api/v1/certificates", headers=auth).json["total"] == 0
 
 
-def test_issue_certificate_for_an_unknown_occupation_is_a_field_error(client, auth, staff, make_worker):
+def test_a_result_for_an_unknown_occupation_is_a_field_error(client, auth, staff, make_worker):
     worker = make_worker(employer=staff.institution)
 
-    response = client.post("/api/v1/certificates", headers=auth, json={
-        "worker_id": worker.id, "occupation_code": "9-99-99-99", "level": "senior",
-        "issued_on": "2023-06-01"})
+    response = client.post("/api/v1/results", headers=auth, json={
+        "worker_id": worker.id, "occupation_code": "9-99-99-99", "level": "senior", "exam_date": "2023-06-01",
+        "theory": 80, "practical": 75})
 
     body = assert_problem(response, 422)
     assert "9-99-99-99" in body["errors"]["occupation_code"][0]
 
 
-def test_issue_certificate_outside_accreditation_is_a_422(client, auth, staff, make_worker):
+def test_a_result_outside_accreditation_is_a_422(client, auth, staff, make_worker):
     worker = make_worker(employer=staff.institution)
 
-    response = client.post("/api/v1/certificates", headers=auth, json={
-        "worker_id": worker.id, "occupation_code": "6-18-01-02", "level": "junior",
-        "issued_on": "2023-06-01"})
+    response = client.post("/api/v1/results", headers=auth, json={
+        "worker_id": worker.id, "occupation_code": "6-18-01-02", "level": "junior", "exam_date": "2023-06-01",
+        "theory": 80, "practical": 75})
 
     assert assert_problem(response, 422)["code"] == "not_accredited"
 

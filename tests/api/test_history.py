@@ -10,7 +10,8 @@ import pytest
 from credentials.models import TargetGroup, WorkerTargetGroup
 from credentials.services.appraisal import record_appraisal_result
 from credentials.services.reference import find_occupation
-from credentials.services.training import record_training, record_work_period
+from credentials.services.training import record_training
+from credentials.services.worker_facts import record_work_period
 
 LATHE, WELDER = "6-18-01-01", "6-18-02-04"
 

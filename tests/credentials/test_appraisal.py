@@ -15,9 +15,11 @@ from credentials import Duplicate, ValidationFailed
 from credentials.models import AppraisalResult, AuditEvent, Certificate, CertificateRoute
 from credentials.numbers import format_skill_level22
 from credentials.queries.history import history_of
-from credentials.services.appraisal import eligibility_problem, record_appraisal_result, result_problems
+from credentials.services.appraisal import record_appraisal_result, result_problems
+from credentials.services.eligibility import eligibility_problem
 from credentials.services.reference import find_occupation
-from credentials.services.training import record_training, record_work_period
+from credentials.services.training import record_training
+from credentials.services.worker_facts import record_work_period
 
 LATHE = "6-18-01-01"
 TODAY = date(2025, 1, 10)

@@ -8,6 +8,7 @@ import pytest
 from sqlalchemy import func, select
 
 from credentials import Conflict, Duplicate, ValidationFailed
+from credentials.clock import china_today
 from credentials.models import (
     AuditEvent,
     Certificate,
@@ -198,14 +199,14 @@ def test_unknown_level_is_refused(institution, worker, make_certificate):
 
 def test_issue_date_in_the_future_is_refused(institution, worker, make_certificate, db):
     with pytest.raises(ValidationFailed) as caught:
-        make_certificate(worker, institution, issued_on=date.today() + timedelta(days=1))
+        make_certificate(worker, institution, issued_on=china_today() + timedelta(days=1))
 
     assert (caught.value.field, caught.value.code) == ("issued_on", "date_in_future")
     assert certificate_count(db) == 0
 
 
 def test_issue_date_today_is_allowed(institution, worker, make_certificate):
-    assert make_certificate(worker, institution, issued_on=date.today()).issued_on == date.today()
+    assert make_certificate(worker, institution, issued_on=china_today()).issued_on == china_today()
 
 
 # ------------------------------------------------------------------ revocation

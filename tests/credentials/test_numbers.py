@@ -44,8 +44,8 @@ def test_legacy16_industry_code_and_1990s_year():
 
 @pytest.mark.parametrize(
     ("number", "problem"),
-    [("1311015003400017", "body_type_out_of_range"), ("1311012003600017", "level_out_of_range"),
-     ("1311012003400000", "serial_out_of_range"), ("3011012003400017", "year_in_future")],
+    [("1311015003400017", "body_type_out_of_range"), ("1311012003400000", "serial_out_of_range"),
+     ("3011012003400017", "year_in_future")],
 )
 def test_legacy16_out_of_range_fields_are_review_problems(number, problem):
     p = parse(number)
@@ -70,8 +70,7 @@ def test_domain_example_with_placeholders_is_not_a_real_number():
 
 @pytest.mark.parametrize(
     ("number", "problem"),
-    [("Y000199000456234000001", "province_unknown"), ("Y000123000456230000001", "level_out_of_range"),
-     ("Y000123000456236000001", "level_out_of_range"), ("Y000123000456234000000", "serial_out_of_range")],
+    [("Y000199000456234000001", "province_unknown"), ("Y000123000456234000000", "serial_out_of_range")],
 )
 def test_skill_level22_problems(number, problem):
     p = parse(number)
@@ -89,7 +88,8 @@ def test_special_tech22_recognised_but_not_parsed():
     ("number", "hint"),
     [("1301012345678", "possibly_shanghai13"), ("RGN11010531324300001", "possibly_local_r_scheme"),
      ("R31130001", "possibly_supervisor_card"), ("ABC12345", "unrecognised"),
-     ("12345678901234567", "unrecognised")],
+     ("123456789012345678", "unrecognised"), ("12345678901234", "unrecognised"),
+     ("TJ0001230004562310001", "unrecognised")],
 )
 def test_unknown_schemes_are_flagged_not_rejected(number, hint):
     p = parse(number)
@@ -106,6 +106,53 @@ def test_unknown_schemes_are_flagged_not_rejected(number, hint):
 def test_impossible_numbers(raw, reason):
     p = parse(raw)
     assert p.impossible and p.reason == reason and p.needs_review and not p.valid
+
+
+# ------------------------------------------------------------------ shaped like a national scheme, but broken
+
+@pytest.mark.parametrize(("number", "reason", "imitates"), [
+    ("131101200340001", "one_too_few", "legacy16"),  # 15 digits
+    ("13110120034000171", "one_too_many", "legacy16"),  # 17 digits
+    ("Y00012300045623400001", "one_too_few", "skill_level22"),  # 21 characters
+    ("Y0001230004562340000011", "one_too_many", "skill_level22"),  # 23 characters
+    ("X000123000456234000001", "body_type_letter", "skill_level22"),
+    ("R000123000456234000001", "body_type_letter", "skill_level22"),
+    ("1311012003000017", "level_digit", "legacy16"), ("1311012003600017", "level_digit", "legacy16"),
+    ("Y000123000456230000001", "level_digit", "skill_level22"),
+    ("Y000123000456236000001", "level_digit", "skill_level22"),
+])
+def test_a_number_shaped_like_a_national_scheme_but_breaking_it_is_impossible(number, reason, imitates):
+    p = parse(number)
+    assert p.impossible and (p.reason, p.imitates) == (reason, imitates)
+    assert not p.valid and p.needs_review and p.scheme == "unknown"
+    assert check_consistency(p, level_digit=4, issue_year=2023) == ["number_impossible"]
+
+
+@pytest.mark.parametrize("number", [
+    "1311012003400017", "1311012003100017", "1311012003500017",  # 16 digits, level 1..5
+    "Y000123000456234000001", "S000123000456231000001", "S000123000456235000001",  # Y|S + 21 digits
+])
+def test_the_national_schemes_themselves_stay_valid_beside_the_broken_shapes(number):
+    p = parse(number)
+    assert p.valid and not p.impossible and p.imitates is None and p.explanation is None
+
+
+@pytest.mark.parametrize(("number", "zh", "en"), [
+    ("13110120034000171", ["17 位", "16 位职业资格证书编号", "多一位"], ["17 characters", "one character too many",
+                                                                   "16-digit"]),
+    ("131101200340001", ["15 位", "少一位"], ["15 characters", "one character too few"]),
+    ("Y00012300045623400001", ["21 位", "22 位职业技能等级证书编号", "少一位"], ["21 characters", "22-character"]),
+    ("X000123000456234000001", ["Y（用人单位）或 S", "不能是 X"], ["Y (employer) or S", "not X"]),
+    ("1311012003600017", ["等级位只能是 1–5", "不能是 6"], ["level digit", "1–5, not 6"]),
+    ("Y000123000456230000001", ["等级位只能是 1–5", "不能是 0"], ["level digit", "1–5, not 0"]),
+    ("1234567", ["长度不可能"], ["length fits no national numbering scheme"]),
+    ("1311-0120-0340-0017", ["只能包含数字和大写字母"], ["only digits and capital letters"]),
+])
+def test_an_impossible_number_says_why_in_both_languages(number, zh, en):
+    explanation = parse(number).explanation
+    assert explanation is not None
+    assert all(part in explanation.zh for part in zh), explanation.zh
+    assert all(part in explanation.en for part in en), explanation.en
 
 
 def test_normalisation_full_width_and_case():

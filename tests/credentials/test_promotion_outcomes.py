@@ -1,9 +1,9 @@
-"""What follows an approval: the certificate (directly or through the appraisal path), the limits of an
-approval, the audit trail and its verification, and the demo's waiting work."""
+"""What follows an approval: the certificate (through a passed sitting), the limits of an approval, the audit
+trail and its verification, and the demo's waiting work."""
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 
 import pytest
@@ -11,24 +11,30 @@ from sqlalchemy import select, text
 
 from app.extensions import db
 from credentials import Conflict, ValidationFailed
+from credentials.clock import china_today
 from credentials.models import AuditEvent, CertificateRoute
 from credentials.services.appraisal import record_appraisal_result
-from credentials.services.promotions import issue_exceptional_certificate
 from credentials.services.reference import find_occupation
 from tests.promotion_fixtures import OCCUPATION, bring_to
 
 
-def test_the_certificate_after_an_approval_is_exceptional_and_linked(cast):
+def _sit(cast, request, exam: date, *, today: date | None = None):
+    session = db.session()
+    return record_appraisal_result(session, worker=cast.worker, institution=cast.employer,
+                                   occupation=find_occupation(session, OCCUPATION), level="technician",
+                                   exam_date=exam, theory=Decimal(80), practical=Decimal(85), review=Decimal(75),
+                                   by=cast["nominator"], promotion_request=request, today=today)
+
+
+def test_the_certificate_after_an_approval_is_exceptional_linked_and_issued_once(cast):
     request = bring_to(cast, "approved")
 
-    certificate = issue_exceptional_certificate(db.session(), request, institution=cast.employer,
-                                                issued_on=date.today(), by=cast["nominator"])
+    certificate = _sit(cast, request, china_today()).certificate
 
     assert certificate.route is CertificateRoute.EXCEPTIONAL and certificate.level == "technician"
     assert certificate.promotion_request_id == request.id
     with pytest.raises(Conflict):
-        issue_exceptional_certificate(db.session(), request, institution=cast.employer, issued_on=date.today(),
-                                      by=cast["nominator"])
+        _sit(cast, request, china_today() - timedelta(days=1))
 
 
 def test_an_expired_approval_issues_nothing(cast):
@@ -36,8 +42,7 @@ def test_an_expired_approval_issues_nothing(cast):
     too_late = request.approval_valid_until.replace(year=request.approval_valid_until.year + 1)
 
     with pytest.raises(Conflict) as refused:
-        issue_exceptional_certificate(db.session(), request, institution=cast.employer, issued_on=too_late,
-                                      by=cast["nominator"], today=too_late)
+        _sit(cast, request, too_late, today=too_late)
     assert refused.value.code == "approval_expired"
 
 
@@ -46,8 +51,7 @@ def test_no_certificate_without_an_approval(cast, state):
     request = bring_to(cast, state)
 
     with pytest.raises(Conflict):
-        issue_exceptional_certificate(db.session(), request, institution=cast.employer, issued_on=date.today(),
-                                      by=cast["nominator"])
+        _sit(cast, request, china_today())
 
 
 def test_every_step_is_in_the_audit_trail_and_the_chain_verifies(cast, runner):
@@ -78,7 +82,7 @@ def test_the_appraisal_path_accepts_an_approval_instead_of_the_regular_condition
     request = bring_to(cast, "approved")
     session = db.session()
     occupation = find_occupation(session, OCCUPATION)
-    exam = date.today()
+    exam = china_today()
     result = record_appraisal_result(session, worker=cast.worker, institution=cast.employer, occupation=occupation,
                                      level="technician", exam_date=exam, theory=Decimal(80), practical=Decimal(85),
                                      review=Decimal(75), by=cast["nominator"], promotion_request=request)
@@ -93,7 +97,7 @@ def test_an_approval_for_another_level_does_not_stand_in(cast):
     with pytest.raises(ValidationFailed) as refused:
         record_appraisal_result(session, worker=cast.worker, institution=cast.employer,
                                 occupation=find_occupation(session, OCCUPATION), level="senior_technician",
-                                exam_date=date.today(), theory=Decimal(80), practical=Decimal(85),
+                                exam_date=china_today(), theory=Decimal(80), practical=Decimal(85),
                                 review=Decimal(75), by=cast["nominator"], promotion_request=request)
     assert refused.value.field == "promotion_request_id"
 
@@ -108,5 +112,6 @@ def test_the_demo_leaves_work_in_both_queues(app, vault):
     city = db.session.scalar(select(User).where(User.username == "suzhou-hrss"))
     province = db.session.scalar(select(User).where(User.username == "jiangsu-hrss"))
 
-    assert work_queue(db.session(), city)[1] == {"exceptional": 1, "level_skipping": 0, "competition": 0}
-    assert work_queue(db.session(), province)[1] == {"exceptional": 0, "level_skipping": 1, "competition": 1}
+    assert work_queue(db.session(), city)[1] == {"exceptional": 1, "level_skipping": 0, "competition": 0, "plan": 0}
+    assert work_queue(db.session(), province)[1] == {"exceptional": 0, "level_skipping": 1, "competition": 1,
+                                                     "plan": 0}

@@ -20,7 +20,8 @@ from credentials.models import (
 )
 from credentials.queries.history import history_of
 from credentials.services.reference import find_occupation
-from credentials.services.training import record_diploma, record_training, record_work_period
+from credentials.services.training import record_training
+from credentials.services.worker_facts import record_diploma, record_work_period
 from credentials.services.workers import register_worker
 from ladder.subsidies import training_vocabulary
 from tests.conftest import national_id
@@ -98,11 +99,13 @@ def test_target_groups_count_only_from_the_date_they_apply(train, make_person):
     assert not training.subsidy_eligible
 
 
-def test_on_the_job_upgrading_pays_the_national_skills_upgrading_amount(train, make_person):
+def test_on_the_job_upgrading_is_claimed_after_certification_never_granted_at_enrolment(train, make_person):
+    """技能提升补贴 needs the certificate, 36 insured months and a claim within 12 months (DOMAIN §8)."""
     training = train(make_person(TargetGroup.EMPLOYEE), training_type=TrainingType.ON_THE_JOB_UPGRADING,
                      target_level="senior")
 
-    assert (training.subsidy_amount, training.subsidy_rule) == (Decimal(2000), "CN-2017.upgrading")
+    assert (training.subsidy_eligible, training.subsidy_amount, training.subsidy_rule) == (
+        False, None, "after_certification:CN-2017.upgrading")
 
 
 def test_dropping_out_earns_no_subsidy(train, make_person):

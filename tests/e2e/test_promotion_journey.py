@@ -37,7 +37,7 @@ def test_nomination_to_approval_reaches_the_worker(page, phone, live_server, dem
     page.get_by_label("劳动者身份证号").fill(WORKER_ID)
     page.get_by_role("button", name="查找").click()
     page.get_by_role("heading", name="劳动者的记录").wait_for()
-    page.get_by_label("职业编码").fill("4-03-02-01")
+    page.get_by_label("职业", exact=True).fill("4-03-02-01")
     page.get_by_label("晋升方式").select_option("exceptional")
     page.get_by_label("申报等级").select_option("technician")
     page.get_by_label("提名理由").select_option(["unique_mastery", "apprentices_trained"])

@@ -107,10 +107,10 @@ ELIGIBLE = [
     ("2018.technician.a", "2021-01-01", history(held("senior", "2017-01-01"), work("2012-01-01"))),
     ("2018.technician.b", "2021-01-01",
      history(held("senior", "2019-01-01"), work("2018-01-01"),
-             diploma("technician_college", graduated="2018-07-01"))),
+             diploma("technician_college", "senior_class", graduated="2017-07-01"))),
     ("2018.technician.c", "2021-03-01",
      history(work("2019-03-01"),
-             diploma("technician_college", "preparatory_technician_class", graduated="2019-07-01"))),
+             diploma("technician_college", "preparatory_technician_class", graduated="2019-01-15"))),
     ("2018.senior_technician.a", "2021-01-01", history(held("technician", "2017-01-01"), work("2010-01-01"))),
 ]
 
@@ -148,9 +148,10 @@ NOT_YET = [
      history(held("intermediate", "2012-03-01"), work("2005-01-01"), trained("senior", 320, "2013-01-01"))),
     ("2000.senior.b", "2016-06-01", "还需在中级工等级工作 1 年", "1 more year at Intermediate Worker",
      history(held("intermediate", "2009-06-01"), work("2005-01-01"))),
-    ("2000.senior.c", None, "需具备以下学历之一：高等职业学校、高级技工学校、技师学院" + IN_FIELD,
+    ("2000.senior.c", None,
+     "需具备以下学历之一：高等职业学校、高级技工学校、技师学院（预备技师班）、技师学院（高级工班）" + IN_FIELD,
      "Needs one of these diplomas: higher vocational college, senior technical school, technician college "
-     "(in the field)",
+     "(preparatory technician class), technician college (senior class) (in the field)",
      history(diploma("junior_college", graduated="2014-07-01"))),
     ("2000.senior.d", "2016-01-01", "还需在中级工等级工作 7 个月", "7 more months at Intermediate Worker",
      history(held("intermediate", "2014-01-01"), work("2012-08-01"),
@@ -161,7 +162,7 @@ NOT_YET = [
      "还需在高级工等级工作 2 年 7 个月", "2 years 7 months more at Senior Worker",
      history(held("senior", "2010-01-01"), work("2000-01-01"))),
     ("2000.technician.c", "2016-03-01",
-     "还需连续从事本职业 9 个月", "9 more months of continuous work in the occupation",
+     "还需毕业后连续从事本职业 9 个月", "9 more months of continuous work in the occupation after graduation",
      history(held("senior", "2014-01-01"), work("2014-03-01"),
              diploma("senior_technical_school", "senior_class", graduated="2012-07-01"))),
     ("2000.senior_technician.a", "2016-01-01", "还需在技师等级工作 7 个月", "7 more months at Technician",
@@ -195,9 +196,9 @@ NOT_YET = [
      "还需在高级工等级工作 1 年 9 个月", "1 year 9 months more at Senior Worker",
      history(held("senior", "2019-03-01"), work("2012-01-01"))),
     ("2018.technician.b", "2022-01-01",
-     "还需累计从事本职业 7 个月", "7 more months of cumulative work in the occupation",
+     "还需毕业后累计从事本职业 7 个月", "7 more months of cumulative work in the occupation after graduation",
      history(held("senior", "2019-01-01"), work("2019-01-01"),
-             diploma("technician_college", graduated="2018-07-01"))),
+             diploma("technician_college", "senior_class", graduated="2018-07-01"))),
     ("2018.technician.c", None, "需具备以下学历之一：技师学院（预备技师班）",
      "Needs one of these diplomas: technician college (preparatory technician class)",
      history(work("2019-03-01"), diploma("technician_college", "senior_class", graduated="2019-07-01"))),
@@ -273,11 +274,11 @@ def test_a_continuous_stretch_that_has_ended_cannot_be_completed_by_waiting():
 
 
 def test_year_counted_from_a_leap_day_ends_on_28_february():
-    worker = history(work("2016-02-29"))
+    worker = history(work("2020-02-29"))
     rules = only("2018.junior.a")
-    assert not evaluate(worker, OCC, "junior", on=D("2017-02-27"), rules=rules).eligible
-    result = evaluate(worker, OCC, "junior", on=D("2017-02-28"), rules=rules)
-    assert result.eligible and result.eligible_from == D("2017-02-28")
+    assert not evaluate(worker, OCC, "junior", on=D("2021-02-27"), rules=rules).eligible
+    result = evaluate(worker, OCC, "junior", on=D("2021-02-28"), rules=rules)
+    assert result.eligible and result.eligible_from == D("2021-02-28")
 
 
 def test_four_years_from_a_leap_day_end_on_the_next_leap_day():

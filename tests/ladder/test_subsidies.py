@@ -14,18 +14,19 @@ from ladder.subsidies import _rule, all_rules, restore, subsidy_for, training_vo
 ON = date(2024, 6, 1)
 EMPLOYEE = frozenset({"employee"})
 MIGRANT = frozenset({"rural_migrant"})
+CLAIM = {"certificate_on": date(2024, 5, 20), "insured_months": 36}  # a claim with the certificate in hand
 
 
 @pytest.mark.parametrize(("level", "amount"), [("junior", 1000), ("intermediate", 1500), ("senior", 2000)])
 def test_skills_upgrading_subsidy_pays_the_national_amounts_per_level(level, amount):
-    decision = subsidy_for("3205", "on_the_job_upgrading", level, EMPLOYEE, on=ON)
+    decision = subsidy_for("3205", "on_the_job_upgrading", level, EMPLOYEE, on=ON, **CLAIM)
 
     assert decision.eligible and decision.amount == Decimal(amount)
     assert decision.rule_id == "CN-2017.upgrading"  # Suzhou has no rule of its own: the national one applies
 
 
 def test_the_explanation_names_the_rule_the_amount_and_the_once_per_level_limit():
-    decision = subsidy_for("3205", "on_the_job_upgrading", "intermediate", EMPLOYEE, on=ON)
+    decision = subsidy_for("3205", "on_the_job_upgrading", "intermediate", EMPLOYEE, on=ON, **CLAIM)
 
     assert "技能提升补贴" in decision.explanation.zh and "补贴 1,500 元" in decision.explanation.zh
     assert "每人每职业每等级限享受一次" in decision.explanation.zh
@@ -131,6 +132,7 @@ def test_every_rule_is_sourced_and_its_codes_are_known():
     ({"amounts": {"junior": -5}}, "negative"),
     ({"amounts": {"junior": 5}, "amount": 3}, "not both"),
     ({"colour": "red"}, "unknown keys"),
+    ({"min_insured_months": 36}, "needs_certificate"),
 ])
 def test_inconsistent_schedule_data_fails_at_load_time(row, message):
     base = {"id": "x", "training_types": ["employment_skills"], "confidence": "U", "source": "s",

@@ -139,7 +139,7 @@ def test_the_ministry_sees_the_page_but_is_told_it_does_not_decide(app, login, c
 
     html = client.get(f"/bureau/promotions/{request.id}").text
 
-    assert "部级账号可查看全部申请，但不审批个案" in html and 'value="approve"' not in html
+    assert "部级账号可查看全国数据，但不审批个案" in html and 'value="approve"' not in html
 
 
 def test_evidence_is_served_as_an_attachment_with_nosniff_and_a_sandbox(officer_client, cast):

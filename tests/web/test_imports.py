@@ -51,7 +51,8 @@ def test_the_xlsx_template_has_the_chinese_headers_an_example_and_text_formatted
     assert response.status_code == 200 and "attachment" in response.headers["Content-Disposition"]
     workbook = load_workbook(io.BytesIO(response.data))
     sheet = workbook.worksheets[0]
-    assert [c.value for c in sheet[1]] == RESULT_HEADERS
+    # then the optional columns that let one file carry a cohort's work start and diploma
+    assert [c.value for c in sheet[1]] == [*RESULT_HEADERS, "工作开始日期", "学校类型", "班级类型", "毕业日期", "应届毕业生"]
     assert sheet["A2"].value == "11010519491231002X" and sheet["A3"].number_format == "@"
     assert "填写说明 Notes" in workbook.sheetnames
 

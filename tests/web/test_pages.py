@@ -172,49 +172,51 @@ def test_register_form_reports_a_duplicate_on_the_id_field(staff_client, make_wo
 
 def _worked_as_lathe_operator_since(worker, started_on, db):
     from credentials.services.reference import find_occupation
-    from credentials.services.training import record_work_period
+    from credentials.services.worker_facts import record_work_period
 
     record_work_period(db.session(), worker=worker, occupation=find_occupation(db.session(), "6-18-01-01"),
                        started_on=started_on, by=None)
     db.session.commit()
 
 
-def test_issue_certificate_from_the_page(staff_client, staff, make_worker, vault, db):
+def test_a_passing_result_recorded_on_the_page_issues_the_certificate(staff_client, staff, make_worker, vault, db):
+    """The certificates page no longer issues: a certificate comes from the result that earns it."""
     worker = make_worker(employer=staff.institution)
     _worked_as_lathe_operator_since(worker, date(2021, 3, 1), db)
 
-    response = staff_client.post("/institution/certificates", data={
+    assert staff_client.post("/institution/certificates", data={}).status_code == 405
+    response = staff_client.post("/institution/results", data={
         "national_id": vault.reveal(worker.id_ciphertext), "occupation_code": "6-18-01-01", "level": "junior",
-        "issued_on": "2023-06-01"})
+        "exam_date": "2023-06-01", "theory": "80", "practical": "75"})
 
     assert response.status_code == 302
     issued = db.session.scalar(select(Certificate))
-    assert (issued.worker_id, issued.level) == (worker.id, "junior")
+    assert (issued.worker_id, issued.level, issued.issued_on) == (worker.id, "junior", date(2023, 6, 1))
     assert issued.institution_id == staff.institution_id
-    page = staff_client.get(response.headers["Location"]).text
-    assert f"已发放证书 {issued.number}" in page and len(rows(page, "certificates-table")) == 1
+    page = staff_client.get("/institution/certificates").text
+    assert len(rows(page, "certificates-table")) == 1 and issued.number in page
 
 
-def test_issue_form_refuses_a_worker_who_may_not_yet_sit_the_level_and_says_why(staff_client, staff, make_worker,
-                                                                                vault, db):
+def test_a_pass_by_a_worker_who_may_not_yet_sit_the_level_is_refused_and_says_why(staff_client, staff, make_worker,
+                                                                                  vault, db):
     worker = make_worker(employer=staff.institution)
     _worked_as_lathe_operator_since(worker, date(2023, 1, 1), db)
 
-    response = staff_client.post("/institution/certificates", data={
+    response = staff_client.post("/institution/results", data={
         "national_id": vault.reveal(worker.id_ciphertext), "occupation_code": "6-18-01-01", "level": "intermediate",
-        "issued_on": "2023-06-01"})
+        "exam_date": "2023-06-01", "theory": "80", "practical": "75"})
 
     assert response.status_code == 422
     assert "不符合中级工（四级）申报条件" in response.text
     assert db.session.scalar(select(Certificate.id)) is None
 
 
-def test_issue_form_shows_that_the_institution_is_not_accredited(staff_client, staff, make_worker, vault, db):
+def test_the_results_form_shows_that_the_institution_is_not_accredited(staff_client, staff, make_worker, vault, db):
     worker = make_worker(employer=staff.institution)
 
-    response = staff_client.post("/institution/certificates", data={
+    response = staff_client.post("/institution/results", data={
         "national_id": vault.reveal(worker.id_ciphertext), "occupation_code": "6-18-01-02", "level": "junior",
-        "issued_on": "2023-06-01"})
+        "exam_date": "2023-06-01", "theory": "80", "practical": "75"})
 
     assert "未获准评价“铣工”初级工（五级）" in response.text
     assert db.session.scalar(select(Certificate.id)) is None

@@ -11,10 +11,10 @@ import pytest
 from openpyxl import load_workbook
 from sqlalchemy import func, select
 
-from app.exports import download_name, safe_cell
+from app.exports import download_name, safe_cell, xlsx_bytes
 from credentials.models import AppraisalResult, TargetGroup, TrainingRecord
 from credentials.services.reference import find_occupation
-from credentials.services.training import record_work_period
+from credentials.services.worker_facts import record_work_period
 from credentials.services.workers import register_worker
 from tests.conftest import national_id
 
@@ -289,3 +289,18 @@ def test_training_page_in_english_explains_the_subsidy_in_english(staff_client, 
     page = staff_client.get("/institution/training?lang=en").text
 
     assert "Suzhou vocational training subsidy" in page and "once per person, occupation and level" in page
+
+
+@pytest.mark.parametrize(("value", "cell"), [
+    ("张\x00三", "张\ufffd三"), ("李\x01四", "李\ufffd四"), ("王\x1f五", "王\ufffd五"), ("赵\t六", "赵\t六"),
+])
+def test_control_characters_already_stored_never_break_an_export(value, cell):
+    assert safe_cell(value) == cell
+    xlsx_bytes(["姓名"], [[value]])  # openpyxl refuses control characters: this raised (a 500) before
+
+
+def test_stored_moments_are_exported_in_china_time():
+    from datetime import UTC, datetime
+
+    assert safe_cell(datetime(2024, 6, 30, 16, 30)) == datetime(2024, 7, 1, 0, 30)  # naive = UTC
+    assert safe_cell(datetime(2024, 6, 30, 16, 30, tzinfo=UTC)) == datetime(2024, 7, 1, 0, 30)

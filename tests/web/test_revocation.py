@@ -69,16 +69,21 @@ def test_the_officer_sees_the_certificate_with_the_worker_history_and_audit_trai
     assert 'action="/bureau/certificates/' in html  # the revoke form
 
 
-@pytest.mark.parametrize(("scope", "region", "status"), [("city", "3201", 404), ("province", "32", 200),
-                                                         ("province", "44", 404), ("ministry", None, 200)])
+@pytest.mark.parametrize(("scope", "region", "status", "revoking"), [
+    ("city", "3201", 404, 404), ("province", "32", 200, 302), ("province", "44", 404, 404),
+    ("ministry", None, 200, 403),  # the ministry sees every certificate and revokes none
+])
 def test_a_certificate_outside_the_region_is_not_found(client, login, make_user, certificate, scope, region,
-                                                       status):
+                                                       status, revoking, db):
     login(client, make_user("bureau_officer", scope=scope, region=region))
 
-    assert client.get(f"/bureau/certificates/{certificate.number}").status_code == status
+    page = client.get(f"/bureau/certificates/{certificate.number}")
+    assert page.status_code == status
+    assert ('/revoke"' in page.text) == (revoking == 302)  # the form shows only where it would work
     response = client.post(f"/bureau/certificates/{certificate.number}/revoke",
                            data={"reason": REASON, "confirmed": "yes"})
-    assert response.status_code == (404 if status == 404 else 302)
+    assert response.status_code == revoking
+    assert (status_of(db, certificate.number) is CertificateStatus.REVOKED) == (revoking == 302)
 
 
 def test_institution_staff_cannot_reach_the_revocation(client, login, make_user, certificate, school, db):

@@ -173,3 +173,9 @@ def test_print_stylesheet_prints_only_the_certificate_on_a4():
 
     assert "size: A4" in css
     assert "main:has(> .certificate-print) > :not(.certificate-print) { display: none !important; }" in css
+
+
+def test_a_number_one_digit_short_of_the_16_digit_scheme_says_why_it_cannot_exist(client):
+    shown = verdict(client.post("/verify", data={"number": "131101200340001", "name": "张三"}).text)
+
+    assert "不可能是真实的证书编号" in shown and "16" in shown

@@ -2,13 +2,21 @@
 
 home (overview, certificates), queue (nominations and proposals to decide, inbox), audit (trails),
 certificates (a certificate and its revocation), competitions (competitions, WorldSkills pool, honours),
-ladder (the region on the ladder)
+ladder (the region on the ladder), competition_rules (the reward rules of the bureaus' own competition notices)
 
 `blueprint.py` holds `bp` and imports nothing of the package; each view module adds its routes to it. This
 module only gathers them, so that registering `bp` registers every route.
 """
 
-from . import audit, certificates, competitions, home, ladder, queue  # noqa: F401 - each adds its routes to bp
+from . import (  # noqa: F401 - each adds its routes to bp
+    audit,
+    certificates,
+    competition_rules,
+    competitions,
+    home,
+    ladder,
+    queue,
+)
 from .blueprint import bp
 
 __all__ = ["bp"]

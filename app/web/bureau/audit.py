@@ -11,12 +11,20 @@ from credentials.models import (
     Certificate,
     Competition,
     CompetitionPromotion,
+    CompetitionRule,
     PromotionRequest,
     Role,
     User,
     Worker,
 )
-from credentials.queries.scopes import certificate_scope, competition_scope, promotion_scope, proposal_scope, worker_scope
+from credentials.queries.scopes import (
+    certificate_scope,
+    competition_rule_scope,
+    competition_scope,
+    promotion_scope,
+    proposal_scope,
+    worker_scope,
+)
 from credentials.services.audit import trail_of
 
 from ...access import allow
@@ -31,6 +39,7 @@ RECORDS = {
     "promotion_request": (PromotionRequest, PromotionRequest.id, promotion_scope, _l("破格/越级申请")),
     "competition_promotion": (CompetitionPromotion, CompetitionPromotion.id, proposal_scope, _l("竞赛晋升建议")),
     "competition": (Competition, Competition.id, competition_scope, _l("竞赛")),
+    "competition_rule": (CompetitionRule, CompetitionRule.id, competition_rule_scope, _l("竞赛奖励办法")),
     "certificate": (Certificate, Certificate.number, certificate_scope, _l("证书")),
     "worker": (Worker, Worker.id, worker_scope, _l("劳动者")),
 }

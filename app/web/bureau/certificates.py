@@ -11,7 +11,7 @@ from sqlalchemy import select
 
 from credentials import Conflict, CredentialsError
 from credentials.models import AppraisalResult, Certificate, Role, User
-from credentials.permissions import can_revoke
+from credentials.permissions import can_revoke, is_observer
 from credentials.queries.progression import progression
 from credentials.services.audit import trail_of
 from credentials.services.certificates import revoke_certificate
@@ -58,7 +58,7 @@ def revoke(number: str):
     user = current_actor()
     found = certificate_or_404(number)
     if not can_revoke(user, found):
-        abort(404)
+        abort(403 if is_observer(user) else 404)  # the ministry sees it, and may not revoke it
     form = RevokeForm()
     if not form.validate_on_submit():
         return _page(found, form, 422)

@@ -4,15 +4,20 @@ worker's record. Joins `bureau.bp`."""
 
 from __future__ import annotations
 
-from datetime import date
-
 from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import SelectField
+from wtforms.validators import Optional
 
 from credentials import CredentialsError
-from credentials.models import AllowancePeriod, Competition, Role
-from credentials.permissions import may_run
+from credentials.clock import china_today
+from credentials.models import AllowancePeriod, Competition, ResultOutcome, Role
+from credentials.permissions import may_judge_again, may_run
 from credentials.queries.approvals import competitions_for, recognition_of, worldskills_pool
+from credentials.queries.competition_rules import rule_name, rules_for_competition
+from credentials.services.competition_promotions import governing_policy, judge_again
 from credentials.services.competitions import (
     PLAN_NAMES,
     decide_plan,
@@ -26,10 +31,11 @@ from ...auth import current_actor
 from ...exports import xlsx_response
 from ...extensions import db
 from ...i18n import error_text, level_name, localized
-from ...lookups import competition_or_404, vault, worker_or_404
+from ...lookups import competition_or_404, competition_rule_or_404, vault, worker_or_404
 from ..approval_forms import AllowanceForm, CompetitionForm, HonourForm, ImportForm, PlanDecisionForm, ResultForm
 from ..approvals import OUTCOME_NAMES, ListPage
 from ..competition_pages import enter_result, register_from, results_xlsx
+from ..forms import options
 from ..pages import apply_field_error, paginate
 from .blueprint import bp
 
@@ -72,14 +78,32 @@ def competitions_export():
     return xlsx_response(_("竞赛.xlsx"), headers, rows)
 
 
-def _competition_page(found: Competition, *, plan_form=None, result_form=None, import_form=None, report=None,
-                      status: int = 200):
+class JudgeAgainForm(FlaskForm):
+    rule_id = SelectField(_l("奖励办法"), validators=[Optional()],
+                          description=_l("留空则按本地区适用的奖励办法；选定后此竞赛今后都按所选办法评定"))
+
+
+def _judge_form(found: Competition, form: JudgeAgainForm | None = None) -> JudgeAgainForm:
+    form = form or JudgeAgainForm()
     user = current_actor()
+    rules = rules_for_competition(db.session(), user, found) if may_judge_again(user, found) else []
+    form.rule_id.choices = options([("", _("本地区适用的奖励办法"))] + [
+        (rule.id, f"{localized(rule_name(rule))}（{rule.document_number}）") for rule in rules])
+    return form
+
+
+def _competition_page(found: Competition, *, plan_form=None, result_form=None, import_form=None, report=None,
+                      judge_form=None, status: int = 200):
+    user = current_actor()
+    policy, rule = governing_policy(db.session(), found)
     return render_template(
         "bureau/competition.html", competition=found, plan_names=PLAN_NAMES, report=report,
         plan_form=plan_form or PlanDecisionForm(), result_form=result_form or ResultForm(),
         import_form=import_form or ImportForm(), may_run=may_run(user, found),
-        may_decide_plan=found.plan_state.value == "applied" and user.bureau_scope.value != "ministry"), status
+        may_decide_plan=found.plan_state.value == "applied" and user.bureau_scope.value != "ministry",
+        policy=policy, governing_rule=rule, judge_form=_judge_form(found, judge_form),
+        may_judge_again=may_judge_again(user, found),
+        waiting=sum(r.outcome is ResultOutcome.NO_RULE for r in found.results)), status
 
 
 @bp.get("/competitions/<int:competition_id>")
@@ -103,6 +127,28 @@ def competition_plan(competition_id: int):
         return _competition_page(competition_or_404(competition_id), plan_form=form, status=error.status)
     db.session.commit()
     flash(_("已记录纳入计划的决定"), "success")
+    return redirect(url_for("bureau.competition", competition_id=competition_id))
+
+
+@bp.post("/competitions/<int:competition_id>/judge-again")
+@allow(Role.BUREAU_OFFICER)
+def competition_judge_again(competition_id: int):
+    """Judge the results no rule applied to again (after the region's rule was entered), optionally naming the
+    rule the competition follows from now on."""
+    found = competition_or_404(competition_id)
+    form = _judge_form(found, JudgeAgainForm())
+    if not form.validate_on_submit():
+        return _competition_page(found, judge_form=form, status=422)
+    rule = competition_rule_or_404(int(form.rule_id.data)) if form.rule_id.data else None
+    try:
+        judged = judge_again(db.session(), found, by=current_actor(), rule=rule)
+    except CredentialsError as error:
+        _fail(form, error)
+        return _competition_page(competition_or_404(competition_id), judge_form=form, status=error.status)
+    db.session.commit()
+    proposed = sum(r.outcome is ResultOutcome.PROPOSED for r in judged)
+    flash(_("已重新评定 %(count)s 条成绩，生成 %(proposed)s 条晋升建议", count=len(judged), proposed=proposed),
+          "success")
     return redirect(url_for("bureau.competition", competition_id=competition_id))
 
 
@@ -158,7 +204,7 @@ def competition_import(competition_id: int):
 # ---- WorldSkills candidate pool --------------------------------------------------------------------------
 
 def _pool():
-    edition, statement = worldskills_pool(current_actor(), on=date.today())
+    edition, statement = worldskills_pool(current_actor(), on=china_today())
     return edition, statement
 
 

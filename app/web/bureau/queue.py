@@ -4,13 +4,12 @@ evidence; approve / reject / return with a reason and a confirmation, then the n
 
 from __future__ import annotations
 
-from datetime import date
-
 from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from sqlalchemy import select
 
 from credentials import Conflict, CredentialsError
+from credentials.clock import china_today
 from credentials.labels import STATE_NAMES
 from credentials.models import Institution, Role
 from credentials.permissions import decision_refusal
@@ -47,7 +46,9 @@ from ..forms import options
 from ..pages import apply_field_error, page_args
 from .blueprint import bp
 
-QUEUE_KINDS = ("exceptional", "level_skipping", "competition")
+QUEUE_KINDS = ("exceptional", "level_skipping", "competition", "plan")
+# the queue's kinds by name: nominations and proposals, and enterprise contests applying for the plan
+QUEUE_KIND_NAMES = {**KIND_NAMES, "plan": Text("纳入竞赛计划申请", "application for the competition plan")}
 
 
 def _queue_filters() -> tuple[str | None, str | None]:
@@ -66,7 +67,8 @@ def queue():
     total = counts[kind] if kind else sum(counts.values())
     page = ListPage(items[(number - 1) * size:number * size], number, size, total)
     return render_template("bureau/queue.html", page=page, counts=counts, kind=kind,
-                           occupation=occupation or "", kinds=QUEUE_KINDS)
+                           occupation=occupation or "", kinds=QUEUE_KINDS, kind_names=QUEUE_KIND_NAMES,
+                           item_url=item_url)
 
 
 @bp.get("/queue.xlsx")
@@ -76,20 +78,29 @@ def queue_export():
     items, _counts = work_queue(db.session(), current_actor(), kind=kind, occupation_code=occupation)
     headers = [_("类别"), _("编号"), _("姓名"), _("身份证号"), _("职业"), _("现有等级"), _("申报等级"), _("阶段"),
                _("等待天数")]
-    rows = ([localized(KIND_NAMES[i.kind]), i.id, i.worker.name, i.worker.id_masked, i.occupation_name,
-             level_name(i.current_level), level_name(i.target_level), i.stage, i.age_days()] for i in items)
+    rows = ([localized(QUEUE_KIND_NAMES[i.kind]), i.id, i.worker.name if i.worker else i.title,
+             i.worker.id_masked if i.worker else "", i.occupation_name, level_name(i.current_level),
+             level_name(i.target_level), i.stage, i.age_days()] for i in items)
     return xlsx_response(_("待办审批.xlsx"), headers, rows)
 
 
 def _next_url(done_kind: str, done_id: int) -> str:
     items, _counts = work_queue(db.session(), current_actor(), limit=2)
-    following = next((i for i in items if (i.kind == "competition") != (done_kind == "competition")
-                      or i.id != done_id), None)
+    group = {"competition": "competition", "plan": "plan"}  # the other kinds are all promotion requests
+    following = next((i for i in items if (group.get(i.kind, "request"), i.id)
+                      != (group.get(done_kind, "request"), done_id)), None)
     if following is None:
         return url_for("bureau.queue")
-    if following.kind == "competition":
-        return url_for("bureau.proposal", proposal_id=following.id)
-    return url_for("bureau.promotion", request_id=following.id)
+    return item_url(following)
+
+
+def item_url(item) -> str:
+    """Where a queue item is decided."""
+    if item.kind == "competition":
+        return url_for("bureau.proposal", proposal_id=item.id)
+    if item.kind == "plan":
+        return url_for("bureau.competition", competition_id=item.id, _anchor="plan")
+    return url_for("bureau.promotion", request_id=item.id)
 
 
 # ---- a nomination ----------------------------------------------------------------------------------------
@@ -97,7 +108,7 @@ def _next_url(done_kind: str, done_id: int) -> str:
 def _promotion_page(found, form: DecisionForm, status: int = 200):
     session = db.session()
     user = current_actor()
-    on = date.today()
+    on = china_today()
     rules = relied_rules(found.target_level, found.kind, on=on)
     return render_template(
         "bureau/promotion.html", req=found, form=form, take_up=TakeUpForm(version=found.version),
@@ -166,7 +177,7 @@ def _issuers(proposal) -> list[Institution]:
     candidates = session.scalars(select(Institution).where(institution_scope(current_actor()))
                                  .order_by(Institution.name).limit(500))
     return [i for i in candidates if is_accredited(session, i, proposal.occupation, proposal.target_level,
-                                                   date.today())]
+                                                   china_today())]
 
 
 def _proposal_page(found, form: ProposalForm, status: int = 200):

@@ -4,20 +4,19 @@ from __future__ import annotations
 
 from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from sqlalchemy import func, select
 
-from credentials.models import Certificate, Role, TargetGroup, Worker
+from credentials.models import Role, TargetGroup, Worker
+from credentials.queries.applications import applications_for, sessions_for
 from credentials.queries.registry import certificates_for, import_jobs_for, workers_for
-from credentials.services.certificates import issue_certificate
 from credentials.services.workers import register_worker
-from ladder.frameworks import appraised_levels
 
 from ...access import allow
 from ...auth import current_actor
 from ...exports import certificates_xlsx, stream, too_many_to_export, xlsx_response
 from ...extensions import db
-from ...i18n import level_name
-from ...lookups import occupation_or_field_error, vault, worker_by_national_id_or_field_error
-from ..forms import CertificateForm, WorkerForm, options
+from ...lookups import city_code_of, vault
+from ..forms import WorkerForm
 from ..pages import commit_or_show, form_status, paginate
 from .blueprint import bp
 
@@ -28,7 +27,11 @@ def home():
     user = current_actor()
     recent = db.session.scalars(certificates_for(user).limit(10)).all()
     imports = db.session.scalars(import_jobs_for(user).limit(5)).all()
-    return render_template("institution/home.html", institution=user.institution, recent=recent, imports=imports)
+    waiting = db.session.scalar(select(func.count()).select_from(
+        applications_for(user, state="submitted").order_by(None).subquery()))
+    sessions = db.session.scalars(sessions_for(user).limit(5)).all()
+    return render_template("institution/home.html", institution=user.institution, recent=recent, imports=imports,
+                           waiting=waiting, sessions=sessions)
 
 
 @bp.route("/workers", methods=["GET", "POST"])
@@ -39,7 +42,7 @@ def workers():
     if form.validate_on_submit():
         worker = commit_or_show(form, lambda: register_worker(
             db.session(), vault(), name=form.name.data, national_id=form.national_id.data,
-            city_code=form.city_code.data.strip(), employer_name=form.employer_name.data or None,
+            city_code=city_code_of(form.city_code.data), employer_name=form.employer_name.data or None,
             employer=user.institution if not form.employer_name.data else None,
             target_groups=[TargetGroup(group) for group in form.target_groups.data], by=user,
         ))
@@ -64,20 +67,14 @@ def search_workers():
     return redirect(url_for("institution.workers", worker=found or 0))
 
 
-@bp.route("/certificates", methods=["GET", "POST"])
+@bp.get("/certificates")
 @allow(Role.INSTITUTION_STAFF)
 def certificates():
-    user = current_actor()
-    form = CertificateForm()
-    form.level.choices = options((lvl.code, level_name(lvl.code)) for lvl in appraised_levels("skill-2022"))
-    if form.validate_on_submit():
-        certificate = commit_or_show(form, lambda: _issue(form, user))
-        if certificate is not None:
-            flash(_("已发放证书 %(number)s", number=certificate.number), "success")
-            return redirect(url_for("institution.certificates"))
+    """The institution's certificates. None is made here: they come from passing results (the results and
+    sessions pages) and from approvals; historic paper ones are entered by an administrator."""
     query = request.args.get("q", "").strip()
-    page = paginate(certificates_for(user, search=query, status=_status_filter()))
-    return render_template("institution/certificates.html", form=form, page=page, query=query), form_status(form)
+    page = paginate(certificates_for(current_actor(), search=query, status=_status_filter()))
+    return render_template("institution/certificates.html", page=page, query=query)
 
 
 @bp.get("/workers.xlsx")
@@ -99,16 +96,6 @@ def certificates_export():
     if too_many_to_export(statement):
         return redirect(url_for("institution.certificates", **request.args))
     return certificates_xlsx(statement)
-
-
-def _issue(form: CertificateForm, user) -> Certificate:
-    worker = worker_by_national_id_or_field_error(form.national_id.data)
-    occupation = occupation_or_field_error(form.occupation_code.data)
-    return issue_certificate(
-        db.session(), worker=worker, occupation=occupation, level=form.level.data, issued_on=form.issued_on.data,
-        institution=user.institution, number=(form.number.data or "").strip() or None, by=user,
-        require_eligibility=True,
-    )
 
 
 def _status_filter() -> str | None:

@@ -4,13 +4,12 @@ return, or withdraw. Also its own enterprise contests and the inbox. Joins `inst
 
 from __future__ import annotations
 
-from datetime import date
-
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from sqlalchemy import select
 
 from credentials import CredentialsError
+from credentials.clock import china_today
 from credentials.labels import STATE_NAMES
 from credentials.models import PromotionKind, Role, Worker
 from credentials.queries.approvals import competitions_for, promotions_for, recognition_of
@@ -102,7 +101,7 @@ def new_nomination():
     kind = PromotionKind(request.values.get("kind")) if request.values.get("kind") in ("exceptional",
                                                                                       "level_skipping") else (
         PromotionKind.EXCEPTIONAL)
-    rules = relied_rules(target, kind, on=date.today()) if target in ("technician", "senior_technician") else {}
+    rules = relied_rules(target, kind, on=china_today()) if target in ("technician", "senior_technician") else {}
     form = NominationForm(rules=rules)
     if worker is not None and form.validate_on_submit():
         nomination = commit_or_show(form, lambda: _nominate(worker, form))

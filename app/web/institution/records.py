@@ -9,17 +9,19 @@ from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from sqlalchemy import select
 
+from credentials.labels import OUTCOME_NAMES
 from credentials.models import Role, Worker
 from credentials.queries.progression import failure_reasons, subsidy_of
 from credentials.queries.records import results_for, training_for
 from credentials.services.appraisal import record_appraisal_result
 from credentials.services.training import record_training
 
+from ... import career
 from ...access import allow
 from ...auth import current_actor
 from ...exports import stream, too_many_to_export, xlsx_response
 from ...extensions import db
-from ...i18n import is_english, level_name
+from ...i18n import is_english, level_name, localized
 from ...lookups import occupation_or_field_error, worker_by_national_id_or_field_error
 from ..pages import commit_or_show, paginate
 from ..record_forms import OUTCOME_LABELS, AppraisalResultForm, TrainingRecordForm, vocabulary_label
@@ -82,12 +84,14 @@ def _record_result(form: AppraisalResultForm):
         db.session(), worker=worker, institution=user.institution, occupation=occupation,
         level=form.level.data, exam_date=form.exam_date.data, theory=form.theory.data,
         practical=form.practical.data, review=form.review.data,
-        number=(form.number.data or "").strip() or None, by=user)
+        number=(form.number.data or "").strip() or None, by=user, today=career.today())
 
 
 def _result_message(result) -> str:
     if result.certificate is not None:
         return _("已登记成绩：通过，已发放证书 %(number)s", number=result.certificate.number)
+    if result.outcome.value == "incomplete":
+        return _("已登记成绩：成绩不完整，待补录综合评审成绩")
     return _("已登记成绩：未通过")
 
 
@@ -116,11 +120,12 @@ def results_export():
     statement = results_for(current_actor(), **_filters())
     if too_many_to_export(statement):
         return redirect(url_for("institution.results", **request.args))
-    level, verdict = cache(level_name), {True: _("通过"), False: _("未通过")}
+    level = cache(level_name)
+    verdict = {outcome: localized(name) for outcome, name in OUTCOME_NAMES.items()}
     status = {"valid": _("有效"), "revoked": _("已撤销")}
     rows = (
         (r.exam_date, r.worker.name, r.worker.id_masked, r.occupation.code, r.occupation.name,
-         level(r.level), r.theory_score, r.practical_score, r.review_score, verdict[r.passed],
+         level(r.level), r.theory_score, r.practical_score, r.review_score, verdict[r.outcome],
          r.certificate.number if r.certificate else None,
          status[r.certificate.status.value] if r.certificate else None)
         for r in stream(statement)

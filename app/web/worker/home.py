@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import render_template
 
 from credentials.models import Role
+from credentials.queries.applications import provenance
 from credentials.queries.progression import progression
 from ladder.frameworks import appraised_levels
 
@@ -28,4 +29,5 @@ def home():
 @bp.get("/certificates/<number>")
 @allow(Role.WORKER)
 def certificate(number: str):
-    return render_template("worker/certificate.html", certificate=certificate_or_404(number))
+    found = certificate_or_404(number)
+    return render_template("worker/certificate.html", certificate=found, provenance=provenance(db.session(), found))

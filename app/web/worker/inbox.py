@@ -4,8 +4,9 @@ data of the small promotions block on their progression page. Joins `worker.bp`.
 from __future__ import annotations
 
 from flask import render_template
+from sqlalchemy import select
 
-from credentials.models import Role
+from credentials.models import Application, Role
 from credentials.queries.approvals import recognition_of
 from credentials.services.inbox import unread_count
 
@@ -54,4 +55,7 @@ def inbox_read():
 @bp.get("/promotions/<int:request_id>")
 @allow(Role.WORKER)
 def promotion(request_id: int):
-    return render_template("worker/promotion.html", req=request_or_404(request_id))
+    req = request_or_404(request_id)
+    sitting = db.session.scalar(select(Application).where(Application.promotion_request_id == req.id,
+                                                          Application.worker_id == req.worker_id))
+    return render_template("worker/promotion.html", req=req, sitting=sitting)

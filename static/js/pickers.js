@@ -1,0 +1,45 @@
+// Searchable pickers: every <input data-picker="occupation|city"> gets a native datalist that fills with
+// what the registry holds as the person types a name or a code (browsers show it as an accessible combobox).
+// Without JavaScript the field still takes a code or an exact name; the server resolves either.
+(function () {
+  "use strict";
+  var SOURCES = { occupation: "/pickers/occupations", city: "/pickers/cities" };
+
+  function attach(input, index) {
+    var source = SOURCES[input.getAttribute("data-picker")];
+    if (!source) {
+      return;
+    }
+    var list = document.createElement("datalist");
+    list.id = "picker-" + index + "-" + input.id;
+    input.parentNode.insertBefore(list, input.nextSibling);
+    input.setAttribute("list", list.id);
+    var timer = null;
+    var asked = "";
+    input.addEventListener("input", function () {
+      var term = input.value.trim();
+      if (term === asked || term.length === 0) {
+        return;
+      }
+      clearTimeout(timer);
+      timer = setTimeout(function () {
+        asked = term;
+        fetch(source + "?q=" + encodeURIComponent(term), { credentials: "same-origin", headers: { Accept: "application/json" } })
+          .then(function (response) { return response.ok ? response.json() : []; })
+          .then(function (items) {
+            list.textContent = "";
+            items.forEach(function (item) {
+              var option = document.createElement("option");
+              option.value = item.value;
+              option.label = item.label;
+              option.textContent = item.label;
+              list.appendChild(option);
+            });
+          })
+          .catch(function () { /* the field still takes a code or a name */ });
+      }, 150);
+    });
+  }
+
+  Array.prototype.forEach.call(document.querySelectorAll("input[data-picker]"), attach);
+})();
