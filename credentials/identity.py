@@ -13,6 +13,7 @@ import hashlib
 import hmac
 import os
 import re
+import unicodedata
 from dataclasses import dataclass
 from datetime import date
 
@@ -26,7 +27,7 @@ from .clock import china_today
 __all__ = [
     "PROVINCE_CODES", "NationalId", "InvalidNationalId", "DecryptionError", "IdCipher",
     "normalize_national_id", "parse_national_id", "check_character", "blind_index",
-    "mask_national_id", "mask_name", "LOG_ID_PATTERN", "redact_ids",
+    "mask_national_id", "mask_name", "LOG_ID_PATTERN", "redact_ids", "clean_person_name", "person_name_problem",
 ]
 
 # GB/T 2260 provincial codes (first two digits of an ID number), see DOMAIN §6.1.
@@ -246,3 +247,34 @@ LOG_ID_PATTERN = re.compile(r"(?<![0-9A-Za-z])\d{17}[\dXx](?![0-9A-Za-z])", re.A
 def redact_ids(text: str) -> str:
     """Mask every 18-character ID number in a log line."""
     return LOG_ID_PATTERN.sub(lambda m: mask_national_id(m.group(0)), text)
+
+
+# ---- personal names ---------------------------------------------------------------------------------------
+
+# What a name may hold: letters and marks of any script (Chinese, Uyghur, Tibetan, Latin …), spaces between
+# words, the middle dot of transliterated names (阿卜杜·热合曼, also as U+30FB/U+FF65 or the bullet-like
+# U+2022 some keyboards type) normalised to U+00B7, hyphens and apostrophes of foreign names, and a full stop
+# for initials. Never control characters (NUL broke exports), format characters (bidirectional overrides,
+# zero-width joiners, soft hyphens), digits, or symbols.
+_NAME_PUNCTUATION = {"·", "-", "'", ".", " ", "\u0f0b", "\u0f0c"}  # and the Tibetan syllable marks (tsheg)
+_MIDDLE_DOTS = str.maketrans({"\u30fb": "·", "\uff65": "·", "\u2022": "·", "\u2027": "·", "\u2019": "'"})
+
+
+def clean_person_name(raw: object) -> str:
+    """NFC, one space between words, one kind of middle dot; nothing else is changed (see `name_problem`)."""
+    text = unicodedata.normalize("NFC", str(raw or "")).translate(_MIDDLE_DOTS)
+    return " ".join(text.split())
+
+
+def person_name_problem(name: str) -> Text | None:
+    """Why a cleaned name cannot be a person's name, or None."""
+    for char in name:
+        category = unicodedata.category(char)
+        if category[0] in "LM" or char in _NAME_PUNCTUATION:
+            continue
+        if category[0] == "C":
+            return Text("含有不可见的控制或格式字符", "contains an invisible control or formatting character")
+        return Text(f"不能含有“{char}”", f"cannot contain “{char}”")
+    if name and not any(unicodedata.category(c)[0] == "L" for c in name):
+        return Text("至少需要一个文字", "needs at least one letter")
+    return None

@@ -231,3 +231,8 @@ def api_token(client, vault):
 
 def csrf_token_from(html: str) -> str:
     return re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', html).group(1)
+
+
+def numbered(prefix: str, n: int) -> str:
+    """A person's name for the n-th of many test workers: names hold no digits, so the number is written 零一二…"""
+    return prefix + "".join("零一二三四五六七八九"[int(d)] for d in str(n))

@@ -15,7 +15,7 @@ from typing import TypeVar
 from sqlalchemy.orm import Session
 
 from ..errors import CredentialsError, ImportRejected, ValidationFailed
-from ..identity import InvalidNationalId
+from ..identity import InvalidNationalId, clean_person_name
 from ..models import Occupation
 from ..spreadsheets import Formula
 from ..spreadsheets import Row as SheetRow
@@ -108,7 +108,7 @@ def id_hasher(vault: PersonalDataVault) -> Parser:
 
 
 def clean_name(raw: object) -> str:
-    return " ".join(str(raw).split())
+    return clean_person_name(raw)
 
 
 def certificate_number_text(raw: object) -> str:

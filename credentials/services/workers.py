@@ -13,7 +13,7 @@ from ladder.i18n import Text
 
 from ..clock import china_today
 from ..errors import Duplicate, ValidationFailed
-from ..identity import InvalidNationalId, mask_name
+from ..identity import InvalidNationalId, clean_person_name, mask_name, person_name_problem
 from ..models import City, Institution, TargetGroup, User, Worker, WorkerTargetGroup
 from ..vault import PersonalDataVault, SealedId
 from .audit import record
@@ -22,7 +22,7 @@ MAX_NAME = 64
 
 
 def clean_worker_name(name: str | None) -> str:
-    return " ".join((name or "").split())
+    return clean_person_name(name)
 
 
 def name_problem(name: str) -> ValidationFailed | None:
@@ -31,7 +31,8 @@ def name_problem(name: str) -> ValidationFailed | None:
         return ValidationFailed("required", field="name")
     if len(name) > MAX_NAME:
         return ValidationFailed("binding", field="name", reason=Text("姓名过长", "name is too long"))
-    return None
+    reason = person_name_problem(name)
+    return ValidationFailed("binding", field="name", reason=reason) if reason is not None else None
 
 
 def seal_national_id(vault: PersonalDataVault, national_id: str) -> SealedId:

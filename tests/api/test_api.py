@@ -7,7 +7,7 @@ from datetime import date
 
 import pytest
 
-from tests.conftest import PASSWORD, national_id
+from tests.conftest import PASSWORD, national_id, numbered
 
 PROBLEM = "application/problem+json"
 
@@ -86,7 +86,7 @@ def test_session_cookie_does_not_authenticate_the_api(client, staff, login):
 
 def test_workers_list_is_a_paginated_envelope(client, auth, staff, make_worker):
     for n in range(3):
-        make_worker(f"工人{n}", employer=staff.institution)
+        make_worker(numbered("工人", n), employer=staff.institution)
 
     body = client.get("/api/v1/workers?per_page=2&page=2", headers=auth).json
 

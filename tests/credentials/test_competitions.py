@@ -36,7 +36,7 @@ from credentials.services.competitions import (
 )
 from credentials.services.recognition import record_allowance, record_honour
 from credentials.services.reference import find_occupation
-from tests.conftest import national_id
+from tests.conftest import national_id, numbered
 
 TURNER = "6-18-01-01"
 
@@ -47,7 +47,7 @@ def people(make_user, make_institution, make_worker, make_certificate):
     enterprise = make_institution("天津精工", kind=InstitutionKind.ENTERPRISE, city_code="1201")
     senior = make_worker("王建国", employer=school)
     make_certificate(senior, school, level="senior", issued_on=date(2018, 1, 1))
-    tianjin = [make_worker(f"天津{n}", city_code="1201", area="120101", birth=date(2007, 3, n + 1), employer=enterprise)
+    tianjin = [make_worker(numbered("天津", n), city_code="1201", area="120101", birth=date(2007, 3, n + 1), employer=enterprise)
                for n in range(3)]
     for worker in tianjin:
         make_certificate(worker, school, level="junior", issued_on=date(2022, 1, 1))

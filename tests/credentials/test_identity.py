@@ -14,10 +14,12 @@ from credentials.identity import (
     InvalidNationalId,
     blind_index,
     check_character,
+    clean_person_name,
     mask_name,
     mask_national_id,
     normalize_national_id,
     parse_national_id,
+    person_name_problem,
     redact_ids,
 )
 
@@ -217,3 +219,25 @@ def test_redact_ids_after_chinese_text_and_at_boundaries():
     assert redact_ids(line) == line
     assert LOG_ID_PATTERN.search("身份证110105194912310021号")
     assert not LOG_ID_PATTERN.search("１１０１０５１９４９１２３１００２１")  # full-width: documented gap
+
+
+# ------------------------------------------------------------------ personal names
+
+@pytest.mark.parametrize("name", ["王建国", "阿卜杜·热合曼", "John O'Brien", "Jean-Luc Picard", "J. R. Smith",
+                                  "ཚེ་རིང་", "Nguyễn Văn An"])
+def test_names_of_every_script_are_accepted(name):
+    assert person_name_problem(clean_person_name(name)) is None
+
+
+@pytest.mark.parametrize(("raw", "cleaned"), [
+    ("  王  建国 ", "王 建国"), ("阿卜杜・热合曼", "阿卜杜·热合曼"), ("阿卜杜•热合曼", "阿卜杜·热合曼"),
+    ("Nguye\u0302\u0303n", "Nguyễn"),  # decomposed marks composed (NFC)
+])
+def test_names_are_normalised(raw, cleaned):
+    assert clean_person_name(raw) == cleaned
+
+
+@pytest.mark.parametrize("name", ["张\x00三", "李\x01四", "王\u202e五", "赵\u200b六", "钱\u00ad七", "孙\ufeff八",
+                                  "周3", "吴<script>", "郑@", "·", "-"])
+def test_control_format_characters_digits_and_symbols_are_refused(name):
+    assert person_name_problem(clean_person_name(name)) is not None

@@ -23,6 +23,7 @@ from credentials.services.status_lists import (
     status_list_credential_for,
 )
 from credentials.vc import keys, proof, statuslist
+from tests.conftest import numbered
 
 ISSUER = Issuer(did="did:web:rst.example.cn", name="某省技能人才证书登记中心", base_url="https://rst.example.cn")
 SEALER = KeySealer({"s1": b"\x05" * 32}, "s1")
@@ -32,7 +33,7 @@ ON_POSTGRES = os.environ.get("TEST_DATABASE_URL", "").startswith(("postgres://",
 @pytest.fixture
 def certificates(make_institution, make_worker, make_certificate):
     institution = make_institution()
-    return [make_certificate(make_worker(f"工人{i}"), institution, issued_on=date(2021, 1, 1 + i))
+    return [make_certificate(make_worker(numbered("工人", i)), institution, issued_on=date(2021, 1, 1 + i))
             for i in range(3)]
 
 

@@ -117,7 +117,7 @@ def test_workers_page_finds_a_worker_by_full_national_id(staff_client, staff, ma
 
 def test_workers_page_is_paginated_twenty_a_page(staff_client, staff, make_worker):
     for n in range(25):
-        make_worker(f"工人{n:02d}", employer=staff.institution)
+        make_worker("工人" + "甲乙丙丁戊己庚辛壬癸子丑寅卯辰巳午未申酉戌亥天地人"[n], employer=staff.institution)
 
     first = staff_client.get("/institution/workers").text
     second = staff_client.get("/institution/workers?page=2").text

@@ -16,7 +16,7 @@ from credentials.models import AppraisalResult, TargetGroup, TrainingRecord
 from credentials.services.reference import find_occupation
 from credentials.services.worker_facts import record_work_period
 from credentials.services.workers import register_worker
-from tests.conftest import national_id
+from tests.conftest import national_id, numbered
 
 LATHE = "6-18-01-01"
 
@@ -161,7 +161,7 @@ def test_results_are_searched_by_name_filtered_by_outcome_and_paged(db, staff_cl
 
     lathe = find_occupation(db.session(), LATHE)
     for n in range(23):
-        worker = make_worker(f"学员{n:02d}")
+        worker = make_worker(numbered("学员", n))
         record_work_period(db.session(), worker=worker, occupation=lathe, started_on=date(2015, 1, 1),
                            by=None)
         record_appraisal_result(db.session(), worker=worker, institution=school, occupation=lathe,
@@ -170,11 +170,11 @@ def test_results_are_searched_by_name_filtered_by_outcome_and_paged(db, staff_cl
     db.session.commit()
 
     first = staff_client.get("/institution/results").text
-    by_name = rows(staff_client.get("/institution/results?q=学员07").text, "results-table")
+    by_name = rows(staff_client.get("/institution/results?q=学员七").text, "results-table")
     failed = staff_client.get("/institution/results?outcome=failed").text
 
     assert len(rows(first, "results-table")) == 20 and "第 1 / 2 页，共 23 条" in first
-    assert len(by_name) == 1 and "学员07" in by_name[0]
+    assert len(by_name) == 1 and "学员七" in by_name[0]
     assert "共 10 条" in failed  # theory 50..59 fails
 
 
