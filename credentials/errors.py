@@ -107,6 +107,9 @@ class Duplicate(CredentialsError):
     status = 409
     messages = {
         "worker": Text("该身份证号已登记（劳动者编号 {worker_id}）", "This national ID is already registered (worker {worker_id})"),
+        "worker_elsewhere": Text("该身份证号不能在此登记：此人已在登记簿中，无需重复登记，可直接凭身份证号为其录入培训、成绩或申报",
+                                 "This national ID cannot be registered here: the person is in the registry already; "
+                                 "record their training, results or applications with the ID"),
         "certificate": Text("证书编号 {number} 已存在", "Certificate number {number} already exists"),
         "institution": Text("机构“{name}”已存在", "Institution “{name}” already exists"),
         "open_application": Text("该劳动者已有进行中的{level}申报（编号 {id}）",

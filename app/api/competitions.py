@@ -26,7 +26,7 @@ from credentials.services.competition_promotions import (
     judge_again,
     reject_competition_promotion,
 )
-from credentials.services.competitions import apply_for_plan, decide_plan, record_result, register_competition
+from credentials.services.competitions import apply_for_plan, decide_plan, entrant, record_result, register_competition
 from ladder.competitions import medals, tiers
 
 from ..access import allow
@@ -37,7 +37,7 @@ from ..lookups import (
     competition_rule_or_404,
     occupation_or_field_error,
     proposal_or_404,
-    worker_by_national_id_or_field_error,
+    vault,
 )
 from .common import (
     Bilingual,
@@ -290,7 +290,7 @@ def reevaluate(body, competition_id: int):
 @problems(400, 401, 403, 404, 409, 422)
 def add_result(body, competition_id: int):
     competition = competition_or_404(competition_id)
-    worker = worker_by_national_id_or_field_error(body["national_id"])
+    worker = entrant(db.session(), vault(), body["national_id"], by=current_actor())
     result = record_result(db.session(), competition, worker=worker, rank=body["rank"], medal=body["medal"],
                            team_size=body["team_size"], by=current_actor())
     db.session.commit()

@@ -6,13 +6,13 @@ from __future__ import annotations
 from flask_babel import gettext as _
 
 from credentials.models import Competition
-from credentials.services.competitions import record_result, register_competition
+from credentials.services.competitions import entrant, record_result, register_competition
 
 from ..auth import current_actor
 from ..exports import xlsx_response
 from ..extensions import db
 from ..i18n import level_name, localized
-from ..lookups import city_code_of, occupation_or_field_error, worker_by_national_id_or_field_error
+from ..lookups import city_code_of, occupation_or_field_error, vault
 from .approval_forms import CompetitionForm, ResultForm
 from .approvals import OUTCOME_NAMES, PROPOSAL_NAMES, medal_text
 
@@ -37,6 +37,6 @@ def results_xlsx(found: Competition):
 
 
 def enter_result(found: Competition, form: ResultForm):
-    worker = worker_by_national_id_or_field_error(form.national_id.data)
+    worker = entrant(db.session(), vault(), form.national_id.data or "", by=current_actor())
     return record_result(db.session(), found, worker=worker, rank=form.rank.data, medal=form.medal.data or None,
                          team_size=form.team_size.data or 1, by=current_actor())

@@ -187,6 +187,27 @@ def _plan_move(session: Session, competition: Competition, to: PlanState, *, by:
            entity_id=competition.id, before=before, after={**competition_snapshot(competition), "reason": reason})
 
 
+NOT_AMONG_YOURS = Text("登记簿中（或本单位的劳动者中）没有该身份证号；新职工请先登记",
+                       "No registered worker (or none of your institution's) has this national ID; register new staff first")
+
+
+def entrant(session: Session, vault: PersonalDataVault, national_id: str, *, by: User,
+            field: str = "national_id") -> Worker:
+    """The competitor a result names: a registered worker, and for an organising institution one of its own
+    workers. An unregistered ID and an ID registered outside the institution get the same answer, so entering
+    results tells an institution nothing about who exists elsewhere. (Bureaus enter any registered entrant.)"""
+    worker = find_worker_by_national_id(session, vault, national_id.strip())
+    if worker is None or not _may_enter(session, worker, by):
+        raise ValidationFailed("binding", field=field, reason=NOT_AMONG_YOURS)
+    return worker
+
+
+def _may_enter(session: Session, worker: Worker, by: User) -> bool:
+    if by.role is not Role.INSTITUTION_STAFF:
+        return True
+    return session.scalar(select(Worker.id).where(Worker.id == worker.id, worker_scope(by))) is not None
+
+
 def record_result(session: Session, competition: Competition, *, worker: Worker, rank: int | None = None,
                   medal: str | None = None, team_size: int = 1, by: User, today: date | None = None,
                   field_prefix: str = "") -> CompetitionResult:
@@ -195,9 +216,8 @@ def record_result(session: Session, competition: Competition, *, worker: Worker,
         raise Forbidden("action")
     if competition.ends_on > today:
         raise ValidationFailed("binding", field="competition", reason=Text("竞赛尚未结束", "the competition has not ended"))
-    if by.role is Role.INSTITUTION_STAFF and session.scalar(
-            select(Worker.id).where(Worker.id == worker.id, worker_scope(by))) is None:
-        raise ValidationFailed("outside_region", field=field_prefix + "national_id", what=Text("该劳动者", "This worker"))
+    if not _may_enter(session, worker, by):
+        raise ValidationFailed("binding", field=field_prefix + "national_id", reason=NOT_AMONG_YOURS)
     if rank is None and not medal:
         raise ValidationFailed("required", field=field_prefix + "rank")
     if rank is not None and not 1 <= rank <= 100_000:
@@ -260,10 +280,10 @@ def import_results(session: Session, vault: PersonalDataVault, competition: Comp
             report.errors.append(_row_error(number, problem[0], Text("不接受公式", "formulas are not accepted"),
                                             str(problem[1])))
             continue
-        worker = find_worker_by_national_id(session, vault, str(values.get("national_id") or "").strip())
-        if worker is None:
-            report.errors.append(_row_error(number, "national_id", Text("未登记的身份证号", "no worker with this ID"),
-                                            _masked(values.get("national_id"))))
+        try:
+            worker = entrant(session, vault, str(values.get("national_id") or ""), by=by)
+        except ValidationFailed:
+            report.errors.append(_row_error(number, "national_id", NOT_AMONG_YOURS, _masked(values.get("national_id"))))
             continue
         try:
             rank = _number(values.get("rank"))

@@ -15,6 +15,7 @@ from ..clock import china_today
 from ..errors import Duplicate, ValidationFailed
 from ..identity import InvalidNationalId, clean_person_name, mask_name, person_name_problem
 from ..models import City, Institution, TargetGroup, User, Worker, WorkerTargetGroup
+from ..queries.scopes import worker_scope
 from ..vault import PersonalDataVault, SealedId
 from .audit import record
 
@@ -43,6 +44,15 @@ def seal_national_id(vault: PersonalDataVault, national_id: str) -> SealedId:
         raise ValidationFailed("national_id", field="national_id", reason=error) from None
 
 
+def _already_registered(session: Session, worker_id: int, by: User | None) -> Duplicate:
+    """Whoever may see the worker is shown which one; anyone else learns only that this ID cannot be registered
+    here — never where, nor under which number (that would make registration an oracle of who exists)."""
+    visible = by is None or session.scalar(select(Worker.id).where(Worker.id == worker_id, worker_scope(by)))
+    if visible:
+        return Duplicate("worker", field="national_id", worker_id=worker_id)
+    return Duplicate("worker_elsewhere", field="national_id")
+
+
 def register_worker(
     session: Session,
     vault: PersonalDataVault,
@@ -67,7 +77,7 @@ def register_worker(
         raise ValidationFailed("unknown_city", field="city_code", city=city_code)
     existing = session.scalar(select(Worker.id).where(Worker.id_hash == sealed.hash))
     if existing is not None:
-        raise Duplicate("worker", field="national_id", worker_id=existing)
+        raise _already_registered(session, existing, by)
     worker = Worker(
         name=name,
         id_hash=sealed.hash,

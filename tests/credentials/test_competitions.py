@@ -267,4 +267,4 @@ def test_young_workers_with_strong_results_form_the_worldskills_pool(people):
     edition, statement = worldskills_pool(people["tj_city"], on=date(2026, 11, 25))
 
     assert edition.number == 49
-    assert [row.Worker.name for row in db.session.execute(statement)] == ["天津0"]  # 21 in 2028; the other 38
+    assert [row.Worker.name for row in db.session.execute(statement)] == [numbered("天津", 0)]  # 21 in 2028; the other 38

@@ -164,3 +164,33 @@ def test_registration_writes_an_audit_event_with_masked_data_only(db, vault, mak
     raw = " ".join(str(value) for value in raw_row(db, "audit_events", event.id).values())
     assert number not in raw and number[:17] not in raw
     assert "王小明" not in raw
+
+
+def test_staff_who_cannot_see_the_worker_learn_neither_where_nor_which_number(db, vault, make_user,
+                                                                              make_institution):
+    """Registration must not be an oracle of who is registered where (a hostile review found '劳动者编号 1')."""
+    number = national_id(date(1990, 3, 4))
+    first = register_worker(db.session(), vault, name="周一", national_id=number, city_code="3205",
+                            by=make_user("institution_staff", institution=make_institution()))
+    stranger = make_user("institution_staff", institution=make_institution())
+
+    with pytest.raises(Duplicate) as caught:
+        register_worker(db.session(), vault, name="周一", national_id=number, city_code="3205", by=stranger)
+
+    assert caught.value.code == "worker_elsewhere" and caught.value.field == "national_id"
+    message = caught.value.message("zh") + caught.value.message("en")
+    assert str(first.id) not in message and "苏州" not in message and "编号" not in message
+    assert "不能在此登记" in message
+
+
+def test_staff_who_see_the_worker_are_told_which_one_it_is(db, vault, make_user, make_institution):
+    school = make_institution()
+    number = national_id(date(1991, 3, 4))
+    first = register_worker(db.session(), vault, name="吴二", national_id=number, city_code="3205",
+                            by=make_user("institution_staff", institution=school))
+
+    with pytest.raises(Duplicate) as caught:
+        register_worker(db.session(), vault, name="吴二", national_id=number, city_code="3205",
+                        by=make_user("institution_staff", institution=school))
+
+    assert caught.value.params["worker_id"] == first.id

@@ -90,7 +90,7 @@ def test_an_import_with_errors_shows_the_row_report_and_writes_nothing(setting, 
                              data={"file": (BytesIO(content.encode("utf-8-sig")), "results.csv")})
 
     assert response.status_code == 422 and 'id="import-errors"' in response.text
-    assert "未登记的身份证号" in response.text and "110101********1234" in response.text
+    assert "登记簿中（或本单位的劳动者中）没有该身份证号" in response.text and "110101********1234" in response.text
     assert db.session.scalar(select(Competition)).results == []
 
 
