@@ -7,6 +7,7 @@ missing score later decides it. A part below the mark fails the sitting whatever
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -78,7 +79,7 @@ def judge(level: str, theory: Decimal | float, practical: Decimal | float, revie
     rule = pass_rule(on)
     scores = {"theory": theory, "practical": practical, "review": review}
     for part, score in scores.items():
-        if score is not None and not 0 <= score <= rule.max_score:
+        if score is not None and not (_finite(score) and 0 <= score <= rule.max_score):
             raise ScoreOutOfRange(part, score, rule.max_score)
     reasons = []
     missing: list[str] = []
@@ -98,6 +99,11 @@ def judge(level: str, theory: Decimal | float, practical: Decimal | float, revie
 def retake_deadline(exam_date: date) -> date:
     """The last day a candidate who failed the sitting of `exam_date` may sit again on the same application."""
     return add_months(exam_date, pass_rule(exam_date).retake_months)
+
+
+def _finite(score: Decimal | float) -> bool:
+    """NaN, sNaN and infinities are no scores (and a signalling NaN cannot even be compared)."""
+    return score.is_finite() if isinstance(score, Decimal) else math.isfinite(score)
 
 
 def _below(part: str, score: Decimal | float, mark: int) -> Text:

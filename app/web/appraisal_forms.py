@@ -9,7 +9,6 @@ from flask_wtf import FlaskForm
 from flask_wtf.file import MultipleFileField
 from wtforms import (
     DateField,
-    DecimalField,
     HiddenField,
     IntegerField,
     RadioField,
@@ -24,7 +23,7 @@ from credentials.services.applications import MAX_REASON
 from credentials.services.corrections import MAX_REASON as MAX_CORRECTION_REASON
 from credentials.services.sessions import MAX_CAPACITY, MAX_SITE
 
-from .forms import occupation_field, options
+from .forms import NumberField, occupation_field, options
 from .record_forms import level_options
 
 
@@ -82,18 +81,18 @@ class SeatForm(FlaskForm):
 
 class SessionResultForm(FlaskForm):
     application_id = HiddenField(validators=[DataRequired()])
-    theory = DecimalField(_l("理论知识考试成绩"), places=None, validators=[InputRequired()])
-    practical = DecimalField(_l("操作技能考核成绩"), places=None, validators=[InputRequired()])
-    review = DecimalField(_l("综合评审成绩"), places=None, validators=[Optional()],
+    theory = NumberField(_l("理论知识考试成绩"), places=None, validators=[InputRequired()])
+    practical = NumberField(_l("操作技能考核成绩"), places=None, validators=[InputRequired()])
+    review = NumberField(_l("综合评审成绩"), places=None, validators=[Optional()],
                           description=_l("技师、高级技师须评审；暂缺则成绩不完整，可稍后补录"))
     number = StringField(_l("证书编号"), validators=[Optional(), Length(max=32)],
                          description=_l("通过时发证；留空则自动生成"))
 
 
 class CorrectionForm(FlaskForm):
-    theory = DecimalField(_l("理论知识考试成绩"), places=None, validators=[InputRequired()])
-    practical = DecimalField(_l("操作技能考核成绩"), places=None, validators=[InputRequired()])
-    review = DecimalField(_l("综合评审成绩"), places=None, validators=[Optional()])
+    theory = NumberField(_l("理论知识考试成绩"), places=None, validators=[InputRequired()])
+    practical = NumberField(_l("操作技能考核成绩"), places=None, validators=[InputRequired()])
+    review = NumberField(_l("综合评审成绩"), places=None, validators=[Optional()])
     reason = TextAreaField(_l("更正原因"), validators=[DataRequired(), Length(max=MAX_CORRECTION_REASON)],
                            description=_l("记入审计记录；若证书因此撤销，也作为撤销原因告知持证人"))
 
@@ -104,7 +103,7 @@ class VoidForm(FlaskForm):
 
 
 class CompleteForm(FlaskForm):
-    review = DecimalField(_l("综合评审成绩"), places=None, validators=[InputRequired()])
+    review = NumberField(_l("综合评审成绩"), places=None, validators=[InputRequired()])
     number = StringField(_l("证书编号"), validators=[Optional(), Length(max=32)],
                          description=_l("通过时发证；留空则自动生成"))
 

@@ -9,7 +9,6 @@ from flask_wtf.file import FileField, FileRequired, MultipleFileField
 from wtforms import (
     BooleanField,
     DateField,
-    DecimalField,
     HiddenField,
     IntegerField,
     SelectField,
@@ -23,7 +22,7 @@ from ladder.competitions import medals, tiers
 from ladder.frameworks import appraised_levels, vocabulary
 
 from ..i18n import level_name, localized
-from .forms import city_field, occupation_field, options
+from .forms import NumberField, city_field, occupation_field, options
 
 REASON_MAX = 2000
 
@@ -143,7 +142,7 @@ class HonourForm(FlaskForm):
 
 class AllowanceForm(FlaskForm):
     kind = SelectField(_l("津贴类别"), validators=[DataRequired()])
-    amount = DecimalField(_l("金额（元）"), places=2, validators=[InputRequired(), NumberRange(min=0.01)])
+    amount = NumberField(_l("金额（元）"), places=2, validators=[InputRequired(), NumberRange(min=0.01)])
     period = SelectField(_l("发放周期"), validators=[DataRequired()])
     payer = StringField(_l("发放单位"), validators=[DataRequired(), Length(max=128)])
     starts_on = DateField(_l("起始日期"), validators=[DataRequired()])

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
 from flask_babel.speaklater import LazyString
 from flask_wtf import FlaskForm
-from wtforms import SelectChoice, SelectMultipleField, StringField
+from wtforms import DecimalField, SelectChoice, SelectMultipleField, StringField
 from wtforms.validators import DataRequired, Length, Optional
 
 from credentials.models import TargetGroup
@@ -28,6 +29,17 @@ def city_field(label: str | LazyString = CITY, *, required: bool = True, **kwarg
     kwargs.setdefault("description", _l("输入城市名称或代码，从列表中选择，如“苏州”或 3205"))
     return StringField(label, validators=[DataRequired() if required else Optional(), Length(max=32)],
                        render_kw={"data-picker": "city", "autocomplete": "off"}, **kwargs)
+
+
+class NumberField(DecimalField):
+    """A decimal number as people type it; "NaN", "Infinity" and the like are not numbers (Decimal takes
+    them, and comparing them raised a 500)."""
+
+    def process_formdata(self, valuelist: list[Any]) -> None:
+        super().process_formdata(valuelist)
+        if isinstance(self.data, Decimal) and not self.data.is_finite():
+            self.data = None
+            raise ValueError(self.gettext("Not a valid decimal value."))
 
 
 def options(pairs) -> list[SelectChoice]:

@@ -7,7 +7,6 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
     DateField,
-    DecimalField,
     HiddenField,
     IntegerField,
     SelectField,
@@ -22,7 +21,7 @@ from ladder.frameworks import appraised_levels
 from ladder.subsidies import training_vocabulary
 
 from ..i18n import is_english, level_name
-from .forms import occupation_field, options
+from .forms import NumberField, occupation_field, options
 
 OUTCOME_LABELS = {
     TrainingOutcome.ENROLLED: _l("在训"),
@@ -48,9 +47,9 @@ class _WorkerAndOccupation(FlaskForm):
 class AppraisalResultForm(_WorkerAndOccupation):
     level = SelectField(_l("等级"), validators=[DataRequired()])
     exam_date = DateField(_l("考试日期"), validators=[DataRequired()])
-    theory = DecimalField(_l("理论知识考试成绩"), places=None, validators=[InputRequired()])
-    practical = DecimalField(_l("操作技能考核成绩"), places=None, validators=[InputRequired()])
-    review = DecimalField(_l("综合评审成绩"), places=None, validators=[Optional()],
+    theory = NumberField(_l("理论知识考试成绩"), places=None, validators=[InputRequired()])
+    practical = NumberField(_l("操作技能考核成绩"), places=None, validators=[InputRequired()])
+    review = NumberField(_l("综合评审成绩"), places=None, validators=[Optional()],
                           description=_l("技师、高级技师必填"))
     number = StringField(_l("证书编号"), validators=[Optional(), Length(max=32)],
                          description=_l("通过时发证；留空则按职业技能等级证书编码规则自动生成"))

@@ -304,3 +304,23 @@ def test_stored_moments_are_exported_in_china_time():
 
     assert safe_cell(datetime(2024, 6, 30, 16, 30)) == datetime(2024, 7, 1, 0, 30)  # naive = UTC
     assert safe_cell(datetime(2024, 6, 30, 16, 30, tzinfo=UTC)) == datetime(2024, 7, 1, 0, 30)
+
+
+@pytest.mark.parametrize("typed", ["NaN", "nan", "Infinity", "-inf", "sNaN"])
+def test_a_score_that_is_not_a_number_is_refused_beside_its_field(db, staff_client, worker_id_number, typed):
+    response = staff_client.post("/institution/results", data=result_form(worker_id_number, theory=typed))
+
+    assert response.status_code == 422  # it was a 500: Decimal("NaN") cannot be compared
+    assert 'id="theory-error"' in response.text
+    assert count(db, AppraisalResult) == 0
+
+
+def test_the_pass_rule_refuses_a_score_that_is_not_a_number():
+    from decimal import Decimal
+
+    from ladder.appraisal import ScoreOutOfRange, judge
+
+    with pytest.raises(ScoreOutOfRange):
+        judge("junior", Decimal("NaN"), Decimal(80), None, on=date(2024, 1, 1))
+    with pytest.raises(ScoreOutOfRange):
+        judge("junior", float("inf"), 80, None, on=date(2024, 1, 1))
