@@ -150,3 +150,27 @@ def test_look_ups_are_rate_limited_per_client_across_api_and_page(app, certifica
     finally:
         app.config["VERIFY_RATE_LIMIT"] = saved
         limiter.reset()
+
+
+def test_a_wrong_name_costs_the_same_statements_as_an_unknown_number(app, certificate):
+    """Timing must not tell real numbers from missing ones: both look-ups run exactly one statement (a real
+    number used to load its holder, occupation and institution with three more)."""
+    from sqlalchemy import event
+
+    from app.extensions import db
+    from credentials.queries.verification import verify_certificate
+
+    def statements_for(number: str, name: str) -> int:
+        seen: list[str] = []
+        engine = db.engine
+        listener = lambda *args: seen.append(args[2])  # noqa: E731 - (conn, cursor, statement, …)
+        event.listen(engine, "before_cursor_execute", listener)
+        try:
+            db.session.expire_all()
+            verify_certificate(db.session(), number, name=name)
+        finally:
+            event.remove(engine, "before_cursor_execute", listener)
+        return len(seen)
+
+    with app.app_context():
+        assert statements_for(certificate.number, "李四") == statements_for("S000032000001213000099", "王建国") == 1
