@@ -10,6 +10,7 @@ only as an attachment, with nosniff and a sandbox CSP.
 
 from __future__ import annotations
 
+import base64
 import re
 import unicodedata
 import warnings
@@ -34,6 +35,9 @@ _PDF_DANGER = re.compile(rb"/(JavaScript|JS|OpenAction|AA|Launch|SubmitForm|Impo
 _HTML = re.compile(rb"<\s*(script|html|svg|iframe|body|object|embed)\b", re.IGNORECASE)
 _STREAM = re.compile(rb"stream\r?\n(.*?)endstream", re.DOTALL)
 _NAME_ESCAPE = re.compile(rb"#([0-9A-Fa-f]{2})")
+_HEX = re.compile(rb"[0-9A-Fa-f]+")
+_A85 = re.compile(rb"[!-uz\s]+")
+_UNINSPECTABLE = re.compile(rb"/(LZWDecode|LZW|Crypt)(?![A-Za-z0-9])")
 
 
 class RefusedFile(ValueError):
@@ -103,19 +107,55 @@ def check_pdf(content: bytes) -> None:
 
 
 def _pdf_texts(content: bytes) -> Iterator[bytes]:
-    """The raw bytes, then every stream that inflates (object streams hide dictionaries there)."""
+    """The raw bytes, then every stream decoded as far as its filters go (object streams hide dictionaries
+    there): Flate, ASCIIHex and ASCII85, chained up to three deep, since a script can hide behind any of them."""
+    if _UNINSPECTABLE.search(content):
+        raise RefusedFile("PDF 使用了无法检查的压缩方式（LZW），请另存为普通 PDF 后上传",
+                          "the PDF uses a compression that cannot be inspected (LZW); save it as a plain PDF")
     yield content
-    budget = _MAX_INFLATED
+    budget = [_MAX_INFLATED]
     for match in _STREAM.finditer(content):
-        inflater = zlib.decompressobj()
-        try:
-            inflated = inflater.decompress(match.group(1), budget)
-        except zlib.error:
-            continue
-        if inflater.unconsumed_tail:
-            raise RefusedFile("PDF 解压后过大", "the PDF is too large once decompressed")
-        budget -= len(inflated)
-        yield inflated
+        yield from _decoded_layers(match.group(1), budget, depth=3)
+
+
+def _decoded_layers(data: bytes, budget: list[int], *, depth: int) -> Iterator[bytes]:
+    if depth == 0:
+        return
+    for decode in (_inflate, _ascii_hex, _ascii85):
+        decoded = decode(data, budget)
+        if decoded is not None and decoded != data:
+            budget[0] -= len(decoded)
+            yield decoded
+            yield from _decoded_layers(decoded, budget, depth=depth - 1)
+
+
+def _inflate(data: bytes, budget: list[int]) -> bytes | None:
+    inflater = zlib.decompressobj()
+    try:
+        inflated = inflater.decompress(data, max(budget[0], 1))
+    except zlib.error:
+        return None
+    if inflater.unconsumed_tail:
+        raise RefusedFile("PDF 解压后过大", "the PDF is too large once decompressed")
+    return inflated
+
+
+def _ascii_hex(data: bytes, budget: list[int]) -> bytes | None:
+    body = data.split(b">", 1)[0]
+    digits = bytes(c for c in body if c not in b" \t\r\n\f\x00")
+    if not digits or not _HEX.fullmatch(digits) or len(digits) // 2 > budget[0]:
+        return None
+    return bytes.fromhex((digits + b"0" if len(digits) % 2 else digits).decode("ascii"))
+
+
+def _ascii85(data: bytes, budget: list[int]) -> bytes | None:
+    body = data.strip().removeprefix(b"<~").split(b"~>", 1)[0]
+    if not body or len(body) > budget[0] or not _A85.fullmatch(body):
+        return None
+    try:
+        return base64.a85decode(body, ignorechars=b" \t\r\n\f\x00")
+    except ValueError:
+        return None
 
 
 def reencode_image(content: bytes, kind: str) -> bytes:

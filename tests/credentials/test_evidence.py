@@ -3,6 +3,7 @@ clean data; bytes stored apart under a random name (SECURITY.md traps 4 and 5)."
 
 from __future__ import annotations
 
+import base64
 import zlib
 from io import BytesIO
 
@@ -67,6 +68,13 @@ def test_a_plain_pdf_is_kept_as_it_is():
     (pdf(body=zlib.compress(b"<< /Type /Action /S /Launch /F (cmd.exe) >>")), "/Launch"),  # inside a stream
     (pdf(extra=b"/Encrypt 9 0 R"), "/Encrypt"),
     (pdf(extra=b"/Names << /EmbeddedFiles 6 0 R >>"), "/EmbeddedFiles"),
+    # hidden behind the text filters a PDF allows, alone or chained with Flate (a hostile review found these)
+    (pdf(body=b"<< /S /JavaScript /JS (x) >>".hex().encode() + b">"), "/JavaScript"),  # /ASCIIHexDecode
+    (pdf(body=b" ".join(b"<< /S /Launch >>".hex().encode()[i:i + 2] for i in range(0, 32, 2)) + b">"),
+     "/Launch"),  # hex with spaces
+    (pdf(body=b"<~" + base64.a85encode(b"<< /OpenAction 3 0 R >>") + b"~>"), "/OpenAction"),  # /ASCII85Decode
+    (pdf(body=zlib.compress(b"<< /S /JavaScript >>").hex().encode() + b">"), "/JavaScript"),  # hex of Flate
+    (pdf(body=base64.a85encode(zlib.compress(b"/AA << >>")) + b"~>"), "/AA"),  # ASCII85 of Flate
 ])
 def test_pdfs_with_scripts_actions_attachments_or_encryption_are_refused(content, why):
     with pytest.raises(RefusedFile) as refused:
@@ -77,6 +85,7 @@ def test_pdfs_with_scripts_actions_attachments_or_encryption_are_refused(content
 @pytest.mark.parametrize(("content", "reason"), [
     (pdf() + b"<html><script>alert(1)</script></html>", "网页代码"),
     (b"%PDF-1.4\n1 0 obj << >> endobj\n", "不完整"),
+    (pdf(extra=b"/Filter /LZWDecode"), "LZW"),  # a filter we cannot look through is refused
     (b"GIF89a" + b"\x00" * 20, "只接受"),
     (b"<html><body>hi</body></html>", "只接受"),
     (b"MZ\x90\x00" + b"\x00" * 60, "只接受"),
