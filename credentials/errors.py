@@ -147,12 +147,11 @@ class AuthenticationFailed(CredentialsError):
 
     status = 401
     messages = {
-        # A locked account answers exactly like a wrong password, so that sign-in never reveals
-        # whether an account exists; the codes differ only for the logs.
-        "credentials": Text("账号或密码不正确（连续输错 5 次将锁定 {minutes} 分钟）",
-                        "Wrong account or password (5 failures in a row lock the account for {minutes} minutes)"),
-        "locked": Text("账号或密码不正确（连续输错 5 次将锁定 {minutes} 分钟）",
-                   "Wrong account or password (5 failures in a row lock the account for {minutes} minutes)"),
+        # One answer for every refusal (no such account, disabled, wrong password, this client must wait),
+        # so that sign-in never reveals whether an account exists (services.accounts.authenticate).
+        "credentials": Text("账号或密码不正确（连续输错 5 次后，须等待 {minutes} 分钟再试）",
+                            "Wrong account or password (after 5 failures in a row, wait {minutes} minutes before "
+                            "trying again)"),
         "token": Text("令牌无效或已过期", "The token is invalid or has expired"),
     }
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 from dataclasses import dataclass
 
 from .identity import IdCipher, NationalId, blind_index, mask_national_id, parse_national_id
@@ -32,6 +34,11 @@ class PersonalDataVault:
             masked=mask_national_id(parsed.number),
             parsed=parsed,
         )
+
+    def keyed_digest(self, purpose: str, text: str) -> str:
+        """A keyed hash of any text (e.g. what was typed as an account name, with the client's address): it
+        can be matched later, and it cannot be reversed by trying the few billion possible ID numbers."""
+        return hmac.new(self._hash_key, f"{purpose}|{text}".encode(), hashlib.sha256).hexdigest()
 
     def reveal(self, ciphertext: str) -> str:
         return self._cipher.decrypt(ciphertext)

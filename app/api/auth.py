@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import marshmallow as ma
-from flask import current_app
+from flask import current_app, request
 from flask_smorest import Blueprint
 
 from credentials import AuthenticationFailed
@@ -45,7 +45,7 @@ def create_token(body):
     config = current_app.config
     try:
         user = authenticate(db.session(), vault(), body["account"], body["password"],
-                            lockout_threshold=config["LOGIN_LOCKOUT_THRESHOLD"],
+                            client=request.remote_addr or "", lockout_threshold=config["LOGIN_LOCKOUT_THRESHOLD"],
                             lockout_minutes=config["LOGIN_LOCKOUT_MINUTES"])
     except AuthenticationFailed as error:
         db.session.commit()

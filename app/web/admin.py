@@ -12,7 +12,7 @@ from wtforms.validators import DataRequired, Length, Optional
 
 from credentials.clock import china_today
 from credentials.models import BureauScope, CertificateRoute, Institution, InstitutionKind, Role, User
-from credentials.services.accounts import create_user
+from credentials.services.accounts import create_user, lift_throttles
 from credentials.services.historic import enter_historic_certificate
 from credentials.services.institutions import accredit, create_institution
 from ladder.frameworks import appraised_levels
@@ -21,7 +21,7 @@ from ..access import allow
 from ..auth import current_actor
 from ..extensions import db
 from ..i18n import level_name
-from ..lookups import city_code_of, occupation_or_field_error, worker_by_national_id_or_field_error
+from ..lookups import city_code_of, occupation_or_field_error, vault, worker_by_national_id_or_field_error
 from .appraisal_forms import HistoricCertificateForm
 from .approvals import uploaded_files
 from .forms import city_field, occupation_field, options
@@ -94,6 +94,17 @@ def _create_user(form: UserForm) -> User:
         bureau_scope=BureauScope(form.bureau_scope.data) if form.bureau_scope.data else None,
         region_code=(form.region_code.data or "").strip() or None, by=current_actor(),
     )
+
+
+@bp.post("/users/<int:user_id>/lift-waits")
+@allow(Role.ADMIN)
+def lift_waits(user_id: int):
+    """The unlock path: every sign-in wait on this account, from every client, is lifted (and audited)."""
+    user = db.get_or_404(User, user_id)
+    lifted = lift_throttles(db.session(), vault(), user, by=current_actor())
+    db.session.commit()
+    flash(_("已解除 %(name)s 的登录等待（%(count)s 处）", name=user.display_name, count=lifted), "success")
+    return redirect(url_for("admin.home"))
 
 
 @bp.route("/institutions/new", methods=["GET", "POST"])

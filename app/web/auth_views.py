@@ -40,7 +40,7 @@ def login():
         config = current_app.config
         try:
             user = authenticate(
-                db.session(), vault(), form.account.data, form.password.data,
+                db.session(), vault(), form.account.data, form.password.data, client=request.remote_addr or "",
                 lockout_threshold=config["LOGIN_LOCKOUT_THRESHOLD"], lockout_minutes=config["LOGIN_LOCKOUT_MINUTES"],
             )
         except AuthenticationFailed as error:

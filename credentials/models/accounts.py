@@ -103,3 +103,21 @@ class ApiToken(Base):
 User.is_authenticated = property(lambda self: True)
 User.is_anonymous = property(lambda self: False)
 User.get_id = lambda self: str(self.id)
+
+
+class LoginThrottle(Base):
+    """Failed sign-ins for one account name *from one client*, and until when that pair must wait.
+
+    Keyed by a hash of (what was typed as the account, the client address), so an account that does not
+    exist throttles exactly like one that does (nothing tells them apart), and an attacker elsewhere slows
+    only themselves: the owner signing in from their own client is never locked out.
+    """
+
+    __tablename__ = "login_throttles"
+    __table_args__ = (CheckConstraint("failures >= 0", name="failures_not_negative"),)
+
+    key: Mapped[str] = mapped_column(String(64), primary_key=True)  # keyed hash of (account typed, client)
+    account: Mapped[str] = mapped_column(String(64), index=True)  # keyed hash of the account typed: for unlock
+    failures: Mapped[int] = mapped_column(default=0)
+    blocked_until: Mapped[datetime | None]
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)

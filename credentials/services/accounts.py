@@ -7,12 +7,24 @@ import secrets
 from datetime import UTC, datetime, timedelta
 from typing import NoReturn
 
-from sqlalchemy import select, update
+from sqlalchemy import CursorResult, delete, select, update
 from sqlalchemy.orm import Session
 
 from ..errors import AuthenticationFailed, ValidationFailed
 from ..identity import InvalidNationalId
-from ..models import ApiToken, BureauScope, City, Institution, LoginSession, Province, Role, User, Worker, utcnow
+from ..models import (
+    ApiToken,
+    BureauScope,
+    City,
+    Institution,
+    LoginSession,
+    LoginThrottle,
+    Province,
+    Role,
+    User,
+    Worker,
+    utcnow,
+)
 from ..passwords import check_password_policy, dummy_hash, hash_password, verify_password
 from ..vault import PersonalDataVault
 from .audit import record
@@ -76,33 +88,83 @@ def _check_binding(session: Session, role: Role, username: str | None, worker: W
 
 
 def authenticate(
-    session: Session, vault: PersonalDataVault, login: str, password: str, *,
+    session: Session, vault: PersonalDataVault, login: str, password: str, *, client: str = "",
     lockout_threshold: int = 5, lockout_minutes: int = 15, now: datetime | None = None,
 ) -> User:
     """Workers sign in with their national ID number, everyone else with an account name.
 
-    The caller commits even when this raises: failed attempts must be counted.
+    Every refusal is the same `credentials` error after the same work (one password hash), whether the account
+    does not exist, is disabled, the password is wrong, or this client must wait: nothing tells them apart.
+    Failures are counted per (account typed, client): after `lockout_threshold` in a row that client waits
+    `lockout_minutes`; each failure after a wait doubles the next one (at most a day); attempts during a
+    wait are refused unread. A stranger elsewhere never locks
+    the owner out; a success resets the count; an administrator can lift every wait on an account
+    (`lift_throttles`). The caller commits even when this raises: failures must be counted.
     """
     now = now or utcnow()
-    user = _find_login(session, vault, (login or "").strip())
+    typed = (login or "").strip()
+    throttle = _throttle(session, vault, typed, client)
+    user = _find_login(session, vault, typed)
+    if throttle.blocked_until is not None and _aware(throttle.blocked_until) > now:
+        verify_password(dummy_hash(), password or "")  # not evaluated, and not counted: the wait runs its course
+        raise AuthenticationFailed("credentials", minutes=lockout_minutes)
     if user is None or not user.is_active:
         verify_password(dummy_hash(), password or "")
+        _failed(session, throttle, user, now, lockout_threshold, lockout_minutes)
         raise AuthenticationFailed("credentials", minutes=lockout_minutes)
-    if user.locked_until is not None and _aware(user.locked_until) > now:
-        raise AuthenticationFailed("locked", minutes=lockout_minutes)
     if not verify_password(user.password_hash, password or ""):
-        user.failed_logins += 1
-        if user.failed_logins >= lockout_threshold:
-            user.locked_until = now + timedelta(minutes=lockout_minutes)
-            user.failed_logins = 0
-            record(session, actor=None, action="user.locked", entity_type="user", entity_id=user.id)
-        session.flush()
+        _failed(session, throttle, user, now, lockout_threshold, lockout_minutes)
         raise AuthenticationFailed("credentials", minutes=lockout_minutes)
+    if throttle in session:  # a success from this client clears its count
+        session.delete(throttle)
     user.failed_logins = 0
     user.locked_until = None
     user.last_login_at = now
     session.flush()
     return user
+
+
+MAX_WAIT = timedelta(days=1)
+
+
+def _throttle(session: Session, vault: PersonalDataVault, typed: str, client: str) -> LoginThrottle:
+    account = vault.keyed_digest("login-account", typed.upper())
+    key = vault.keyed_digest("login-client", f"{typed.upper()}|{client}")
+    found = session.get(LoginThrottle, key)
+    return found if found is not None else LoginThrottle(key=key, account=account, failures=0)
+
+
+def _failed(session: Session, throttle: LoginThrottle, user: User | None, now: datetime, threshold: int,
+            minutes: int) -> None:
+    throttle.failures += 1
+    throttle.updated_at = now
+    if throttle.failures >= threshold:
+        doublings = min(throttle.failures - threshold, 10)
+        wait = min(timedelta(minutes=minutes) * (2 ** doublings), MAX_WAIT)
+        throttle.blocked_until = now + wait
+        if user is not None:
+            record(session, actor=None, action="user.throttled", entity_type="user", entity_id=user.id,
+                   after={"failures": throttle.failures, "wait_minutes": int(wait.total_seconds() // 60)})
+    if user is not None:
+        user.failed_logins += 1
+    session.add(throttle)
+    session.flush()
+
+
+def lift_throttles(session: Session, vault: PersonalDataVault, user: User, *, by: User) -> int:
+    """The unlock path: every wait on this account's sign-in name (or national ID), from every client."""
+    names = [user.username] if user.username else []
+    if user.worker is not None:
+        names.append(vault.reveal(user.worker.id_ciphertext))
+    accounts = [vault.keyed_digest("login-account", name.strip().upper()) for name in names]
+    lifted = session.execute(delete(LoginThrottle).where(LoginThrottle.account.in_(accounts)))
+    assert isinstance(lifted, CursorResult)  # what a DELETE returns (Session.execute is typed as Result)
+    user.failed_logins = 0
+    user.locked_until = None
+    record(session, actor=by, action="user.unthrottled", entity_type="user", entity_id=user.id,
+           after={"waits_lifted": lifted.rowcount})
+    session.flush()
+    return lifted.rowcount
 
 
 def _find_login(session: Session, vault: PersonalDataVault, login: str) -> User | None:

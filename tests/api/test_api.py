@@ -55,7 +55,7 @@ def test_token_refused_with_one_message_whether_or_not_the_account_exists(client
     response = client.post("/api/v1/auth/token", json={"account": account, "password": password})
 
     body = assert_problem(response, 401)
-    assert (body["code"], body["detail"]) == ("credentials", "账号或密码不正确（连续输错 5 次将锁定 15 分钟）")
+    assert (body["code"], body["detail"]) == ("credentials", "账号或密码不正确（连续输错 5 次后，须等待 15 分钟再试）")
     assert "access_token" not in body
 
 

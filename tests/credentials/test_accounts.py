@@ -208,8 +208,8 @@ def test_failed_sign_in_gives_one_generic_message(db, vault, make_user, login, p
         sign_in(db, vault, login, password)
 
     assert caught.value.code == "credentials"
-    assert caught.value.message("zh") == "账号或密码不正确（连续输错 5 次将锁定 15 分钟）"
-    assert caught.value.message("en") == "Wrong account or password (5 failures in a row lock the account for 15 minutes)"
+    assert caught.value.message("zh") == "账号或密码不正确（连续输错 5 次后，须等待 15 分钟再试）"
+    assert caught.value.message("en") == "Wrong account or password (after 5 failures in a row, wait 15 minutes before trying again)"
 
 
 def test_disabled_account_cannot_sign_in_even_with_the_right_password(db, vault, make_user):
@@ -223,24 +223,72 @@ def test_disabled_account_cannot_sign_in_even_with_the_right_password(db, vault,
     assert caught.value.code == "credentials"
 
 
-def test_five_failures_lock_the_account_until_the_lock_expires(db, vault, make_user):
+def test_five_failures_make_that_client_wait_and_the_wait_answers_like_a_wrong_password(db, vault, make_user):
     make_user("admin", username="root")
     start = utcnow()
     for attempt in range(5):
         with pytest.raises(AuthenticationFailed) as caught:
-            sign_in(db, vault, "root", "wrong-password-123", now=start + timedelta(seconds=attempt))
+            sign_in(db, vault, "root", "wrong-password-123", client="203.0.113.9", now=start + timedelta(seconds=attempt))
         assert caught.value.code == "credentials"
 
-    db.session.expire_all()  # read the lock back from the database
-    with pytest.raises(AuthenticationFailed) as caught:
-        sign_in(db, vault, "root", now=start + timedelta(minutes=14))
-    assert caught.value.code == "locked"
-    assert "15" in caught.value.message("zh")
+    with pytest.raises(AuthenticationFailed) as caught:  # even the right password waits, and says nothing more
+        sign_in(db, vault, "root", client="203.0.113.9", now=start + timedelta(minutes=14))
+    assert caught.value.code == "credentials"
 
-    assert sign_in(db, vault, "root", now=start + timedelta(minutes=16)).username == "root"
+    assert sign_in(db, vault, "root", client="203.0.113.9", now=start + timedelta(minutes=16)).username == "root"
 
 
-def test_four_failures_do_not_lock_and_a_success_resets_the_count(db, vault, make_user):
+def test_a_stranger_cannot_lock_the_owner_out(db, vault, make_user):
+    """Five requests used to lock any account, the administrator's included."""
+    make_user("admin", username="root")
+    for _ in range(20):
+        with pytest.raises(AuthenticationFailed):
+            sign_in(db, vault, "root", "wrong-password-123", client="198.51.100.66")
+
+    assert sign_in(db, vault, "root", client="192.0.2.10").username == "root"
+
+
+def test_an_account_that_does_not_exist_is_throttled_exactly_like_one_that_does(db, vault, make_user):
+    make_user("admin", username="root")
+    start = utcnow()
+    for account in ("root", "nobody-here"):
+        for attempt in range(6):
+            with pytest.raises(AuthenticationFailed) as caught:
+                sign_in(db, vault, account, "wrong-password-123", client="203.0.113.9",
+                        now=start + timedelta(seconds=attempt))
+            assert (caught.value.code, caught.value.message("zh")) == (
+                "credentials", "账号或密码不正确（连续输错 5 次后，须等待 15 分钟再试）")
+
+
+def test_each_failure_after_a_wait_doubles_the_next_wait(db, vault, make_user):
+    make_user("admin", username="root")
+    start = utcnow()
+    for attempt in range(5):
+        with pytest.raises(AuthenticationFailed):
+            sign_in(db, vault, "root", "wrong-password-123", client="c", now=start + timedelta(seconds=attempt))
+    with pytest.raises(AuthenticationFailed):  # the first wait (15 minutes) is over: a sixth failure
+        sign_in(db, vault, "root", "wrong-password-123", client="c", now=start + timedelta(minutes=16))
+
+    with pytest.raises(AuthenticationFailed):  # now 30 minutes from then
+        sign_in(db, vault, "root", client="c", now=start + timedelta(minutes=16 + 29))
+    assert sign_in(db, vault, "root", client="c", now=start + timedelta(minutes=16 + 31)).username == "root"
+
+
+def test_an_administrator_lifts_every_wait_on_an_account(db, vault, make_user):
+    from credentials.services.accounts import lift_throttles
+
+    user = make_user("admin", username="root")
+    for client in ("a", "b"):
+        for _ in range(5):
+            with pytest.raises(AuthenticationFailed):
+                sign_in(db, vault, "root", "wrong-password-123", client=client)
+
+    assert lift_throttles(db.session(), vault, user, by=make_user("admin")) == 2
+    db.session.commit()
+    assert sign_in(db, vault, "root", client="a").username == "root"
+
+
+def test_four_failures_do_not_wait_and_a_success_resets_the_count(db, vault, make_user):
     user = make_user("admin", username="root")
     for _ in range(4):
         with pytest.raises(AuthenticationFailed):
@@ -249,6 +297,10 @@ def test_four_failures_do_not_lock_and_a_success_resets_the_count(db, vault, mak
     sign_in(db, vault, "root")
 
     assert (user.failed_logins, user.locked_until) == (0, None)
+    for _ in range(4):  # the count started again
+        with pytest.raises(AuthenticationFailed):
+            sign_in(db, vault, "root", "wrong-password-123")
+    assert sign_in(db, vault, "root").username == "root"
 
 
 # ------------------------------------------------------------------ server-side sessions

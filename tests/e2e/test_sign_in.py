@@ -35,5 +35,5 @@ def test_worker_ladder_fits_a_phone_and_highlights_the_current_level(phone, live
 
 def test_wrong_password_shows_the_error_beside_the_field(page, live_server, demo):
     sign_in(page, live_server, "admin", "not-the-right-password")
-    assert page.locator(".field__error").inner_text() == "账号或密码不正确（连续输错 5 次将锁定 15 分钟）"
+    assert page.locator(".field__error").inner_text() == "账号或密码不正确（连续输错 5 次后，须等待 15 分钟再试）"
     assert page.get_by_label("身份证号或账号").input_value() == "admin"

@@ -34,7 +34,7 @@ def test_wrong_password_and_unknown_account_get_the_same_message(client, make_us
     wrong = client.post("/login", data={"account": user.username, "password": "not-the-password!"})
     unknown = client.post("/login", data={"account": "nobody-here", "password": "not-the-password!"})
     assert wrong.status_code == unknown.status_code == 401
-    assert "账号或密码不正确（连续输错 5 次将锁定 15 分钟）" in wrong.text and "账号或密码不正确（连续输错 5 次将锁定 15 分钟）" in unknown.text
+    assert "账号或密码不正确（连续输错 5 次后，须等待 15 分钟再试）" in wrong.text and "账号或密码不正确（连续输错 5 次后，须等待 15 分钟再试）" in unknown.text
 
 
 def test_five_failures_lock_the_account_even_against_the_right_password(client, make_user):
@@ -114,3 +114,32 @@ def test_templates_hold_no_inline_script_or_style():
         if "<script>" in text or " style=" in text or "<style" in text or "onclick=" in text:
             offenders.append(str(template.relative_to(ROOT)))
     assert not offenders
+
+
+def test_a_stranger_failing_many_times_never_locks_the_owner_out(app, make_user):
+    """Five requests from anywhere used to lock any account, the administrator's included."""
+    owner = make_user("admin")
+    attacker = app.test_client()
+    for _ in range(8):
+        attacker.post("/login", data={"account": owner.username, "password": "wrong-password-123"},
+                      environ_base={"REMOTE_ADDR": "198.51.100.66"})
+
+    response = app.test_client().post("/login", data={"account": owner.username, "password": PASSWORD},
+                                      environ_base={"REMOTE_ADDR": "192.0.2.10"})
+
+    assert response.status_code == 302
+
+
+def test_an_administrator_lifts_the_waits_on_an_account(app, client, login, make_user):
+    staff = make_user("institution_staff")
+    other = app.test_client()
+    for _ in range(5):
+        other.post("/login", data={"account": staff.username, "password": "wrong-password-123"})
+    assert other.post("/login", data={"account": staff.username, "password": PASSWORD}).status_code == 401
+
+    login(client, make_user("admin"))
+    page = client.get("/admin/")
+    assert f'/admin/users/{staff.id}/lift-waits' in page.text
+    client.post(f"/admin/users/{staff.id}/lift-waits")
+
+    assert other.post("/login", data={"account": staff.username, "password": PASSWORD}).status_code == 302
