@@ -22,3 +22,8 @@ def china_now(now: datetime | None = None) -> datetime:
 def china_today(now: datetime | None = None) -> date:
     """Today's date in China."""
     return china_now(now).date()
+
+
+def china_date(moment: datetime) -> date:
+    """The date in China of a stored timestamp (a naive one is UTC, as the database keeps them)."""
+    return china_now(moment if moment.tzinfo else moment.replace(tzinfo=UTC)).date()

@@ -24,6 +24,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from .accounts import User
 from .base import Base, utcnow
+from .reference import City, Province
 
 
 class CompetitionRule(Base):
@@ -57,6 +58,13 @@ class CompetitionRule(Base):
 
     created_by: Mapped[User] = relationship()
     replaces: Mapped[CompetitionRule | None] = relationship(remote_side=[id])
+    city: Mapped[City | None] = relationship()
+    province: Mapped[Province] = relationship()
+
+    @property
+    def region_name(self) -> str:
+        """The place by name, as pages show it (苏州市, or 江苏省 for a province's rule)."""
+        return self.city.full_name if self.city is not None else self.province.name
 
     @property
     def is_current(self) -> bool:

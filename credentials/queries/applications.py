@@ -14,6 +14,7 @@ from ladder.eligibility import get_rules
 from ladder.frameworks import level_rank
 from ladder.i18n import Text
 
+from ..clock import china_date
 from ..models import (
     Accreditation,
     Application,
@@ -94,8 +95,15 @@ def candidates_for(session: Session, appraisal_session: AppraisalSession) -> lis
         Application.level.in_(list(appraisal_session.levels)),
         Application.state.in_((ApplicationState.APPROVED, ApplicationState.FAILED)))
         .options(*APPLICATION_LOADS).order_by(Application.id)).all()
-    return [a for a in found if a.state is ApplicationState.APPROVED
-            or (a.retake_until is not None and appraisal_session.held_on <= a.retake_until)]
+    return [a for a in found if a.state is ApplicationState.APPROVED or may_retake_on(a, appraisal_session.held_on)]
+
+
+def may_retake_on(application: Application, held_on: date) -> bool:
+    """A failed candidate sits again within the retake window and after the failed sitting (the rule
+    `seat_application` keeps), so a page offers only sessions it would accept."""
+    last = max((r.exam_date for r in application.results), default=None)
+    return (application.retake_until is not None and held_on <= application.retake_until
+            and (last is None or held_on > last))
 
 
 def sessions_open_for(session: Session, application: Application, *, today: date) -> list[AppraisalSession]:
@@ -105,7 +113,8 @@ def sessions_open_for(session: Session, application: Application, *, today: date
         AppraisalSession.occupation_id == application.occupation_id,
         AppraisalSession.state == SessionState.OPEN, AppraisalSession.held_on >= today)
         .order_by(AppraisalSession.held_on, AppraisalSession.id)).all()
-    return [s for s in found if application.level in s.levels]
+    return [s for s in found if application.level in s.levels
+            and (application.state is not ApplicationState.FAILED or may_retake_on(application, s.held_on))]
 
 
 def result_history(session: Session, result: AppraisalResult) -> list[ResultCorrection]:
@@ -192,14 +201,15 @@ def road(application: Application) -> list[Step]:
     request = application.promotion_request
     if request is not None:
         until = request.approval_valid_until
-        steps.append(Step("approval", until is not None, request.decided_at.date() if request.decided_at else None,
+        decided = china_date(request.decided_at) if request.decided_at else None
+        steps.append(Step("approval", until is not None, decided,
                           Text(f"破格/越级申请（编号 {request.id}）已批准，{until} 前有效", f"exceptional request no. "
                                f"{request.id} approved, valid until {until}") if until else
                           Text(f"破格/越级申请（编号 {request.id}）", f"exceptional request no. {request.id}")))
     else:
-        steps.append(Step("applied", True, application.submitted_at.date(),
+        steps.append(Step("applied", True, china_date(application.submitted_at),
                           Text(f"向{application.institution.name}申报", f"applied to {application.institution.name}")))
-        reviewed = application.reviewed_at.date() if application.reviewed_at else None
+        reviewed = china_date(application.reviewed_at) if application.reviewed_at else None
         if application.state is ApplicationState.REFUSED:
             steps.append(Step("review", True, reviewed, Text(f"资格审核未通过：{application.refusal_reason}",
                                                              f"refused: {application.refusal_reason}")))

@@ -3,8 +3,8 @@ WorldSkills candidate pool. Another's record is simply not found (404), never re
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 
 from sqlalchemy import Select, false, func, or_, select
@@ -18,6 +18,7 @@ from ..clock import china_today
 from ..models import (
     Allowance,
     BureauScope,
+    Certificate,
     Competition,
     CompetitionPromotion,
     CompetitionResult,
@@ -199,6 +200,7 @@ class Recognition:
     allowances: Sequence[Allowance]
     requests: Sequence[PromotionRequest]
     proposals: Sequence[CompetitionPromotion]
+    certified: Mapping[int, str] = field(default_factory=dict)  # request id -> the number its approval earned
 
 
 def recognition_of(session: Session, worker_id: int, *, include_drafts: bool = False) -> Recognition:
@@ -218,4 +220,8 @@ def recognition_of(session: Session, worker_id: int, *, include_drafts: bool = F
                                  .order_by(PromotionRequest.id.desc())).all(),
         proposals=session.scalars(select(CompetitionPromotion).where(CompetitionPromotion.worker_id == worker_id)
                                   .order_by(CompetitionPromotion.id.desc())).all(),
+        certified={request_id: number for request_id, number in session.execute(
+            select(Certificate.promotion_request_id, Certificate.number).where(
+                Certificate.worker_id == worker_id, Certificate.promotion_request_id.is_not(None)))
+            if request_id is not None},
     )

@@ -21,8 +21,16 @@ from ladder.frameworks import get_level
 from ladder.i18n import Text
 from ladder.timeline import in_window
 
-from ..models import BureauScope, Competition, CompetitionPromotion, CompetitionResult, CompetitionRule, User
-from .scopes import competition_rule_scope
+from ..models import (
+    BureauScope,
+    Competition,
+    CompetitionPromotion,
+    CompetitionResult,
+    CompetitionRule,
+    ResultOutcome,
+    User,
+)
+from .scopes import competition_rule_scope, competition_scope
 
 POLICY_PREFIX = "rule-"  # policy ids of bureau rules: "rule-12" is the CompetitionRule with id 12
 # Tiers a bureau's own notice may govern: the competitions of its region (national tiers are national).
@@ -220,6 +228,19 @@ def proposals_under(rule: CompetitionRule) -> Select[CompetitionPromotion]:
 
 def competitions_naming(rule: CompetitionRule) -> Select[Competition]:
     return select(Competition).where(Competition.rule_id == rule.id).order_by(Competition.ends_on.desc())
+
+
+def competitions_waiting(rule: CompetitionRule, user: User) -> Select[Competition]:
+    """Competitions the user sees in the rule's place, tiers and dates with results no rule applied to yet:
+    the ones to judge again once the rule is saved."""
+    place = (Competition.city_code == rule.city_code if rule.city_code
+             else Competition.province_code == rule.province_code)
+    statement = select(Competition).where(
+        competition_scope(user), place, Competition.tier.in_(rule.tiers), Competition.ends_on >= rule.valid_from,
+        Competition.results.any(CompetitionResult.outcome == ResultOutcome.NO_RULE))
+    if rule.valid_to is not None:
+        statement = statement.where(Competition.ends_on <= rule.valid_to)
+    return statement.order_by(Competition.ends_on, Competition.id)
 
 
 # ---- what each role sees -------------------------------------------------------------------------------------

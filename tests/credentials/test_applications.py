@@ -3,7 +3,7 @@ exact dates."""
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 from sqlalchemy import select
@@ -11,6 +11,8 @@ from sqlalchemy import select
 from app.extensions import db
 from credentials import Conflict, Duplicate, Forbidden, ValidationFailed
 from credentials.models import ApplicationState, AuditEvent, InboxMessage
+from credentials.queries.applications import candidates_for, sessions_open_for
+from credentials.queries.applications import road as road_of
 from credentials.services.applications import (
     approve_application,
     record_session_result,
@@ -168,6 +170,15 @@ def test_the_worker_hears_of_the_approval(road):
     assert message.code == "application.approved" and message.entity_type == "application"
 
 
+def test_the_road_dates_each_step_in_china_not_utc(road):
+    application = apply(road, road.junior)
+    application.submitted_at = datetime(2024, 5, 6, 17, 0, tzinfo=UTC)  # 01:00 on 7 May in Beijing
+    approve_application(db.session(), application, by=road.clerk, today=APPLIED)
+    application.reviewed_at = datetime(2024, 5, 7, 16, 30)  # naive as SQLite returns it: 00:30 on 8 May
+    steps = {step.key: step.on for step in road_of(application)}
+    assert steps["applied"] == date(2024, 5, 7) and steps["review"] == date(2024, 5, 8)
+
+
 def test_only_the_institution_applied_to_reviews_and_only_once(road):
     application = apply(road, road.junior)
     with pytest.raises(Forbidden):
@@ -277,6 +288,18 @@ def test_a_retake_is_seated_within_the_window(road, held_on, ok):
         with pytest.raises(Conflict) as refused:
             seat_application(db.session(), application, retake, by=road.clerk, today=date(2025, 5, 1))
         assert refused.value.code == "retake_window_closed"
+
+
+def test_a_failed_candidate_is_offered_only_sessions_after_the_failed_sitting(road):
+    sat_in = open_session(road)
+    application = seated(road, road.junior, sat_in)
+    sit(road, application, theory=50)
+    same_day = open_session(road, today=HELD)
+    later = open_session(road, held_on=HELD + timedelta(days=30), today=HELD)
+
+    assert candidates_for(db.session(), sat_in) == candidates_for(db.session(), same_day) == []
+    assert candidates_for(db.session(), later) == [application]
+    assert sessions_open_for(db.session(), application, today=HELD) == [later]
 
 
 def test_a_result_entered_against_the_session_needs_the_seat_there(road):

@@ -95,6 +95,8 @@ def test_the_regular_road_from_application_to_certificates(app, road, make_user,
     outcomes = {r.application_id: r for r in db.session.scalars(select(AppraisalResult))}
     assert [outcomes[a.id].outcome.value for a in (passer, failer, incomplete)] == ["passed", "failed", "incomplete"]
     assert outcomes[passer.id].certificate is not None and outcomes[failer.id].certificate is None
+    # the session's page leads on to completing the incomplete one
+    assert f"/institution/results/{outcomes[incomplete.id].id}#complete" in clerk.get(f"/institution/sessions/{first}").text
 
     # the pass: the worker's certificate shows the clause met, the inbox says so
     number = outcomes[passer.id].certificate.number
@@ -169,6 +171,10 @@ def test_the_exceptional_road_from_nomination_to_certificate(app, cast, login, d
     assert certificate.number in steps
     page = worker.get(f"/worker/certificates/{certificate.number}").text
     assert f"申请编号 {request.id}" in page
+    # an officer (the ministry too) goes from the certificate to the approval it rests on
+    officer = app.test_client()
+    login(officer, cast["ministry"])
+    assert f'href="/bureau/promotions/{request.id}"' in officer.get(f"/bureau/certificates/{certificate.number}").text
 
     # the other nomination for the same level was overtaken: closed with the reason, and the worker told
     db.session.refresh(overtaken)

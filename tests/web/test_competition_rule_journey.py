@@ -39,8 +39,9 @@ def test_an_enterprise_contest_goes_from_registration_to_certificates(app, login
     assert "竞赛已纳入政府竞赛计划" in staff.get("/institution/inbox").text
 
     # a rank entered now finds no rule: Suzhou has none yet
-    staff.post(f"/institution/competitions/{contest.id}/results",
-               data={"national_id": national_id["junior"], "rank": "3", "medal": "", "team_size": "1"})
+    entered = staff.post(f"/institution/competitions/{contest.id}/results", follow_redirects=True,
+                         data={"national_id": national_id["junior"], "rank": "3", "medal": "", "team_size": "1"})
+    assert "已登记成绩：无适用的奖励办法" in entered.text  # the enterprise is told what its rank led to
     waiting = db.session.scalar(select(CompetitionResult))
     assert waiting.outcome is ResultOutcome.NO_RULE
     assert "尚无适用的奖励办法" in city.get(f"/bureau/competitions/{contest.id}").text

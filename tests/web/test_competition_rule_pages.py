@@ -51,6 +51,9 @@ def test_an_officer_previews_the_rule_on_entered_results_then_saves_it(pages, wo
     assert f'data-result="{result.id}" data-outcome="proposed" data-target="technician"' in preview.text
     assert "生成晋升建议 1 条" in preview.text and "苏州市技术能手" in preview.text
     assert 'value="苏人社发〔2024〕12号"' in preview.text  # what was typed stays
+    # the answer on the first screen: the preview above the long form, saved from where it is read
+    assert preview.text.index('id="preview"') < preview.text.index('id="rule-form"')
+    assert 'form="rule-form" name="action" value="save"' in preview.text
     assert db.session.scalar(select(func.count()).select_from(CompetitionRule)) == 0
 
     saved = city.post("/bureau/competition-rules/new", data=rule_form())
@@ -126,6 +129,21 @@ def test_the_competition_page_names_its_rule_and_judges_waiting_results_again(pa
     assert f'href="/bureau/competition-rules/{rule.id}"' in page and "已重新评定 1 条成绩，生成 1 条晋升建议" in page
     proposal = city.get(f"/bureau/proposals/{waiting.proposal.id}").text
     assert 'id="proposal-rule"' in proposal and "苏人社发〔2024〕12号" in proposal
+
+
+def test_a_saved_rule_leads_to_the_competitions_whose_results_wait_for_it(pages, world):
+    contest = world.contest()
+    record_result(db.session(), contest, worker=world.workers["senior"], rank=1, by=world["city"])
+    db.session.commit()
+    city = pages["city"]
+
+    saved = city.post("/bureau/competition-rules/new", data=rule_form())
+
+    page = city.get(saved.headers["Location"]).text
+    assert 'id="waiting"' in page and f'href="/bureau/competitions/{contest.id}#judge-again"' in page
+    assert "1 条成绩待评定" in page and "<dd>苏州市</dd>" in page
+    city.post(f"/bureau/competitions/{contest.id}/judge-again", data={"rule_id": ""})
+    assert 'id="waiting"' not in city.get(saved.headers["Location"]).text  # nothing left to judge
 
 
 def test_another_citys_officer_finds_nothing_and_the_ministry_only_reads(pages, world):

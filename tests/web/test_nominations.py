@@ -4,13 +4,17 @@ and withdraws; the worker sees the outcome in the inbox and on the progression p
 from __future__ import annotations
 
 import re
+from decimal import Decimal
 from io import BytesIO
 
 import pytest
 from sqlalchemy import select
 
 from app.extensions import db
+from credentials.clock import china_today
 from credentials.models import PromotionRequest
+from credentials.services.appraisal import record_appraisal_result
+from credentials.services.reference import find_occupation
 from tests.promotion_fixtures import bring_to, png_bytes
 
 
@@ -157,3 +161,34 @@ def test_the_inbox_is_in_english_too(app, login, cast):
     html = client.get("/worker/inbox?lang=en").text
 
     assert "Request rejected" in html and "业绩不足" in html
+
+
+def test_every_page_of_the_request_names_the_institution_that_will_appraise(app, login, cast):
+    request = bring_to(cast, "approved")  # the nominating employer is accredited for the target: it appraises
+    pages = {"province_officer": f"/bureau/promotions/{request.id}", "ministry": f"/bureau/promotions/{request.id}",
+             "nominator": f"/institution/nominations/{request.id}", "worker": f"/worker/promotions/{request.id}"}
+    for role, url in pages.items():
+        client = app.test_client()
+        login(client, cast[role])
+        assert re.search(r'id="appraiser">\s*苏州精工\s*<', client.get(url).text), role
+
+
+def test_once_the_approval_earns_its_certificate_the_worker_is_no_longer_asked_to_sit(app, login, cast):
+    request = bring_to(cast, "approved")
+    client = app.test_client()
+    login(client, cast["worker"])
+    home = client.get("/worker/").text
+    assert f'data-approval="{request.id}"' in home and "已批准：请在" in home
+
+    session = db.session()
+    earned = record_appraisal_result(
+        session, worker=cast.worker, institution=cast.employer, occupation=find_occupation(session, "6-18-01-01"),
+        level="technician", exam_date=china_today(), theory=Decimal(80), practical=Decimal(85), review=Decimal(75),
+        by=cast["nominator"], promotion_request=request).certificate
+    db.session.commit()
+
+    home = client.get("/worker/").text
+    assert "data-approval" not in home and "前参加评价" not in home
+    assert f"已取得证书 {earned.number}" in home
+    detail = client.get(f"/worker/promotions/{request.id}").text
+    assert f"已取得证书 {earned.number}" in detail and "合格后取得证书" not in detail

@@ -16,6 +16,7 @@ from credentials.permissions import covers_city, may_edit_rule, may_write_rules
 from credentials.queries.competition_rules import (
     BUREAU_TIERS,
     competitions_naming,
+    competitions_waiting,
     proposals_under,
     reward_text,
     rule_in_use,
@@ -141,10 +142,12 @@ def competition_rule(rule_id: int):
     rule = competition_rule_or_404(rule_id)
     session = db.session()
     proposals = session.scalars(proposals_under(rule).limit(200)).all()
+    # the next step once a rule is saved: the competitions whose ranks waited for one
+    waiting = session.scalars(competitions_waiting(rule, current_actor()).limit(200)).all() if rule.is_current else []
     return render_template(
         "bureau/competition_rule.html", rule=rule, versions=versions_of(session, rule), proposals=proposals,
         competitions=session.scalars(competitions_naming(rule).limit(200)).all(), reward_text=reward_text,
-        rule_name=rule_name, may_edit=may_edit_rule(current_actor(), rule) and rule.is_current,
+        waiting=waiting, rule_name=rule_name, may_edit=may_edit_rule(current_actor(), rule) and rule.is_current,
         used=_used(rule))
 
 

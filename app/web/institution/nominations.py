@@ -35,6 +35,7 @@ from ...lookups import competition_or_404, occupation_or_field_error, request_or
 from ..approval_forms import CompetitionForm, EvidenceForm, NominationForm, ResultForm
 from ..approvals import (
     KIND_NAMES,
+    OUTCOME_NAMES,
     evidence_download,
     inbox_mark_read,
     inbox_page,
@@ -257,13 +258,14 @@ def competition_result(competition_id: int):
     form = ResultForm()
     if form.validate_on_submit():
         try:
-            enter_result(found, form)
+            result = enter_result(found, form)
         except CredentialsError as error:
             db.session.rollback()
             flash(error_text(error), "error")
             return redirect(url_for("institution.competitions")), 303
         db.session.commit()
-        flash(_("已登记成绩"), "success")
+        # what the rank led to, as the bureau's page says it (e.g. that no reward rule applies yet)
+        flash(_("已登记成绩：%(outcome)s", outcome=localized(OUTCOME_NAMES[result.outcome])), "success")
     else:
         flash(_("请检查成绩：%(errors)s", errors="; ".join(e for errs in form.errors.values() for e in errs)),
               "error")

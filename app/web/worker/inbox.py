@@ -6,7 +6,7 @@ from __future__ import annotations
 from flask import render_template
 from sqlalchemy import select
 
-from credentials.models import Application, Role
+from credentials.models import Application, Certificate, Role
 from credentials.queries.approvals import recognition_of
 from credentials.services.inbox import unread_count
 
@@ -58,4 +58,6 @@ def promotion(request_id: int):
     req = request_or_404(request_id)
     sitting = db.session.scalar(select(Application).where(Application.promotion_request_id == req.id,
                                                           Application.worker_id == req.worker_id))
-    return render_template("worker/promotion.html", req=req, sitting=sitting)
+    earned = db.session.scalar(select(Certificate).where(Certificate.promotion_request_id == req.id,
+                                                         Certificate.worker_id == req.worker_id))
+    return render_template("worker/promotion.html", req=req, sitting=sitting, earned=earned)
