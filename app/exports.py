@@ -18,7 +18,7 @@ from flask import Response
 from openpyxl import Workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
-from credentials.clock import china_now
+from credentials.clock import china_date, china_now
 from credentials.services.audit import record
 
 from .auth import current_actor
@@ -128,5 +128,5 @@ def certificates_xlsx(statement) -> Response:
                _("发证机构"), _("晋升途径"), _("状态"), _("撤销日期"), _("撤销原因")]
     rows = ((c.number, c.worker.name, c.worker.id_masked, c.occupation.code, c.occupation.name, level_name(c.level),
              c.issued_on, c.institution.name, c.route.value, status[c.status.value],
-             c.revoked_at.date() if c.revoked_at else None, c.revocation_reason) for c in stream(statement))
+             china_date(c.revoked_at) if c.revoked_at else None, c.revocation_reason) for c in stream(statement))
     return xlsx_response(_("证书") + ".xlsx", headers, rows)

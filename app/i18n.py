@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 
 from flask import Flask, request
 from flask_babel import get_locale
 
 from credentials import CredentialsError
-from credentials.clock import china_now
+from credentials.clock import china_date
 from ladder.frameworks import get_level, level_rank
 from ladder.i18n import Text, localize
 
@@ -57,7 +57,7 @@ def format_date(value: date | datetime | None, style: str = "short") -> str:
     if value is None:
         return ""
     if isinstance(value, datetime):  # a stored moment (UTC; naive = UTC): the day it was in China
-        value = china_now(value if value.tzinfo else value.replace(tzinfo=UTC)).date()
+        value = china_date(value)
     if style == "long" and not is_english():
         return f"{value.year}年{value.month}月{value.day}日"
     return value.isoformat()

@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 from ladder.frameworks import get_level
 from ladder.i18n import Text
 
-from ..clock import china_today
+from ..clock import china_date, china_today
 from ..errors import Conflict, Duplicate, Forbidden, ValidationFailed
 from ..identity import mask_name
 from ..models import (
@@ -141,7 +141,7 @@ def _revoke(session: Session, certificate: Certificate, *, reason: str, by: User
         raise ValidationFailed("required", field="reason")
     if certificate.status is CertificateStatus.REVOKED:
         assert certificate.revoked_at is not None  # constraint revoked_at_iff_revoked
-        raise Conflict("already_revoked", date=certificate.revoked_at.date().isoformat())
+        raise Conflict("already_revoked", date=china_date(certificate.revoked_at).isoformat())
     before = certificate_snapshot(certificate)
     certificate.status = CertificateStatus.REVOKED
     certificate.revoked_at = utcnow()
