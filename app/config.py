@@ -79,7 +79,9 @@ def load_config(overrides: dict | None = None) -> dict:
         "LOGIN_RATE_LIMIT": os.environ.get("LOGIN_RATE_LIMIT", "20 per minute"),
         "PAGE_SIZE": 20,
         "MAX_PAGE_SIZE": 200,
-        "PUBLIC_BASE_URL": os.environ.get("PUBLIC_BASE_URL", "http://127.0.0.1:5000"),
+        # Development default: the port actually served (`PORT=8080 make run`), at `localhost` because the
+        # issuer's did:web may not name an IP address. Production refuses to start without an https one.
+        "PUBLIC_BASE_URL": os.environ.get("PUBLIC_BASE_URL") or f"http://localhost:{os.environ.get('PORT') or 5000}",
         # Public verification and digital credentials (app/web/verify.py, app/trust.py).
         "CENSUS_CACHE_SECONDS": int(os.environ.get("CENSUS_CACHE_SECONDS", "600")),
         "VERIFY_RATE_LIMIT": os.environ.get("VERIFY_RATE_LIMIT", "30 per minute;300 per hour"),

@@ -4,6 +4,8 @@ that pages and the API hand out."""
 
 from __future__ import annotations
 
+import contextlib
+import ipaddress
 import json
 from urllib.parse import urlencode, urlsplit
 
@@ -26,9 +28,15 @@ VC_JWT = "application/vc+jwt"
 
 
 def did_for(base_url: str) -> str:
-    """did:web of PUBLIC_BASE_URL: host (port as %3A), then any path segments (served at <path>/did.json)."""
+    """did:web of PUBLIC_BASE_URL: host (port as %3A), then any path segments (served at <path>/did.json).
+
+    did:web forbids IP addresses: a loopback address (a development server at 127.0.0.1) is named
+    `localhost`, the same machine; any other IP address is refused (ValueError): give the host a name."""
     parts = urlsplit(base_url)
     host = parts.hostname or ""
+    with contextlib.suppress(ValueError):
+        if ipaddress.ip_address(host).is_loopback:
+            host = "localhost"
     if parts.port:
         host += f":{parts.port}"
     return did_web(host, parts.path)

@@ -1,5 +1,5 @@
-"""`flask credentials verify FILE` says precisely which check fails; `rotate-key` never breaks old
-credentials."""
+"""`flask credentials verify FILE` shows its checks one by one (format, signature, issuer key, validity,
+status, accreditation) and says precisely which fails; `rotate-key` never breaks old credentials."""
 
 from __future__ import annotations
 
@@ -7,9 +7,11 @@ import copy
 import json
 from datetime import date
 
+import jwt
 import pytest
 
 from app.trust import credential_response, issuer, sealer
+from credentials.queries.credential_check import CHECKS
 from credentials.services.certificates import revoke_certificate
 from credentials.services.digital_credentials import build_credential
 from credentials.services.issuer_keys import active_issuer_key, signing_key
@@ -34,10 +36,10 @@ def run_verify(runner, tmp_path, content: str):
 
 
 def lines(result) -> dict[str, str]:
-    """check name -> its line, e.g. "signature": "ok      eddsa-rdfc-2022 proof verifies"."""
+    """check name -> its line, e.g. "signature": "ok      eddsa-rdfc-2022 signature verifies"."""
     table = {}
     for line in result.output.splitlines()[1:]:
-        for name in ("issuer key", "issuer", "signature", "schema", "status", "validity", "format"):
+        for name in CHECKS:
             if line.strip().startswith(name):
                 table[name] = line.strip()[len(name):].strip()
                 break
@@ -50,9 +52,11 @@ def test_a_genuine_credential_passes_every_check(app, runner, tmp_path, certific
 
     assert result.exit_code == 0, result.output
     table = lines(result)
-    assert set(table) == {"issuer", "issuer key", "signature", "schema", "status", "validity"}
+    assert list(table) == ["format", "signature", "issuer key", "validity", "status", "accreditation"]
     assert all(value.startswith("ok") for value in table.values())
+    assert "1EdTech JSON schema" in table["format"]
     assert "not revoked" in table["status"] and "credential verified" in result.output
+    assert "accredited on the day of issue, 2020-09-01" in table["accreditation"]
 
 
 def test_tampering_fails_the_signature_and_says_so(app, runner, tmp_path, certificate):
@@ -63,7 +67,7 @@ def test_tampering_fails_the_signature_and_says_so(app, runner, tmp_path, certif
 
     assert result.exit_code == 1
     assert lines(result)["signature"].startswith("FAILED") and "changed after signing" in result.output
-    assert lines(result)["schema"].startswith("ok") and "signature failed" in result.output
+    assert lines(result)["format"].startswith("ok") and "signature failed" in result.output
 
 
 def test_a_tampered_jwt_fails_the_signature(app, runner, tmp_path, certificate):
@@ -109,7 +113,7 @@ def test_another_issuer_is_named(app, runner, tmp_path, certificate):
 
     result = run_verify(runner, tmp_path, json.dumps(credential))
 
-    assert result.exit_code == 1 and "not by this registry" in lines(result)["issuer"]
+    assert result.exit_code == 1 and "not by this registry" in lines(result)["issuer key"]
 
 
 def test_a_schema_violation_is_reported_even_when_the_signature_holds(app, runner, tmp_path, certificate, db):
@@ -127,8 +131,8 @@ def test_a_schema_violation_is_reported_even_when_the_signature_holds(app, runne
     result = run_verify(runner, tmp_path, signed)
 
     assert result.exit_code == 1
-    assert lines(result)["signature"].startswith("ok") and lines(result)["schema"].startswith("FAILED")
-    assert "criteria" in lines(result)["schema"]
+    assert lines(result)["signature"].startswith("ok") and lines(result)["format"].startswith("FAILED")
+    assert "criteria" in lines(result)["format"]
 
 
 def test_a_credential_without_status_cannot_be_checked_for_revocation(app, runner, tmp_path, certificate):
@@ -160,3 +164,80 @@ def test_rotate_key_keeps_old_credentials_verifying(app, runner, tmp_path, certi
     assert listing.output.count("retired") == 2 and listing.output.count("active") == 1
     assert run_verify(runner, tmp_path, old).exit_code == 0
     assert "(retired, still published)" in lines(run_verify(runner, tmp_path, old))["issuer key"]
+
+
+def test_a_jwt_names_the_json_web_key_the_did_document_publishes(app, client, certificate):
+    token = issued(app, certificate, "jwt")
+    kid = jwt.get_unverified_header(token)["kid"]
+    document = client.get("/.well-known/did.json").get_json(force=True)
+
+    method = next(m for m in document["verificationMethod"] if m["id"] == kid)
+    assert kid.endswith("-jwk") and method["type"] == "JsonWebKey" and kid in document["assertionMethod"]
+    assert method["publicKeyJwk"]["kty"] == "OKP" and method["publicKeyJwk"]["crv"] == "Ed25519"
+
+
+def test_an_unreachable_status_list_fails_closed_and_says_so(app, runner, tmp_path, certificate, monkeypatch):
+    content = issued(app, certificate)
+    # the sealed signing key no longer opens (a key-encryption key lost): no status list can be signed
+    monkeypatch.setitem(app.config, "SIGNING_KEY_ENCRYPTION_KEYS", {"s1": b"\x07" * 32})
+
+    result = run_verify(runner, tmp_path, content)
+
+    assert result.exit_code == 1
+    status = lines(result)["status"]
+    assert status.startswith("FAILED") and "unreachable (SealingError)" in status
+    assert "revocation cannot be ruled out" in status
+    assert lines(result)["signature"].startswith("ok")  # only the status fails
+
+
+def test_any_failure_of_the_status_source_fails_the_status_check(app, db, certificate):
+    from credentials.queries.credential_check import check_credential
+
+    content = issued(app, certificate)
+
+    def offline(number):
+        raise ConnectionError(f"no route to status list {number}")
+
+    with app.test_request_context():
+        report = check_credential(db.session(), content, issuer(), sealer(), status_lists=offline)
+
+    status = next(check for check in report.checks if check.name == "status")
+    assert not report.ok and not status.ok and "ConnectionError" in status.detail.en
+    assert "无法取得状态列表" in status.detail.zh
+    assert [check.name for check in report.failed] == ["status"]
+
+
+def test_an_institution_without_accreditation_on_the_day_of_issue_fails_that_check(
+        app, runner, tmp_path, certificate, db):
+    content = issued(app, certificate)
+    for accreditation in certificate.institution.accreditations:  # recorded later than the certificate
+        accreditation.valid_from = date(2021, 1, 1)
+    db.session.commit()
+
+    result = run_verify(runner, tmp_path, content)
+
+    assert result.exit_code == 1
+    assert lines(result)["accreditation"].startswith("FAILED")
+    assert "NOT accredited on the day of issue, 2020-09-01" in lines(result)["accreditation"]
+    assert [name for name, line in lines(result).items() if line.startswith("FAILED")] == ["accreditation"]
+
+
+def test_checks_speak_chinese_on_request(app, runner, tmp_path, certificate):
+    path = tmp_path / "credential.json"
+    path.write_text(issued(app, certificate), encoding="utf-8")
+
+    result = runner.invoke(args=["credentials", "verify", "--lang", "zh", str(path)])
+
+    assert result.exit_code == 0, result.output
+    assert "符合 1EdTech JSON Schema" in result.output and "未撤销" in result.output
+    assert "经备案可评价" in result.output
+
+
+def test_a_credential_of_a_certificate_not_on_record_cannot_show_accreditation(app, runner, tmp_path, certificate):
+    credential = json.loads(issued(app, certificate))
+    credential["credentialSubject"]["licenseNumber"] = "S000032000001222999999"
+
+    table = lines(run_verify(runner, tmp_path, json.dumps(credential)))
+
+    assert table["accreditation"].startswith("FAILED") and "no certificate on this registry's record" in table["accreditation"]
+    assert table["signature"].startswith("FAILED")

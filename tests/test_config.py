@@ -87,6 +87,23 @@ def test_production_app_sends_a_secure_host_prefixed_cookie(production, tmp_path
     assert response.headers["Strict-Transport-Security"].startswith("max-age=")
 
 
+@pytest.mark.parametrize(("port", "expected"), [(None, "http://localhost:5000"), ("8080", "http://localhost:8080")])
+def test_in_development_the_public_address_follows_the_port_served(env, monkeypatch, port, expected):
+    """QR codes, the issuer's did:web and status-list URLs point at the port actually served, at localhost
+    because did:web forbids IP addresses."""
+    monkeypatch.delenv("PORT", raising=False)
+    if port:
+        env(PORT=port)
+
+    assert load_config()["PUBLIC_BASE_URL"] == expected
+
+
+def test_an_explicit_public_address_wins_over_the_port(env):
+    env(PORT="8080", PUBLIC_BASE_URL="http://ladder.test:9000")
+
+    assert load_config()["PUBLIC_BASE_URL"] == "http://ladder.test:9000"
+
+
 @pytest.mark.parametrize("url", ["http://talent-ladder.example", "http://127.0.0.1:5000", ""])
 def test_production_refuses_a_public_address_that_is_not_https(production, url):
     production(PUBLIC_BASE_URL=url)

@@ -58,8 +58,9 @@ class SignedCredential(ma.Schema):
                        "source (the issuing institution)"})
     credentialStatus = ma.fields.Dict(required=True, metadata={
         "description": "BitstringStatusListEntry: where to check revocation"})
-    proof = ma.fields.Dict(required=True, metadata={
-        "description": "DataIntegrityProof (cryptosuite eddsa-rdfc-2022) by a key of the issuer's DID document"})
+    proof = ma.fields.List(ma.fields.Dict(), required=True, metadata={
+        "description": "A one-element array (the Open Badges 3.0 JSON schema requires an array): the "
+                       "DataIntegrityProof (cryptosuite eddsa-rdfc-2022) by a Multikey of the issuer's DID document"})
 
 
 @blp.route("/<number>/credential", methods=["GET"])

@@ -39,7 +39,7 @@ class NumberField(DecimalField):
         super().process_formdata(valuelist)
         if isinstance(self.data, Decimal) and not self.data.is_finite():
             self.data = None
-            raise ValueError(self.gettext("Not a valid decimal value."))
+            raise ValueError(_l("请输入数字"))
 
 
 def options(pairs) -> list[SelectChoice]:

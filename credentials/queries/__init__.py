@@ -10,7 +10,8 @@ progression   a worker's ladder: levels held, next level, eligible from when
 career        routes onward, crossover to engineering titles
 census        a region's workers on the ladder
 verification  the public look-up of a certificate
-credential_check  a digital credential file checked as an outside verifier would
+credential_check  a digital credential (a file, or a certificate's own) checked one check at a time as the
+              strictest outside verifier would, plus the institution's accreditation on the day of issue
 
 Modules return `select()` statements (views paginate them) or plain values; import the module you need.
 """

@@ -35,7 +35,7 @@ from .audit import record
 from .issuer_keys import KeySealer, active_issuer_key, signing_key
 from .status_lists import Issuer, allocate_status_index, list_position, timestamp
 
-__all__ = ["FORMATS", "build_credential", "issue_digital_credential"]
+__all__ = ["FORMATS", "build_credential", "credential_id", "issue_digital_credential"]
 
 FORMATS = ("json", "jwt")
 CHINA = timezone(timedelta(hours=8))
@@ -86,6 +86,13 @@ def _source_profile(session: Session, certificate: Certificate, issuer: Issuer) 
     return profile
 
 
+def _status_entry(certificate: Certificate, issuer: Issuer) -> dict[str, str] | None:
+    if certificate.status_list_index is None:
+        return None
+    list_number, position = list_position(certificate.status_list_index)
+    return statuslist.status_entry(issuer.status_list_url(list_number), position)
+
+
 def credential_id(issuer: Issuer, certificate: Certificate) -> str:
     """Stable: downloading a certificate's credential twice gives the same credential (new proof only)."""
     name = f"{issuer.base_url}/certificates/{certificate.number}"
@@ -93,14 +100,13 @@ def credential_id(issuer: Issuer, certificate: Certificate) -> str:
 
 
 def build_credential(session: Session, certificate: Certificate, issuer: Issuer) -> dict[str, Any]:
-    """The unsigned OpenBadgeCredential; the certificate must already have its status index."""
+    """The unsigned OpenBadgeCredential, with its status list entry once the certificate has its status
+    index (`issue_digital_credential` draws it first; a check of a certificate never given out has none)."""
     occupation, level = certificate.occupation, get_level(certificate.level, certificate.framework)
     kind_zh, kind_en = _KIND[certificate.kind]
     level_code = str(level.nat_digit) if level.nat_digit else level.code
     cred_id = credential_id(issuer, certificate)
     salt = hashlib.sha256(f"salt|{cred_id}".encode()).hexdigest()[:32]  # public anyway; unique per credential
-    assert certificate.status_list_index is not None, "allocate the certificate's status index first"
-    list_number, position = list_position(certificate.status_list_index)
     valid_from = datetime.combine(certificate.issued_on, time(), CHINA)
     credential = ob3.build_open_badge_credential(
         credential_id=cred_id,
@@ -121,7 +127,7 @@ def build_credential(session: Session, certificate: Certificate, issuer: Issuer)
             "human_code": f"{occupation.name}·{level.short_zh}",
             "achievement_type": "Certificate",
         },
-        status_entry=statuslist.status_entry(issuer.status_list_url(list_number), position),
+        status_entry=_status_entry(certificate, issuer),
     )
     credential["awardedDate"] = credential["validFrom"]
     subject = credential["credentialSubject"]
@@ -146,11 +152,12 @@ def issue_digital_credential(
     index = allocate_status_index(session, certificate)
     unsigned = build_credential(session, certificate, issuer)
     key = active_issuer_key(session, sealer, by=by)
-    private, method = signing_key(key, sealer), issuer.verification_method(key.key_id)
-    if fmt == "jwt":
-        signed: dict[str, Any] | str = jose.sign_vc_jwt(unsigned, private, method)
+    private = signing_key(key, sealer)
+    if fmt == "jwt":  # kid: the key's JsonWebKey verification method, as VC-JOSE-COSE asks
+        signed: dict[str, Any] | str = jose.sign_vc_jwt(unsigned, private, issuer.jwk_method(key.key_id))
     else:
-        signed = proof.sign_data_integrity(unsigned, private, method, timestamp(utcnow()))
+        signed = proof.sign_data_integrity(unsigned, private, issuer.verification_method(key.key_id),
+                                           timestamp(utcnow()))
     record(session, actor=by, action="certificate.credential_issued", entity_type="certificate",
            entity_id=certificate.number,
            after={"format": fmt, "key_id": key.key_id, "status_list_index": index})

@@ -23,6 +23,7 @@ from ladder.i18n import Text
 
 from ..errors import NotFound
 from ..models import Certificate, CertificateStatus, utcnow
+from ..vc import keys as vc_keys
 from ..vc import proof, statuslist
 from .issuer_keys import KeySealer, active_issuer_key, signing_key
 
@@ -56,7 +57,12 @@ class Issuer:
         return f"{self.status_list_prefix}{list_number}"
 
     def verification_method(self, key_id: str) -> str:
+        """The Multikey verification method Data Integrity proofs name."""
         return f"{self.did}#{key_id}"
+
+    def jwk_method(self, key_id: str) -> str:
+        """The JsonWebKey twin of the same key, which a VC-JOSE JWT's `kid` names."""
+        return vc_keys.jwk_method_id(self.verification_method(key_id))
 
 
 def timestamp(moment: datetime) -> str:

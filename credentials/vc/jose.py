@@ -2,6 +2,8 @@
 
 Header `{"alg": "EdDSA", "typ": "vc+jwt", "cty": "vc", "kid": <verification method>}`; the payload is the
 credential itself (no `vc` wrapper claim, unlike the older VC-JWT). No JSON-LD processing is needed.
+The `kid` names a `JsonWebKey` verification method of the issuer's DID document (`keys.jwk_method_id`),
+the kind VC-JOSE-COSE requires; a kid naming the same key's Multikey still verifies here.
 """
 
 from __future__ import annotations

@@ -4,6 +4,10 @@ Sign: canonicalise (RDFC-1.0 = URDNA2015) the proof options without `proofValue`
 `@context`, and the document without `proof`; SHA-256 each; Ed25519-sign hash(options) || hash(document);
 `proofValue` = "z" + base58btc(signature). Canonicalisation runs offline on the pinned contexts only and
 in "safe mode": a property JSON-LD would silently drop (so it would not be signed) is an error.
+
+The proof is written as a one-element array (a proof set of one): the 1EdTech Open Badges 3.0 JSON
+schema requires an array, and to JSON-LD and every Data Integrity verifier a one-element array and the
+bare object are the same proof, over the same signed bytes.
 """
 
 from __future__ import annotations
@@ -120,7 +124,9 @@ def sign_data_integrity(
     document: dict[str, Any], private_key: Ed25519PrivateKey, verification_method: str, created: str,
     *, proof_purpose: str = "assertionMethod",
 ) -> dict[str, Any]:
-    """A copy of `document` with an embedded eddsa-rdfc-2022 proof; `created` is an XML dateTime with zone."""
+    """A copy of `document` with an embedded eddsa-rdfc-2022 proof, as a one-element `proof` array.
+
+    `created` is an XML dateTime with zone."""
     if "proof" in document:
         raise ValueError("document already carries a proof (proof sets/chains are not supported)")
     if not isinstance(created, str) or not _DATETIME.fullmatch(created):
@@ -134,7 +140,7 @@ def sign_data_integrity(
     }
     signature = private_key.sign(hash_data(document, proof))
     signed = copy.deepcopy(document)
-    signed["proof"] = {**proof, "proofValue": "z" + b58encode(signature)}
+    signed["proof"] = [{**proof, "proofValue": "z" + b58encode(signature)}]
     return signed
 
 

@@ -1,19 +1,25 @@
-"""JSON Schema (Draft 2020-12) of what an Open Badges 3.0 credential must carry (DOMAIN §11 table).
+"""An Open Badges 3.0 credential checked against two JSON Schemas.
 
-Not the full 1EdTech schema: the required fields, their shapes, and the fields this registry relies on
-(alignment, hashed identifier, status entry, embedded proof). URIs and date-times are checked by
-pattern, so no optional format-checker packages are needed.
+- the official 1EdTech AchievementCredential schema (draft 2019-09, vendored in `schemas/`, see its
+  README), which every Open Badges verifier applies: it requires, for one, `proof` to be an array;
+- `OB3_SCHEMA` (Draft 2020-12), the registry's own, stricter on what DOMAIN §11 asks and this registry
+  relies on (URIs and date-times by pattern, the hashed identifier, alignment, status entry, an
+  eddsa-rdfc-2022 proof).
 """
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
 from typing import Any
 
-from jsonschema import Draft202012Validator
+from jsonschema import Draft201909Validator, Draft202012Validator
 
 from .contexts import CREDENTIALS_V2, OB_V3P0
 
-__all__ = ["OB3_SCHEMA", "validate_ob3"]
+__all__ = ["OB3_SCHEMA", "OFFICIAL_SCHEMA_PATH", "validate_ob3"]
+
+OFFICIAL_SCHEMA_PATH = Path(__file__).resolve().parent / "schemas" / "ob_v3p0_achievementcredential.json"
 
 _URI = {"type": "string", "pattern": r"^[A-Za-z][A-Za-z0-9+.\-]*:[^\s]+$"}
 _DATETIME = {
@@ -155,14 +161,21 @@ OB3_SCHEMA: dict[str, Any] = {
 
 Draft202012Validator.check_schema(OB3_SCHEMA)
 _VALIDATOR = Draft202012Validator(OB3_SCHEMA)
+_OFFICIAL: dict[str, Any] = json.loads(OFFICIAL_SCHEMA_PATH.read_text(encoding="utf-8"))
+Draft201909Validator.check_schema(_OFFICIAL)
+_OFFICIAL_VALIDATOR = Draft201909Validator(_OFFICIAL, format_checker=Draft201909Validator.FORMAT_CHECKER)
 
 
 def validate_ob3(credential: Any) -> list[str]:
-    """Every schema violation as "path: message" (path like credentialSubject.achievement.name).
+    """Every schema violation as "path: message" (path like credentialSubject.achievement.name), the
+    official 1EdTech schema's first (marked "1EdTech schema"), then the registry's own.
 
     An empty list means the credential is valid."""
-    errors = []
-    for error in sorted(_VALIDATOR.iter_errors(credential), key=lambda e: [str(p) for p in e.absolute_path]):
-        path = ".".join(str(p) for p in error.absolute_path) or "(root)"
-        errors.append(f"{path}: {error.message}")
+    errors: list[str] = []
+    for label, validator in (("1EdTech schema: ", _OFFICIAL_VALIDATOR), ("", _VALIDATOR)):
+        for error in sorted(validator.iter_errors(credential), key=lambda e: [str(p) for p in e.absolute_path]):
+            path = ".".join(str(p) for p in error.absolute_path) or "(root)"
+            message = f"{label}{path}: {error.message}"
+            if message not in errors:
+                errors.append(message)
     return errors

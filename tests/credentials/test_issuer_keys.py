@@ -102,7 +102,8 @@ def test_rotation_retires_the_old_key_but_keeps_it_in_the_did_document(db, seale
     assert new.is_active and new.key_id != old.key_id
     document = did_document_for(session, DID)
     ids = [m["id"] for m in document["verificationMethod"]]
-    assert ids == [f"{DID}#{new.key_id}", f"{DID}#{old.key_id}"]  # the signing key first
+    assert ids == [f"{DID}#{new.key_id}", f"{DID}#{new.key_id}-jwk",  # the signing key first, Multikey and JWK
+                   f"{DID}#{old.key_id}", f"{DID}#{old.key_id}-jwk"]
     assert document["assertionMethod"] == ids
     assert active_issuer_key(session, sealer).id == new.id
 

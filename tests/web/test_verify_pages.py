@@ -3,6 +3,8 @@ certificate."""
 
 from __future__ import annotations
 
+import io
+import json
 import re
 from datetime import date
 from html import unescape
@@ -11,7 +13,7 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 
 from app.config import ROOT
-from app.trust import qr_svg
+from app.trust import did_for, qr_svg
 from credentials.queries.verification import link_token
 from credentials.services.certificates import revoke_certificate
 
@@ -179,3 +181,137 @@ def test_a_number_one_digit_short_of_the_16_digit_scheme_says_why_it_cannot_exis
     shown = verdict(client.post("/verify", data={"number": "131101200340001", "name": "张三"}).text)
 
     assert "不可能是真实的证书编号" in shown and "16" in shown
+
+
+def checks(html: str, container: str = "checks") -> dict[str, tuple[bool, str]]:
+    """check name -> (passed, what it found), in the order shown."""
+    block = re.search(rf'<div class="checks" id="{container}">.*?</ol>', html, re.S)
+    assert block, f"no #{container} on the page"
+    found = {}
+    for name, state, detail in re.findall(
+            r'<li class="checks__item checks__item--(?:ok|failed)" data-check="([^"]+)">.*?'
+            r'class="badge badge--(valid|revoked)".*?<span class="checks__detail">(.*?)</span>', block.group(0), re.S):
+        found[name] = (state == "valid", unescape(detail).strip())
+    return found
+
+
+ORDER = ["format", "signature", "issuer key", "validity", "status", "accreditation"]
+
+
+def test_the_qr_landing_page_shows_every_check_one_by_one(client, certificate, app):
+    token = link_token(app.config["VERIFY_LINK_KEY"], certificate)
+
+    html = client.get("/verify", query_string={"n": certificate.number, "h": token}).text
+
+    shown = checks(verdict(html))
+    assert list(shown) == ORDER and all(ok for ok, _ in shown.values())
+    assert "1EdTech JSON Schema" in shown["format"][1] and "eddsa-rdfc-2022" in shown["signature"][1]
+    assert shown["issuer key"][1].startswith(f"{did_for(app.config['PUBLIC_BASE_URL'])}#key-")
+    assert "苏州技师学院在发证日 2022-03-01 经备案可评价" in shown["accreditation"][1]
+    assert "全部 6 项核验通过" in html and "欧阳建国" not in html
+
+
+def test_the_form_look_up_shows_the_same_checks_and_a_revocation_fails_the_status(
+        client, certificate, make_user, db):
+    revoke_certificate(db.session(), certificate, reason="材料造假", by=make_user("bureau_officer"))
+    db.session.commit()
+
+    shown = checks(client.post("/verify", data={"number": certificate.number, "name": "欧阳建国"}).text)
+
+    assert list(shown) == ORDER
+    assert not shown["status"][0] and "撤销" in shown["status"][1]
+    assert [name for name, (ok, _) in shown.items() if not ok] == ["status"]
+
+
+def test_the_status_of_an_issued_credential_comes_from_the_published_list(
+        client, certificate, worker_client, app):
+    worker_client.get(f"/credentials/certificates/{certificate.number}")  # its credential: a status entry now
+    token = link_token(app.config["VERIFY_LINK_KEY"], certificate)
+
+    shown = checks(client.get("/verify", query_string={"n": certificate.number, "h": token}).text)
+
+    assert shown["status"][0] and "状态列表 1" in shown["status"][1]
+
+
+def test_no_checks_are_shown_when_nothing_was_found(client, certificate):
+    html = client.post("/verify", data={"number": certificate.number, "name": "李四"}).text
+
+    assert 'class="checks"' not in verdict(html)
+
+
+def _credential(worker_client, certificate, fmt="json") -> str:
+    return worker_client.get(f"/credentials/certificates/{certificate.number}?format={fmt}").text
+
+
+def test_a_credential_file_uploaded_passes_every_check(client, worker_client, certificate):
+    content = _credential(worker_client, certificate)
+
+    response = client.post("/verify/credential", content_type="multipart/form-data",
+                           data={"vc-file": (io.BytesIO(content.encode()), "certificate.json")})
+
+    shown = checks(response.text, "credential-checks")
+    assert response.status_code == 200 and list(shown) == ORDER and all(ok for ok, _ in shown.values())
+    assert "数字证书核验通过" in response.text
+
+
+def test_a_pasted_jwt_is_checked_too(client, worker_client, certificate):
+    response = client.post("/verify/credential", data={"vc-credential": _credential(worker_client, certificate, "jwt")})
+
+    shown = checks(response.text, "credential-checks")
+    assert all(ok for ok, _ in shown.values()) and "VC-JOSE JWT" in response.text
+    assert shown["issuer key"][1].split("（")[0].endswith("-jwk")
+
+
+def test_a_tampered_credential_fails_the_signature_and_says_so(client, worker_client, certificate):
+    credential = json.loads(_credential(worker_client, certificate))
+    credential["credentialSubject"]["achievement"]["name"] = "车工 高级技师"
+
+    response = client.post("/verify/credential", data={"vc-credential": json.dumps(credential, ensure_ascii=False)})
+
+    shown = checks(response.text, "credential-checks")
+    assert not shown["signature"][0] and "签发后被改动过" in shown["signature"][1]
+    assert "数字证书未通过核验" in response.text
+
+
+def test_something_that_is_no_credential_fails_the_format(client):
+    shown = checks(client.post("/verify/credential", data={"vc-credential": "hello"}).text, "credential-checks")
+
+    assert list(shown) == ["format"] and not shown["format"][0]
+
+
+def test_an_empty_credential_form_says_what_is_missing(client):
+    response = client.post("/verify/credential", data={"vc-credential": "  "})
+
+    assert response.status_code == 422 and "请粘贴数字证书内容或上传文件" in response.text
+
+
+def test_the_checks_read_in_english(client, worker_client, certificate):
+    content = _credential(worker_client, certificate)
+
+    html = client.post("/verify/credential?lang=en", data={"vc-credential": content}).text
+
+    assert "Issuer key" in html and "Accreditation" in html and "All 6 checks passed." in html
+    assert "was accredited on the day of issue, 2022-03-01" in html
+
+
+def test_a_signing_key_that_does_not_open_fails_the_signature_not_the_page(client, certificate, app, monkeypatch):
+    client.get("/.well-known/did.json")  # the registry's key exists, sealed under the configured key
+    monkeypatch.setitem(app.config, "SIGNING_KEY_ENCRYPTION_KEYS", {"s1": b"\x07" * 32})
+    token = link_token(app.config["VERIFY_LINK_KEY"], certificate)
+
+    response = client.get("/verify", query_string={"n": certificate.number, "h": token})
+
+    shown = checks(response.text)
+    assert response.status_code == 200 and "有效" in verdict(response.text)
+    assert not shown["signature"][0] and "签名密钥当前无法启用" in shown["signature"][1]
+    assert shown["accreditation"][0]
+
+
+def test_the_credential_form_carries_its_own_csrf_token(client, app, monkeypatch):
+    monkeypatch.setitem(app.config, "WTF_CSRF_ENABLED", True)
+    page = client.get("/verify").text
+    token = re.search(r'name="vc-csrf_token" type="hidden" value="([^"]+)"', page).group(1)
+
+    assert client.post("/verify/credential", data={"vc-credential": "hello"}).status_code == 400
+    response = client.post("/verify/credential", data={"vc-credential": "hello", "vc-csrf_token": token})
+    assert response.status_code == 200 and not checks(response.text, "credential-checks")["format"][0]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
 from credentials.vc import keys
 
@@ -56,7 +57,7 @@ def test_did_web():
     assert keys.did_web("localhost:8443") == "did:web:localhost%3A8443"
     assert keys.did_web("rst.example.cn", "issuers/bureau-1") == "did:web:rst.example.cn:issuers:bureau-1"
     assert keys.did_web("rst.example.cn", ["issuers", "b1"]) == "did:web:rst.example.cn:issuers:b1"
-    for host in ["https://rst.example.cn", "rst.example.cn/x", "人社.cn", ""]:
+    for host in ["https://rst.example.cn", "rst.example.cn/x", "人社.cn", "", "127.0.0.1:5000", "10.0.0.8"]:
         with pytest.raises(ValueError):
             keys.did_web(host)
     with pytest.raises(ValueError):
@@ -72,13 +73,48 @@ def test_did_document_keeps_retired_keys_for_verification():
     ])
     assert doc["id"] == did
     assert doc["@context"][0] == "https://www.w3.org/ns/did/v1"
-    assert [m["id"] for m in doc["verificationMethod"]] == [f"{did}#key-2", f"{did}#key-1"]  # active first
-    assert doc["assertionMethod"] == [f"{did}#key-2", f"{did}#key-1"]
+    ids = [f"{did}#key-2", f"{did}#key-2-jwk", f"{did}#key-1", f"{did}#key-1-jwk"]  # active first
+    assert [m["id"] for m in doc["verificationMethod"]] == ids
+    assert doc["assertionMethod"] == ids
     for method in doc["verificationMethod"]:
-        assert method["type"] == "Multikey" and method["controller"] == did
+        assert method["type"] in ("Multikey", "JsonWebKey") and method["controller"] == did
     resolve = keys.key_resolver(doc)
     assert keys.public_key_multibase(resolve(f"{did}#key-1")) == keys.public_key_multibase(old)
+    assert keys.public_key_multibase(resolve(f"{did}#key-1-jwk")) == keys.public_key_multibase(old)
     assert resolve(f"{did}#key-3") is None
+
+
+def test_each_key_is_also_published_as_a_json_web_key():
+    """VC-JOSE-COSE: the key a JWT's kid names is a JsonWebKey with publicKeyJwk (RFC 8037 OKP)."""
+    did = keys.did_web("rst.example.cn")
+    public = Ed25519PublicKey.from_public_bytes(bytes.fromhex(VECTOR_PUBLIC_HEX))
+    doc = keys.did_document(did, [("key-1", VECTOR_MULTIBASE, True)])
+
+    jwk_method = doc["verificationMethod"][1]
+    assert doc["@context"][-1] == "https://w3id.org/security/jwk/v1"
+    assert jwk_method == {"id": f"{did}#key-1-jwk", "type": "JsonWebKey", "controller": did,
+                          "publicKeyJwk": {"kty": "OKP", "crv": "Ed25519",
+                                           "x": "S96v3i6ovu-t2MaZtcfgcEz1EVTVLheyC3EzfKBMxaU"}}
+    assert keys.public_key_from_jwk(jwk_method["publicKeyJwk"]).public_bytes_raw() == public.public_bytes_raw()
+    assert keys.jwk_method_id(f"{did}#key-1") == f"{did}#key-1-jwk"
+
+
+@pytest.mark.parametrize("jwk", [
+    None, {"kty": "EC", "crv": "P-256", "x": "S96v3i6ovu-t2MaZtcfgcEz1EVTVLheyC3EzfKBMxaU"},
+    {"kty": "OKP", "crv": "Ed25519", "x": "S96v3i6ovu-t2MaZtcfgcEz1EVTVLheyC3EzfKBMx"},
+    {"kty": "OKP", "crv": "Ed25519", "x": "S96v3i6ovu-t2MaZtcfgcEz1EVTVLheyC3EzfKBMxaU", "d": "secret"},
+])
+def test_public_key_from_jwk_rejects(jwk):
+    with pytest.raises(ValueError):
+        keys.public_key_from_jwk(jwk)
+
+
+def test_a_malformed_jwk_in_a_did_document_resolves_to_an_error_not_a_key():
+    did = "did:web:rst.example.cn"
+    doc = {"id": did, "assertionMethod": [f"{did}#k"],
+           "verificationMethod": [{"id": f"{did}#k", "type": "JsonWebKey", "publicKeyJwk": {"kty": "OKP"}}]}
+    with pytest.raises(ValueError):
+        keys.key_resolver(doc)(f"{did}#k")
 
 
 def test_did_document_rejects_bad_keys():

@@ -156,3 +156,22 @@ def test_schema_reports_each_violation_with_its_path(mutate, where):
 def test_schema_is_draft_2020_12():
     assert OB3_SCHEMA["$schema"] == "https://json-schema.org/draft/2020-12/schema"
     assert validate_ob3("not an object") != []
+
+
+def test_a_signed_credential_meets_the_official_1edtech_schema_which_wants_a_proof_array():
+    signed = proof.sign_data_integrity(build(), keys.generate_private_key(), VM, "2024-05-01T08:00:00Z")
+    bare = dict(signed, proof=signed["proof"][0])  # the single-object form other tools emit
+
+    assert isinstance(signed["proof"], list) and len(signed["proof"]) == 1
+    assert validate_ob3(signed) == []
+    assert any(error.startswith("1EdTech schema: proof:") for error in validate_ob3(bare))
+
+
+def test_the_official_schema_is_the_vendored_1edtech_file():
+    import hashlib
+
+    from credentials.vc.schema import OFFICIAL_SCHEMA_PATH
+
+    data = OFFICIAL_SCHEMA_PATH.read_bytes()
+    assert hashlib.sha256(data).hexdigest() == "5753fb3ecf7d024ed273dd364bd683f483eb47257e718e6618832cf89eb2083a"
+    assert json.loads(data)["$id"].endswith("/ob_v3p0_achievementcredential-jsonschema1.json")

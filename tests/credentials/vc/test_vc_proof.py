@@ -56,7 +56,8 @@ def test_vector_data_to_sign(private_key):
 
 def test_vector_key_and_proof_value(private_key, signed):
     assert keys.public_key_multibase(private_key) == VECTOR["public_key_multibase"]
-    assert signed["proof"] == {**OPTIONS, "proofValue": VECTOR["proof_value"]}
+    # a proof set of one (the OB3 JSON schema requires an array), holding exactly the vector's proof
+    assert signed["proof"] == [{**OPTIONS, "proofValue": VECTOR["proof_value"]}]
     assert "proof" not in VECTOR["unsigned_credential"]  # the input is not mutated
 
 
@@ -84,7 +85,7 @@ def _tampered(signed, path, value):
         (("credentialSubject", "id"), "did:example:someone-else"),
         (("credentialSubject", "achievement", "name"), "Leadership"),
         (("credentialSubject", "achievement", "criteria", "narrative"), "Anyone."),
-        (("proof", "created"), "2011-01-01T19:23:24Z"),
+        (("proof", 0, "created"), "2011-01-01T19:23:24Z"),
         (("id",), "http://example.com/credentials/3528"),
     ],
 )
@@ -124,16 +125,16 @@ def test_pinned_contexts_are_fresh_copies():
     [
         (lambda d: d.pop("proof"), "proof_missing"),
         (lambda d: d.__setitem__("proof", "nope"), "proof_malformed"),
-        (lambda d: d["proof"].__setitem__("type", "Ed25519Signature2020"), "proof_type_unsupported"),
-        (lambda d: d["proof"].__setitem__("cryptosuite", "ecdsa-rdfc-2019"), "cryptosuite_unsupported"),
-        (lambda d: d["proof"].__setitem__("proofPurpose", "authentication"), "proof_purpose_invalid"),
-        (lambda d: d["proof"].__setitem__("proofValue", "z1111"), "proof_value_malformed"),
-        (lambda d: d["proof"].__setitem__("proofValue", "u" + "A" * 86), "proof_value_malformed"),
-        (lambda d: d["proof"].__setitem__("created", "yesterday"), "created_invalid"),
-        (lambda d: d["proof"].pop("verificationMethod"), "verification_method_missing"),
-        (lambda d: d["proof"].__setitem__("verificationMethod", "https://example.edu/issuers/565049#k2"),
+        (lambda d: d["proof"][0].__setitem__("type", "Ed25519Signature2020"), "proof_type_unsupported"),
+        (lambda d: d["proof"][0].__setitem__("cryptosuite", "ecdsa-rdfc-2019"), "cryptosuite_unsupported"),
+        (lambda d: d["proof"][0].__setitem__("proofPurpose", "authentication"), "proof_purpose_invalid"),
+        (lambda d: d["proof"][0].__setitem__("proofValue", "z1111"), "proof_value_malformed"),
+        (lambda d: d["proof"][0].__setitem__("proofValue", "u" + "A" * 86), "proof_value_malformed"),
+        (lambda d: d["proof"][0].__setitem__("created", "yesterday"), "created_invalid"),
+        (lambda d: d["proof"][0].pop("verificationMethod"), "verification_method_missing"),
+        (lambda d: d["proof"][0].__setitem__("verificationMethod", "https://example.edu/issuers/565049#k2"),
          "unknown_key"),
-        (lambda d: d["proof"].__setitem__("@context", ["https://www.w3.org/2018/credentials/v1"]),
+        (lambda d: d["proof"][0].__setitem__("@context", ["https://www.w3.org/2018/credentials/v1"]),
          "proof_context_mismatch"),
     ],
 )
@@ -159,11 +160,20 @@ def test_resolver_errors_mean_unknown_key(signed):
 
 def test_proof_set_every_proof_must_pass(signed, resolver):
     doc = copy.deepcopy(signed)
-    bad = dict(doc["proof"], proofValue="z" + keys.b58encode(bytes(64)))
-    doc["proof"] = [doc["proof"], bad]
+    (single,) = doc["proof"]
+    bad = dict(single, proofValue="z" + keys.b58encode(bytes(64)))
+    doc["proof"] = [single, bad]
     assert proof.verify_data_integrity(doc, resolver).reasons == ("signature_invalid",)
-    doc["proof"] = [signed["proof"]]
+    doc["proof"] = single  # the bare object form (as earlier credentials carry it) is the same proof
     assert proof.verify_data_integrity(doc, resolver).ok
+
+
+def test_the_proof_array_signs_the_vector_bytes(signed, resolver):
+    """Array or object, the signed bytes are the vector's: the proof options and the document are
+    canonicalised apart from `proof`, so the array changes nothing a verifier hashes."""
+    (single,) = signed["proof"]
+    assert proof.hash_data(signed, single).hex() == VECTOR["data_to_sign_hex"]
+    assert proof.canonicalize({k: v for k, v in signed.items() if k != "proof"}) == DOC_CANON
 
 
 def test_sign_refuses_bad_input(private_key, signed):
