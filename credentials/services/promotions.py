@@ -20,7 +20,13 @@ from datetime import date
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from ladder.exceptional import check_exceptional_target, exceptional_clauses, exceptional_limits
+from ladder.exceptional import (
+    ExceptionalClause,
+    ExceptionalPolicy,
+    check_exceptional_target,
+    exceptional_limits,
+    exceptional_policies,
+)
 from ladder.frameworks import get_level, level_rank, vocabulary
 from ladder.i18n import Text, join
 
@@ -97,7 +103,7 @@ def nominate_promotion(
         raise ValidationFailed("required", field="statement") if not statement else ValidationFailed(
             "binding", field="statement",
             reason=Text(f"陈述不超过 {MAX_STATEMENT} 字", f"at most {MAX_STATEMENT} characters"))
-    if rule_id and rule_id not in relied_rules(target_level, kind, on=today):
+    if rule_id and rule_id not in relied_rules(target_level, kind, on=today, city_code=worker.city_code):
         raise ValidationFailed("unknown_choice", field="rule_id", what=Text("政策条款", "rule"), value=rule_id)
     open_one = session.scalar(select(PromotionRequest.id).where(
         PromotionRequest.worker_id == worker.id, PromotionRequest.occupation_id == occupation.id,
@@ -146,13 +152,27 @@ def _check_target(occupation: Occupation, held: str, target: str, kind: Promotio
         raise ValidationFailed("promotion_target", field="target_level", reason=(reason.zh, reason.en))
 
 
-def relied_rules(target_level: str, kind: PromotionKind, *, on: date) -> dict[str, tuple[str, str]]:
-    """The rules a nomination may rely on: the national limit of its kind and the local clauses for its target."""
-    rules = {limit.id: (limit.name.zh, limit.name.en) for limit in exceptional_limits(on=on)
-             if limit.kind == kind.ladder_kind and target_level in limit.targets}
+def jurisdictions_of(city_code: str) -> frozenset[str]:
+    """The jurisdictions whose rules bind a worker of this city: the nation, the province, the city."""
+    return frozenset({"CN", city_code[:2], city_code})
+
+
+def local_clauses(target_level: str, city_code: str, *, on: date) -> list[tuple[ExceptionalPolicy, ExceptionalClause]]:
+    """Local conditions for exceptional promotion in force in the worker's city or province on `on`."""
+    bound = jurisdictions_of(city_code)
+    return [(policy, clause) for policy in exceptional_policies(on=on) if policy.jurisdiction in bound
+            for clause in policy.clauses if clause.target == target_level]
+
+
+def relied_rules(target_level: str, kind: PromotionKind, *, on: date, city_code: str) -> dict[str, Text]:
+    """The rules a nomination may rely on, by their human names: the national limit of its kind, and the
+    local clauses for its target in force where the worker is (never another jurisdiction's)."""
+    bound = jurisdictions_of(city_code)
+    rules = {limit.id: limit.name for limit in exceptional_limits(on=on)
+             if limit.kind == kind.ladder_kind and target_level in limit.targets and limit.jurisdiction in bound}
     if kind is PromotionKind.EXCEPTIONAL:
-        rules.update({clause.id: (clause.text.zh, clause.text.en)
-                      for clause in exceptional_clauses(target_level, on=on)})
+        rules.update({clause.id: Text(f"{policy.name.zh}：{clause.text.zh}", f"{policy.name.en}: {clause.text.en}")
+                      for policy, clause in local_clauses(target_level, city_code, on=on)})
     return rules
 
 

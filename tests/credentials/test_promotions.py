@@ -245,13 +245,41 @@ def test_nomination_input_is_checked_field_by_field(cast, changes, field):
     assert refused.value.field == field
 
 
-def test_a_relied_upon_local_clause_is_kept_with_the_request(cast):
+def test_a_relied_upon_local_clause_is_kept_with_the_request(cast, monkeypatch):
+    """A local policy binds the workers of its own city (or province) only."""
+    import dataclasses
+
+    from credentials.services import promotions
+    from ladder.exceptional import exceptional_policies
+
+    here = [dataclasses.replace(policy, jurisdiction=cast.worker.city_code) for policy in exceptional_policies()]
+    monkeypatch.setattr(promotions, "exceptional_policies", lambda **_kwargs: here)
     session = db.session()
     request = nominate_promotion(session, worker=cast.worker, occupation=find_occupation(session, OCCUPATION),
                                  kind=PromotionKind.EXCEPTIONAL, target_level="technician", grounds=["patent"],
                                  statement="发明专利", rule_id="city-2017.technician.c", by=cast["nominator"])
 
     assert request.rule_id == "city-2017.technician.c"
+
+
+def test_another_jurisdictions_clause_cannot_be_relied_upon(cast):
+    """The shipped local clauses belong to an unnamed city (their source names none), not to this worker's."""
+    session = db.session()
+    with pytest.raises(ValidationFailed) as refused:
+        nominate_promotion(session, worker=cast.worker, occupation=find_occupation(session, OCCUPATION),
+                           kind=PromotionKind.EXCEPTIONAL, target_level="technician", grounds=["patent"],
+                           statement="发明专利", rule_id="city-2017.technician.c", by=cast["nominator"])
+    assert (refused.value.field, refused.value.code) == ("rule_id", "unknown_choice")
+
+
+def test_the_rules_offered_carry_their_human_names_and_only_the_workers_jurisdictions():
+    from credentials.models import PromotionKind as Kind
+    from credentials.services.promotions import relied_rules
+
+    suzhou = relied_rules("technician", Kind.EXCEPTIONAL, on=date(2024, 1, 1), city_code="3205")
+
+    assert suzhou and all(not key.startswith("city-2017") for key in suzhou)
+    assert all(text.zh and text.en and text.zh != key for key, text in suzhou.items())
 
 
 def test_one_open_request_per_worker_and_occupation(cast):

@@ -37,7 +37,10 @@ def test_the_form_shows_the_workers_record_and_the_rules_relied_upon(staff_clien
     html = staff_client.get(f"/institution/nominations/new?worker={cast.worker.id}").text
 
     assert "劳动者的记录" in html and "高级工（三级）" in html and cast.worker.id_masked in html
-    assert "city-2017.technician.c" in html and "中级工，本岗位工作满 12 年，并获技术革新奖" in html
+    # only rules in force where the worker is, by their human names: the shipped local clauses belong to an
+    # unnamed city, not to Suzhou, so the national rule alone is offered (and no rule id is shown)
+    assert "city-2017" not in html and "中级工，本岗位工作满 12 年，并获技术革新奖" not in html
+    assert "破格" in html and "本地区没有施行中的破格条款" in html
 
 
 def test_finding_the_worker_by_national_id_posts_it_and_opens_their_form(staff_client, cast, vault):

@@ -22,9 +22,8 @@ from credentials.services.competition_promotions import (
     reject_competition_promotion,
 )
 from credentials.services.institutions import is_accredited
-from credentials.services.promotions import relied_rules
+from credentials.services.promotions import local_clauses, relied_rules
 from credentials.services.reviews import DECISIONS, review_promotion
-from ladder.exceptional import exceptional_clauses
 from ladder.i18n import Text
 from ladder.review import review_rule, stages_for
 
@@ -109,13 +108,14 @@ def _promotion_page(found, form: DecisionForm, status: int = 200):
     session = db.session()
     user = current_actor()
     on = china_today()
-    rules = relied_rules(found.target_level, found.kind, on=on)
+    rules = relied_rules(found.target_level, found.kind, on=on, city_code=found.city_code)
     return render_template(
         "bureau/promotion.html", req=found, form=form, take_up=TakeUpForm(version=found.version),
         refusal=decision_refusal(user, found), progress=progression(session, found.worker),
         recognition=recognition_of(session, found.worker_id), relied=rules.get(found.rule_id),
         national=[text for key, text in rules.items() if key.startswith("cn-")],
-        clauses=exceptional_clauses(found.target_level, on=on), review=review_rule(on),
+        clauses=[clause for _, clause in local_clauses(found.target_level, found.city_code, on=on)],
+        review=review_rule(on),
         stages=stages_for(found.target_level, on=on)), status
 
 

@@ -18,6 +18,7 @@ from credentials.queries.scopes import worker_scope
 from credentials.services.competitions import PLAN_NAMES, apply_for_plan
 from credentials.services.promotions import (
     attach_evidence,
+    local_clauses,
     nominate_promotion,
     relied_rules,
     resubmit_promotion,
@@ -102,7 +103,9 @@ def new_nomination():
     kind = PromotionKind(request.values.get("kind")) if request.values.get("kind") in ("exceptional",
                                                                                       "level_skipping") else (
         PromotionKind.EXCEPTIONAL)
-    rules = relied_rules(target, kind, on=china_today()) if target in ("technician", "senior_technician") else {}
+    rules = (relied_rules(target, kind, on=china_today(), city_code=worker.city_code)
+             if worker is not None and target in ("technician", "senior_technician") else {})
+    local_rules = bool(worker) and bool(local_clauses(target, worker.city_code, on=china_today()))
     form = NominationForm(rules=rules)
     if worker is not None and form.validate_on_submit():
         nomination = commit_or_show(form, lambda: _nominate(worker, form))
@@ -113,7 +116,7 @@ def new_nomination():
         flash(_("未找到该劳动者"), "error")
     status = 422 if request.method == "POST" else (404 if request.values.get("worker") and worker is None else 200)
     return render_template(
-        "institution/nomination_new.html", form=form, worker=worker, rules=rules,
+        "institution/nomination_new.html", form=form, worker=worker, rules=rules, local_rules=local_rules,
         progress=progression(db.session(), worker) if worker else [],
         recognition=recognition_of(db.session(), worker.id) if worker else None), status
 
