@@ -50,7 +50,7 @@ def _validation_messages(error: HTTPException) -> dict | None:
 
 
 def _wants_json() -> bool:
-    return request.path.startswith("/api/") or request.path == "/healthz"
+    return request.path.startswith("/api/") or request.path in ("/healthz", "/readyz")
 
 
 def init_app(app: Flask) -> None:

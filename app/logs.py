@@ -1,10 +1,16 @@
-"""Structured JSON logs (UTC, request id, actor) with national ID numbers redacted."""
+"""Structured JSON logs (UTC, request id, actor) with national ID numbers redacted, and never a query string.
+
+`scrub` is the one cleaning step for every line the server writes: this app's JSON logs and gunicorn's own
+access and error logs (`QueryStringFilter`, installed by gunicorn.conf.py). Query strings can carry names
+(`/verify?number=…&name=…`) and search terms, and a database error's bound parameters carry whatever the
+statement was given, so both are cut; ID numbers are masked wherever they appear."""
 
 from __future__ import annotations
 
 import json
 import logging
 import os
+import re
 import sys
 import time
 import uuid
@@ -14,6 +20,30 @@ from flask import Flask, g, has_request_context, request
 
 from credentials.identity import redact_ids
 
+# "?" right after a path character, up to the next space or quote: the query string of a URL or request line.
+QUERY_STRING = re.compile(r"(?<=[\w/%.~-])\?[^\s\"'<>]*")
+# SQLAlchemy's error text lists the statement's bound values on one line ("[parameters: (…)]").
+BOUND_PARAMETERS = re.compile(r"\[parameters: [^\n]*")
+
+
+def scrub(text: str) -> str:
+    """A log line with query strings and bound SQL parameters removed and ID numbers masked."""
+    text = QUERY_STRING.sub("", text)
+    text = BOUND_PARAMETERS.sub("[parameters: hidden]", text)
+    return redact_ids(text)
+
+
+class QueryStringFilter(logging.Filter):
+    """Scrubs a record before any handler writes it (message, arguments and traceback alike)."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        record.msg = scrub(record.getMessage())
+        record.args = None
+        if record.exc_info:
+            record.exc_text = scrub(logging.Formatter().formatException(record.exc_info))
+            record.exc_info = None
+        return True
+
 
 class JsonFormatter(logging.Formatter):
     def format(self, record: logging.LogRecord) -> str:
@@ -21,18 +51,20 @@ class JsonFormatter(logging.Formatter):
             "ts": datetime.fromtimestamp(record.created, UTC).isoformat(timespec="milliseconds"),
             "level": record.levelname.lower(),
             "logger": record.name,
-            "event": redact_ids(record.getMessage()),
+            "event": scrub(record.getMessage()),
         }
         if has_request_context():
             entry["request_id"] = getattr(g, "request_id", None)
-            entry["path"] = request.path
+            entry["path"] = request.path  # never the query string
             actor = getattr(g, "actor", None)
             entry["actor"] = actor.id if actor is not None else None
         for key in ("outcome", "status", "duration_ms"):
             if hasattr(record, key):
                 entry[key] = getattr(record, key)
         if record.exc_info:
-            entry["exception"] = redact_ids(self.formatException(record.exc_info))
+            entry["exception"] = scrub(self.formatException(record.exc_info))
+        elif record.exc_text:
+            entry["exception"] = scrub(record.exc_text)
         return json.dumps(entry, ensure_ascii=False)
 
 

@@ -1,4 +1,4 @@
-"""Bulk generation rate (`flask synth`)."""
+"""Bulk generation rate of the synthetic population (`flask synth`): workers and their certificates."""
 
 from __future__ import annotations
 
@@ -11,5 +11,5 @@ def bench_synth(bench: Bench, app, workers: int) -> None:
 
     with app.app_context():
         result = synthesize(db.session(), app.extensions["vault"], workers=workers, seed=1)
-    bench.report("synth.workers_per_s", result.workers / result.seconds, "rows/s", workers=result.workers,
-                 certificates=result.certificates)
+    bench.report("synth_workers_per_s", result.workers / result.seconds, "workers/s", workers=result.workers,
+                 certificates=result.certificates, seconds=result.seconds)

@@ -1,13 +1,12 @@
-"""Pages for anyone: landing, language switch, health check."""
+"""Pages for anyone: landing, language switch, liveness and readiness probes."""
 
 from __future__ import annotations
 
 from flask import Blueprint, current_app, jsonify, redirect, render_template, request, url_for
-from sqlalchemy import text
 
 from ..access import public
 from ..auth import current_actor
-from ..extensions import db
+from ..health import readiness
 from ..i18n import LANG_COOKIE
 from ..navigation import home_for, safe_next
 
@@ -37,9 +36,22 @@ def switch_language(code: str):
 @bp.get("/healthz")
 @public
 def healthz():
-    try:
-        db.session.execute(text("SELECT 1"))
-    except Exception:  # noqa: BLE001 - any database failure means unhealthy
-        db.session.rollback()
-        return jsonify(status="unavailable", database="down"), 503
-    return jsonify(status="ok", database="up")
+    """Liveness: the process answers. It asks nothing of the database, so a database outage makes the
+    servers unready (/readyz), not dead: restarting them would not bring the database back."""
+    return _probe_answer(True, {"status": "ok"})
+
+
+@bp.get("/readyz")
+@public
+def readyz():
+    """Readiness: the database answers, its schema is at the migrations' head, Redis answers when configured.
+    One word per dependency, never an error text (see app/health.py)."""
+    ready, checks = readiness()
+    return _probe_answer(ready, {"status": "ready" if ready else "not_ready", **checks})
+
+
+def _probe_answer(ok: bool, body: dict[str, str]):
+    response = jsonify(body)
+    response.status_code = 200 if ok else 503
+    response.headers["Cache-Control"] = "no-store"
+    return response
