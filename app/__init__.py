@@ -57,6 +57,7 @@ def register_blueprints(app: Flask) -> None:
     from . import access
     from .api import bodies, init_api
     from .web import (
+        activation,
         admin,
         auth_views,
         bureau,
@@ -70,7 +71,8 @@ def register_blueprints(app: Flask) -> None:
         worker,
     )
 
-    for module in (public, auth_views, worker, institution, bureau, admin, verify, credentials, ladder, pickers):
+    for module in (public, auth_views, activation, worker, institution, bureau, admin, verify, credentials, ladder,
+                   pickers):
         app.register_blueprint(module.bp)
     init_api(app)
     access.init_app(app)

@@ -153,6 +153,9 @@ class AuthenticationFailed(CredentialsError):
                             "Wrong account or password (after 5 failures in a row, wait {minutes} minutes before "
                             "trying again)"),
         "token": Text("令牌无效或已过期", "The token is invalid or has expired"),
+        "activation": Text("身份证号或开通码不正确，或开通码已过期、已使用；请向为您登记的机构索取新的开通码",
+                           "Wrong national ID or activation code, or the code has expired or been used; ask the "
+                           "institution that registered you for a new one"),
     }
 
 
@@ -163,6 +166,8 @@ class Forbidden(CredentialsError):
         "own_nomination": Text("不能审批自己提名的申请", "You cannot decide a request you nominated"),
         "own_employee": Text("不能审批本单位职工的申请", "You cannot decide about a worker your institution employs"),
         "wrong_stage": Text("此申请正处于{stage}阶段，不由您审批", "This request is at the {stage} stage, not yours to decide"),
+        "account_exists": Text("该劳动者已开通账号；忘记密码请联系管理员",
+                               "This worker has an account already; a forgotten password is reset by an administrator"),
         "ministry_observes": Text("部级账号可查看全国数据，但不审批个案、不撤销证书",
                                   "Ministry accounts see everything nationwide but decide no single case and "
                                   "revoke no certificate"),

@@ -1,6 +1,6 @@
 """Typed SQLAlchemy models of the registry, one aggregate per module."""
 
-from .accounts import ApiToken, BureauScope, LoginSession, LoginThrottle, Role, User
+from .accounts import ApiToken, BureauScope, LoginSession, LoginThrottle, Role, User, WorkerActivation
 from .applications import (
     Application,
     ApplicationRoute,
@@ -52,6 +52,6 @@ __all__ = [
     "TrainingOutcome", "TrainingRecord", "TrainingType", "WorkPeriod",
     "Accreditation", "ApiToken", "AuditEvent", "Base", "BureauScope", "Certificate", "CertificateKind",
     "CertificateRoute", "CertificateStatus", "City", "Gender", "Institution", "InstitutionKind", "IssuerKey",
-    "LoginSession", "LoginThrottle", "Occupation", "Province", "Role", "TargetGroup", "User", "Worker",
+    "LoginSession", "LoginThrottle", "WorkerActivation", "Occupation", "Province", "Role", "TargetGroup", "User", "Worker",
     "WorkerTargetGroup", "utcnow",
 ]

@@ -121,3 +121,22 @@ class LoginThrottle(Base):
     failures: Mapped[int] = mapped_column(default=0)
     blocked_until: Mapped[datetime | None]
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+
+
+class WorkerActivation(Base):
+    """A one-time code that lets a registered worker open their own account and choose their password.
+
+    Issued by staff who can see the worker (the registering or training institution) and handed over in
+    person; only its keyed hash is stored. Nobody but the worker ever knows the worker's password.
+    """
+
+    __tablename__ = "worker_activations"
+    __table_args__ = (CheckConstraint("expires_at > issued_at", name="expires_after_issue"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    worker_id: Mapped[int] = mapped_column(ForeignKey("workers.id"), index=True)
+    code_hash: Mapped[str] = mapped_column(String(64))
+    issued_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    issued_at: Mapped[datetime] = mapped_column(default=utcnow)
+    expires_at: Mapped[datetime]
+    used_at: Mapped[datetime | None]

@@ -17,6 +17,8 @@ EXPECTED = {
     "public.index": EVERYONE,
     "public.switch_language": EVERYONE,
     "pickers.occupations": SIGNED_IN,
+    "activation.activate": EVERYONE,
+    "activation.issue_code": {STAFF},
     "pickers.cities": SIGNED_IN,
     "public.healthz": EVERYONE,
     "public.readyz": EVERYONE,

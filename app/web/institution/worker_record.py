@@ -8,6 +8,7 @@ from __future__ import annotations
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
 
 from credentials import CredentialsError
 from credentials.models import Attestation, Role, User, Worker
@@ -48,7 +49,9 @@ def _may(user: User, worker: Worker):
 def _page(worker: Worker, forms: dict, status: int = 200):
     user = current_actor()
     session = db.session()
+    has_account = session.scalar(select(User.id).where(User.worker_id == worker.id)) is not None
     return render_template("institution/worker.html", worker=worker, facts=facts_of(session, worker.id),
+                           has_account=has_account,
                            progress=progression(session, worker), forms=forms, withdraw=WithdrawForm(formdata=None),
                            kinds=KINDS, **_may(user, worker), **HELPERS), status
 
