@@ -6,6 +6,7 @@ from __future__ import annotations
 import io
 import time
 import uuid
+from datetime import date
 
 import pytest
 from openpyxl import load_workbook
@@ -13,6 +14,7 @@ from sqlalchemy import select
 
 from app.extensions import db
 from credentials.models import AppraisalResult, ImportJob, ImportStatus
+from tests.conftest import national_id
 from tests.import_fixtures import RESULT_HEADERS, count, csv_bytes
 
 
@@ -260,3 +262,21 @@ def test_a_failed_import_page_says_why_in_the_readers_language(clerk, setting, l
 
     assert page.status_code == 200
     assert expected in page.text and "Text(" not in page.text and "zh=" not in page.text
+
+
+@pytest.mark.parametrize(("kind", "records"), [("appraisal_results", "/institution/results"),
+                                               ("workers", "/institution/workers"),
+                                               ("work_history", "/institution/workers")])
+def test_a_committed_import_links_to_the_records_it_wrote(clerk, setting, kind, records):
+    """After registering a cohort the clerk goes on to its workers, not to the training records."""
+    rows, headers = {
+        "appraisal_results": ([setting.result(0)], None),
+        "workers": ([[national_id(date(2001, 5, 1)), "陈一", "苏州市"]], ["身份证号", "姓名", "所在城市"]),
+        "work_history": ([[setting.id_of(0), "6-18-01-01", "2020-03-01"]], ["身份证号", "从事职业编码", "工作开始日期"]),
+    }[kind]
+    job = setting.run(rows, kind=kind, headers=headers)
+    assert job.status is ImportStatus.COMMITTED, job.errors
+
+    page = clerk.get(f"/institution/imports/{job.id}")
+
+    assert f'href="{records}">查看记录</a>' in page.text
