@@ -54,7 +54,8 @@ def load_config(overrides: dict | None = None) -> dict:
         "SQLALCHEMY_DATABASE_URI": normalise_database_url(
             os.environ.get("DATABASE_URL", f"sqlite:///{instance / 'talent-ladder.sqlite3'}")
         ),
-        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+        # hide_parameters: a database error's text never carries the bound values (names, hashes) into logs.
+        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True, "hide_parameters": True},
         "INSTANCE_DIR": str(instance),
         "REDIS_URL": os.environ.get("REDIS_URL"),
         # Long jobs (bulk imports, app/jobs.py): "rq" when REDIS_URL is set, else a background "thread";
