@@ -10,7 +10,7 @@ import enum
 import io
 import re
 from collections.abc import Iterable, Sequence
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from decimal import Decimal
 from urllib.parse import quote
 
@@ -34,7 +34,7 @@ def safe_cell(value: object) -> object:
     """Numbers and dates as themselves; text defused when a spreadsheet would run it."""
     if value is None or isinstance(value, bool | int | float | Decimal | date | datetime):
         if isinstance(value, datetime):  # stored in UTC (naive = UTC); Excel has no zones: China time, as shown
-            return china_now(value if value.tzinfo else value.replace(tzinfo=UTC)).replace(tzinfo=None)
+            return china_now(value).replace(tzinfo=None)
         return value
     text = value.value if isinstance(value, enum.Enum) else str(value)
     text = ILLEGAL_CHARACTERS_RE.sub("\ufffd", str(text))  # control characters a stored name may hold: XLSX refuses them

@@ -15,8 +15,9 @@ CHINA = ZoneInfo("Asia/Shanghai")
 
 
 def china_now(now: datetime | None = None) -> datetime:
-    """The moment in China time (`now` is an aware datetime, for tests; default: the current moment)."""
-    return (now or datetime.now(UTC)).astimezone(CHINA)
+    """A moment in China time: the current one, or `now` (a naive one is UTC, as the database keeps them)."""
+    moment = now or datetime.now(UTC)
+    return (moment if moment.tzinfo else moment.replace(tzinfo=UTC)).astimezone(CHINA)
 
 
 def china_today(now: datetime | None = None) -> date:
@@ -26,4 +27,4 @@ def china_today(now: datetime | None = None) -> date:
 
 def china_date(moment: datetime) -> date:
     """The date in China of a stored timestamp (a naive one is UTC, as the database keeps them)."""
-    return china_now(moment if moment.tzinfo else moment.replace(tzinfo=UTC)).date()
+    return china_now(moment).date()

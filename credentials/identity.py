@@ -257,12 +257,12 @@ def redact_ids(text: str) -> str:
 # for initials. Never control characters (NUL broke exports), format characters (bidirectional overrides,
 # zero-width joiners, soft hyphens), digits, or symbols.
 _NAME_PUNCTUATION = {"·", "-", "'", ".", " ", "\u0f0b", "\u0f0c"}  # and the Tibetan syllable marks (tsheg)
-_MIDDLE_DOTS = str.maketrans({"\u30fb": "·", "\uff65": "·", "\u2022": "·", "\u2027": "·", "\u2019": "'"})
+MIDDLE_DOTS = str.maketrans({dot: "·" for dot in "\u30fb\uff65\u2022\u2027\u2219\u22c5"} | {"\u2019": "'"})
 
 
 def clean_person_name(raw: object) -> str:
     """NFC, one space between words, one kind of middle dot; nothing else is changed (see `name_problem`)."""
-    text = unicodedata.normalize("NFC", str(raw or "")).translate(_MIDDLE_DOTS)
+    text = unicodedata.normalize("NFC", str(raw or "")).translate(MIDDLE_DOTS)
     return " ".join(text.split())
 
 

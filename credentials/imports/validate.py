@@ -107,10 +107,6 @@ def id_hasher(vault: PersonalDataVault) -> Parser:
     return parse
 
 
-def clean_name(raw: object) -> str:
-    return clean_person_name(raw)
-
-
 def certificate_number_text(raw: object) -> str:
     """A number typed into a General-format cell comes back as a float once it passes 15 digits."""
     if isinstance(raw, float) and not (raw.is_integer() and raw < 1e15):
@@ -127,7 +123,7 @@ def check_worker(reader: CellReader, row: Row, workers: dict[str, KnownWorker]) 
         reader.fail(row, "national_id", ImportRejected("worker_not_registered"))
         return None
     name = row.values.get("name")
-    if name and row.ok("name") and name != clean_name(worker.name):
+    if name and row.ok("name") and name != clean_person_name(worker.name):
         reader.fail(row, "name", ImportRejected("name_mismatch"))
     return worker
 

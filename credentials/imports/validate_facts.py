@@ -25,12 +25,13 @@ from ladder.i18n import Text
 
 from ..bulk import in_list_batches, one_of
 from ..errors import ImportRejected, ValidationFailed
+from ..identity import clean_person_name
 from ..models import Attestation, Diploma, FactState, Institution, Occupation, WorkPeriod
 from ..services.worker_facts import diploma_problems, work_period_problems
 from .cells import CellProblem, choice_key, fold, parse_choice, parse_date, parse_occupation_code
 from .lookups import occupations_by_code
 from .new_facts import DiplomaKey, NewDiploma, NewFact, NewWorkPeriod, PeriodKey
-from .validate import CellReader, Parser, Row, clean_name, typed, typed_or_none
+from .validate import CellReader, Parser, Row, typed, typed_or_none
 
 WORK_COLUMNS = ("occupation_code", "started_on", "ended_on", "employer_name", "related_to")
 DIPLOMA_COLUMNS = ("school_type", "stream", "graduated_on", "current_graduate", "major_code", "school_name")
@@ -86,7 +87,7 @@ def fact_parsers() -> dict[str, Parser]:
     return {
         "occupation_code": parse_occupation_code, "related_to": parse_occupation_code, "major_code": parse_occupation_code,
         "started_on": parse_date, "ended_on": parse_date, "graduated_on": parse_date, "work_started_on": parse_date,
-        "employer_name": clean_name, "school_name": clean_name, "current_graduate": parse_yes_no,
+        "employer_name": clean_person_name, "school_name": clean_person_name, "current_graduate": parse_yes_no,
         "school_type": lambda raw: parse_choice(raw, schools, Text("学校类型", "school type"), listed_schools),
         "stream": lambda raw: parse_choice(raw, streams, Text("班级类型", "stream"), listed_streams),
     }

@@ -16,6 +16,7 @@ from ladder.history import HeldLevel
 from ladder.i18n import Text
 
 from ..errors import Duplicate, ImportRejected, ValidationFailed
+from ..identity import clean_person_name
 from ..models import ImportKind, Institution, Occupation
 from ..numbers import normalize_certificate_number
 from ..queries.history import histories_for
@@ -38,7 +39,6 @@ from .validate import (
     Seen,
     certificate_number_text,
     check_worker,
-    clean_name,
     find_occupation,
     id_hasher,
     known_workers_and_occupations,
@@ -91,7 +91,7 @@ def parsers(vault: PersonalDataVault) -> dict[str, Parser]:
     levels = level_names()
     return {
         **fact_parsers(),  # the optional work-start and diploma columns
-        "national_id": id_hasher(vault), "name": clean_name, "occupation_code": parse_occupation_code,
+        "national_id": id_hasher(vault), "name": clean_person_name, "occupation_code": parse_occupation_code,
         "level": lambda raw: parse_level(raw, levels), "exam_date": parse_date, "theory_score": parse_score,
         "practical_score": parse_score, "review_score": parse_score,
         "certificate_number": certificate_number_text,

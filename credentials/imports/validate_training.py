@@ -12,6 +12,7 @@ from ladder.i18n import Text
 from ladder.subsidies import training_vocabulary
 
 from ..errors import ImportRejected, ValidationFailed
+from ..identity import clean_person_name
 from ..models import ImportKind, Institution, Occupation, TrainingForm, TrainingOutcome, TrainingType
 from ..services.institutions import AccreditationScope, accreditation_scope
 from ..services.training import groups_on, level_label, subsidy_decision, training_problems
@@ -36,7 +37,6 @@ from .validate import (
     Row,
     Seen,
     check_worker,
-    clean_name,
     find_occupation,
     id_hasher,
     known_workers_and_occupations,
@@ -109,7 +109,7 @@ def parsers(vault: PersonalDataVault) -> dict[str, Parser]:
     outcomes = {choice_key(name): outcome.value for outcome, names in OUTCOME_NAMES.items() for name in names}
     levels = level_names()
     return {
-        "national_id": id_hasher(vault), "name": clean_name, "occupation_code": parse_occupation_code,
+        "national_id": id_hasher(vault), "name": clean_person_name, "occupation_code": parse_occupation_code,
         "target_level": lambda raw: parse_level(raw, levels),
         "training_type": lambda raw: parse_choice(raw, types, Text("培训类型", "training type"), listed_types),
         "form": lambda raw: parse_choice(raw, forms, Text("培训形式", "training form"), listed_forms),

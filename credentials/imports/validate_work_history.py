@@ -8,6 +8,7 @@ from datetime import date
 from sqlalchemy.orm import Session
 
 from ..errors import ImportRejected
+from ..identity import clean_person_name
 from ..models import ImportKind, Institution
 from ..spreadsheets import Row as SheetRow
 from ..vault import PersonalDataVault
@@ -15,14 +16,14 @@ from .columns import KIND_COLUMNS, Layout
 from .lookups import workers_by_hash
 from .new_facts import NewFact
 from .report import Plan
-from .validate import CellReader, Parser, Progress, check_worker, clean_name, id_hasher, read_rows, typed
+from .validate import CellReader, Parser, Progress, check_worker, id_hasher, read_rows, typed
 from .validate_facts import DIPLOMA_COLUMNS, WORK_COLUMNS, FactChecker, fact_parsers, has_any
 
 COLUMNS = KIND_COLUMNS[ImportKind.WORK_HISTORY]
 
 
 def parsers(vault: PersonalDataVault) -> dict[str, Parser]:
-    return {"national_id": id_hasher(vault), "name": clean_name, **fact_parsers()}
+    return {"national_id": id_hasher(vault), "name": clean_person_name, **fact_parsers()}
 
 
 def plan_work_history(session: Session, vault: PersonalDataVault, layout: Layout, rows: list[SheetRow], *,

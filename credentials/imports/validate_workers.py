@@ -20,7 +20,7 @@ from ladder.subsidies import training_vocabulary
 
 from ..bulk import in_list_batches, one_of
 from ..errors import ImportRejected, ValidationFailed
-from ..identity import InvalidNationalId
+from ..identity import InvalidNationalId, clean_person_name
 from ..models import ImportKind, Institution, TargetGroup, Worker
 from ..queries.reference import city_named
 from ..services.workers import name_problem
@@ -29,7 +29,7 @@ from ..vault import PersonalDataVault, SealedId
 from .cells import CellProblem, choice_key, fold, national_id_text, parse_date
 from .columns import KIND_COLUMNS, Layout
 from .report import Plan
-from .validate import CellReader, Parser, Progress, Row, Seen, clean_name, read_rows, typed, typed_or_none
+from .validate import CellReader, Parser, Progress, Row, Seen, read_rows, typed, typed_or_none
 
 COLUMNS = KIND_COLUMNS[ImportKind.WORKERS]
 _SEPARATORS = re.compile(r"[;；,，、\n]+")
@@ -103,7 +103,7 @@ def parse_groups(raw: object, names: dict[str, TargetGroup]) -> Groups:
 
 def parsers(vault: PersonalDataVault, session: Session) -> dict[str, Parser]:
     names = _group_names()
-    return {"national_id": _seal(vault), "name": clean_name, "city": _city(session), "employer_name": clean_name,
+    return {"national_id": _seal(vault), "name": clean_person_name, "city": _city(session), "employer_name": clean_person_name,
             "target_groups": lambda raw: parse_groups(raw, names), "groups_since": parse_date}
 
 

@@ -22,7 +22,7 @@ from sqlalchemy.orm import Session, joinedload
 
 from ladder.i18n import Text
 
-from ..identity import mask_name
+from ..identity import MIDDLE_DOTS, mask_name
 from ..models import Certificate, CertificateStatus
 from ..numbers import parse_certificate_number
 
@@ -30,7 +30,6 @@ __all__ = ["Verdict", "verify_certificate", "link_token", "names_match"]
 
 STATUSES = ("valid", "revoked", "not_found")
 NUMBER_STATUSES = ("on_record", "not_on_record", "impossible")
-_MIDDLE_DOTS = {ord(c): "·" for c in "・•‧∙⋅･.．"}  # 买买提·艾力 is typed with many different dots
 
 
 @dataclass(frozen=True)
@@ -52,7 +51,8 @@ class Verdict:
 
 
 def _normalise_name(name: str) -> str:
-    text = unicodedata.normalize("NFKC", name or "").translate(_MIDDLE_DOTS)
+    # 买买提·艾力 is typed with many different dots, a full stop among them (NFKC makes ．and ･ plain first)
+    text = unicodedata.normalize("NFKC", name or "").translate(MIDDLE_DOTS).replace(".", "·")
     return "".join(text.split()).casefold()
 
 

@@ -22,10 +22,6 @@ from .audit import record
 MAX_NAME = 64
 
 
-def clean_worker_name(name: str | None) -> str:
-    return clean_person_name(name)
-
-
 def name_problem(name: str) -> ValidationFailed | None:
     """A worker's name (already cleaned) is required and fits the column."""
     if not name:
@@ -68,7 +64,7 @@ def register_worker(
 ) -> Worker:
     """Register a worker (target groups from `groups_valid_from`, else today). Staff registering a worker keep
     seeing them (`registered_by_institution_id`); the bulk registration applies the same rules row by row."""
-    name = clean_worker_name(name)
+    name = clean_person_name(name)
     problem = name_problem(name)
     if problem is not None:
         raise problem
