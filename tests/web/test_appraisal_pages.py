@@ -3,7 +3,6 @@
 
 from __future__ import annotations
 
-import re
 from datetime import date
 from io import BytesIO
 
@@ -16,16 +15,7 @@ from app.extensions import db
 from credentials.models import Application, AppraisalSession, Certificate
 from tests.appraisal_fixtures import AFTER, APPLIED, HELD, apply, open_session, qualified, seated, sit, worked_since
 from tests.promotion_fixtures import png_bytes
-
-
-def field_error(html: str, field: str) -> str:
-    found = re.search(rf'<p class="field__error" id="{field}-error">(.*?)</p>', html, re.S)
-    return found.group(1) if found else ""
-
-
-def rows(html: str, table_id: str) -> list[str]:
-    table = re.search(rf'<table class="table" id="{table_id}">(.*?)</table>', html, re.S).group(1)
-    return [r for r in re.findall(r"<tr\b[^>]*>(.*?)</tr>", table.split("<tbody>")[1], re.S) if "colspan" not in r]
+from tests.web.html import field_error
 
 
 @pytest.fixture

@@ -1,4 +1,6 @@
-"""Pages as each audience meets them: worker ladder, institution forms, bureau counts, admin, headers."""
+"""Pages as each audience meets them: worker ladder, institution forms and exports, headers and errors.
+
+The bureau's and the admin's pages are in test_bureau_pages.py and test_admin_pages.py."""
 
 from __future__ import annotations
 
@@ -8,18 +10,9 @@ from datetime import date
 import pytest
 from sqlalchemy import select
 
-from credentials.models import Accreditation, Certificate, Institution, User, Worker
+from credentials.models import Certificate, Worker
 from tests.conftest import national_id
-
-
-def rows(html: str, table_id: str) -> list[str]:
-    table = re.search(rf'<table class="table" id="{table_id}">(.*?)</table>', html, re.S).group(1)
-    return re.findall(r"<tr\b[^>]*>(.*?)</tr>", table.split("<tbody>")[1], re.S)
-
-
-def field_error(html: str, field: str) -> str:
-    found = re.search(rf'<p class="field__error" id="{field}-error">(.*?)</p>', html, re.S)
-    return found.group(1) if found else ""
+from tests.web.html import field_error, rows, sheet_rows
 
 
 @pytest.fixture
@@ -223,102 +216,6 @@ def test_the_results_form_shows_that_the_institution_is_not_accredited(staff_cli
     assert db.session.scalar(select(Certificate.id)) is None
 
 
-# ------------------------------------------------------------------ bureau
-
-def level_cells(html: str) -> dict[str, int]:
-    return {code: int(count) for code, count in
-            re.findall(r'<tr data-level="(\w+)"><td>[^<]+</td><td>(\d+)</td>', html)}
-
-
-@pytest.fixture
-def two_cities(make_institution, make_worker, make_certificate):
-    school = make_institution()
-    suzhou, nanjing = make_worker("苏人"), make_worker("宁人", city_code="3201", area="320102")
-    make_certificate(suzhou, school, level="junior", issued_on=date(2015, 1, 1))
-    make_certificate(suzhou, school, level="senior", issued_on=date(2019, 1, 1))
-    make_certificate(nanjing, school, level="senior", issued_on=date(2020, 1, 1))
-    make_certificate(make_worker("深人", city_code="4403", area="440305"), school, level="technician")
-
-
-@pytest.mark.parametrize(("scope", "region", "workers", "counts"), [
-    ("city", "3205", 1, {"junior": 1, "senior": 1}),
-    ("province", "32", 2, {"junior": 1, "senior": 2}),
-    ("ministry", None, 3, {"junior": 1, "senior": 2, "technician": 1}),
-])
-def test_bureau_home_counts_match_the_officers_region(client, login, make_user, two_cities,
-                                                      scope, region, workers, counts):
-    login(client, make_user("bureau_officer", scope=scope, region=region))
-
-    html = client.get("/bureau/").text
-
-    expected = {"junior": 0, "intermediate": 0, "senior": 0, "technician": 0, "senior_technician": 0} | counts
-    assert level_cells(html) == expected
-    assert f'id="stat-workers">{workers}<' in html
-    assert f'id="stat-certificates">{sum(counts.values())}<' in html
-
-
-def test_province_officer_sees_both_cities_certificates(client, login, make_user, two_cities):
-    login(client, make_user("bureau_officer", scope="province", region="32"))
-
-    html = client.get("/bureau/certificates").text
-
-    assert "苏人" in html and "宁人" in html and "深人" not in html
-    assert "江苏" in client.get("/bureau/").text
-
-
-# ------------------------------------------------------------------ admin
-
-@pytest.fixture
-def admin_client(client, login, make_user):
-    login(client, make_user("admin"))
-    return client
-
-
-def test_admin_creates_a_city_officer(admin_client, db):
-    response = admin_client.post("/admin/users/new", data={
-        "username": "wuxi-hrss", "password": "a-long-enough-passphrase", "role": "bureau_officer",
-        "institution_id": "", "bureau_scope": "city", "region_code": "3202"})
-
-    assert response.status_code == 302
-    created = db.session.scalar(select(User).where(User.username == "wuxi-hrss"))
-    assert (created.bureau_scope.value, created.region_code) == ("city", "3202")
-
-
-def test_admin_sees_a_field_error_for_a_short_password(admin_client, db):
-    response = admin_client.post("/admin/users/new", data={
-        "username": "someone", "password": "short", "role": "admin", "institution_id": "", "bureau_scope": "",
-        "region_code": ""})
-
-    assert response.status_code == 422
-    assert "至少需要 12 个字符" in field_error(response.text, "password")
-    assert db.session.scalar(select(User.id).where(User.username == "someone")) is None
-
-
-def test_admin_form_accepts_a_post_without_the_optional_region_code(admin_client, db):
-    response = admin_client.post("/admin/users/new", data={
-        "username": "ops", "password": "a-long-enough-passphrase", "role": "admin", "institution_id": "",
-        "bureau_scope": ""})
-
-    assert response.status_code == 302
-    assert db.session.scalar(select(User.role).where(User.username == "ops")).value == "admin"
-
-
-def test_admin_creates_an_institution_and_accredits_it(admin_client, db):
-    response = admin_client.post("/admin/institutions/new", data={
-        "name": "无锡技师学院", "kind": "technician_college", "city_code": "3202"})
-    assert response.status_code == 302
-    institution = db.session.scalar(select(Institution).where(Institution.name == "无锡技师学院"))
-    assert response.headers["Location"] == f"/admin/institutions/{institution.id}"
-
-    response = admin_client.post(response.headers["Location"], data={
-        "occupation_code": "6-18-01-01", "max_level": "technician", "valid_from": "2024-01-01"})
-
-    assert response.status_code == 302
-    accreditation = db.session.scalar(
-        select(Accreditation).where(Accreditation.institution_id == institution.id))
-    assert (accreditation.max_level, accreditation.valid_from) == ("technician", date(2024, 1, 1))
-
-
 # ------------------------------------------------------------------ headers and errors
 
 @pytest.mark.parametrize(("role", "paths"), [
@@ -346,40 +243,6 @@ def test_404_page_is_html_with_the_request_id(client):
     assert response.headers["X-Request-Id"] == "req123abc"
 
 
-def test_bureau_home_opens_with_what_is_waiting_for_the_officer(client, login, make_user, db, vault):
-    from credentials.demo.seed import seed_demo
-
-    seed_demo(db.session(), vault)
-    db.session.commit()
-    officer = db.session.scalar(select(User).where(User.username == "suzhou-hrss"))
-    client.post("/login", data={"account": "suzhou-hrss", "password": "ladder-demo-2024"})
-
-    html = client.get("/bureau/").text
-
-    waiting = html.split('id="waiting"')[1].split("</section>")[0]
-    assert "等待您处理" in waiting and "/bureau/queue" in waiting
-    assert waiting.count('class="timeline__item"') >= 1, "the demo has a city-stage nomination waiting"
-    assert officer.region_code == "3205"
-
-
-def _sheet(response) -> list[tuple]:
-    import io
-
-    from openpyxl import load_workbook
-
-    assert response.status_code == 200
-    assert response.mimetype == "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-    return list(load_workbook(io.BytesIO(response.data), read_only=True).active.iter_rows(values_only=True))
-
-
-def test_a_city_officer_exports_exactly_the_certificates_of_the_city(client, login, make_user, two_cities):
-    login(client, make_user("bureau_officer", scope="city", region="3205"))
-
-    rows = _sheet(client.get("/bureau/certificates.xlsx"))
-
-    assert rows[0][:3] == ("证书编号", "姓名", "身份证号")
-    assert sorted(row[1] for row in rows[1:]) == ["苏人", "苏人"]
-    assert all("*" in row[2] for row in rows[1:]), "IDs leave the registry masked"
 
 
 def test_institution_lists_export_what_the_page_shows(staff_client, staff, make_worker, make_certificate):
@@ -387,8 +250,8 @@ def test_institution_lists_export_what_the_page_shows(staff_client, staff, make_
     make_worker("李四", employer=staff.institution)
     make_certificate(kept, staff.institution, level="junior")
 
-    workers = _sheet(staff_client.get("/institution/workers.xlsx?q=张"))
-    certificates = _sheet(staff_client.get("/institution/certificates.xlsx"))
+    workers = sheet_rows(staff_client.get("/institution/workers.xlsx?q=张"))
+    certificates = sheet_rows(staff_client.get("/institution/certificates.xlsx"))
 
     assert [row[1] for row in workers[1:]] == ["张三"]
     assert [row[1] for row in certificates[1:]] == ["张三"] and certificates[1][5] == "初级工（五级）"

@@ -17,19 +17,13 @@ from credentials.services.reference import find_occupation
 from credentials.services.worker_facts import record_work_period
 from credentials.services.workers import register_worker
 from tests.conftest import national_id, numbered
+from tests.web.html import field_error, rows
 
 LATHE = "6-18-01-01"
 
 
-def rows(html: str, table_id: str) -> list[str]:
-    table = re.search(rf'<table class="table" id="{table_id}">(.*?)</table>', html, re.S).group(1)
-    return [r for r in re.findall(r"<tr\b[^>]*>(.*?)</tr>", table.split("<tbody>")[1], re.S)
-            if "colspan" not in r]
 
 
-def field_error(html: str, field: str) -> str:
-    found = re.search(rf'<p class="field__error" id="{field}-error">(.*?)</p>', html, re.S)
-    return found.group(1) if found else ""
 
 
 def typed(html: str, field: str) -> str:

@@ -10,6 +10,7 @@ import pytest
 from sqlalchemy import func, select
 
 from credentials.models import AuditEvent, Certificate, CertificateStatus
+from tests.web.html import field_error
 
 REASON = "持证人冒名顶替参加考试，经查属实"
 
@@ -51,9 +52,6 @@ def assert_problem(response, status: int) -> dict:
     return response.json
 
 
-def field_error(html: str, field: str) -> str:
-    found = re.search(rf'<p class="field__error" id="{field}-error">(.*?)</p>', html, re.S)
-    return found.group(1) if found else ""
 
 
 # ------------------------------------------------------------------ the page
