@@ -75,3 +75,8 @@ def sign_in(page, base_url: str, account: str, password: str) -> None:
     page.get_by_label("身份证号或账号").fill(account)
     page.get_by_label("密码").fill(password)
     page.get_by_role("button", name="登录").click()
+
+
+def page_width(page) -> int:
+    """How wide the page's content is: on a 375-pixel phone anything above 375 scrolls sideways."""
+    return page.evaluate("document.documentElement.scrollWidth")

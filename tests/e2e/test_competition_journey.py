@@ -14,7 +14,7 @@ from playwright.sync_api import expect
 
 from credentials.demo.seed import DEMO_PASSWORD, DEMO_WORKER_ID, demo_national_id
 
-from .conftest import sign_in
+from .conftest import page_width, sign_in
 
 CONTEST = "2026年苏州精工车工技术比武"
 ZHOU = demo_national_id(date(2001, 5, 9), 911)  # 周杰: no level as a 车工 (turner) yet
@@ -33,9 +33,6 @@ def sign_out(page) -> None:
     page.get_by_role("button", name="退出").click()
     page.wait_for_url("**/login*")
 
-
-def page_width(page) -> int:
-    return page.evaluate("document.documentElement.scrollWidth")
 
 
 def register_and_apply(page, base: str) -> None:

@@ -7,11 +7,7 @@ from playwright.sync_api import expect
 
 from credentials.demo.seed import DEMO_PASSWORD, DEMO_WORKER_ID
 
-from .conftest import sign_in
-
-
-def page_width(page) -> int:
-    return page.evaluate("document.documentElement.scrollWidth")
+from .conftest import page_width, sign_in
 
 
 def assert_drawn_as_route(edge) -> None:

@@ -7,11 +7,7 @@ from playwright.sync_api import expect
 
 from credentials.demo.seed import DEMO_PASSWORD, DEMO_WORKER_ID
 
-from .conftest import sign_in
-
-
-def page_width(page) -> int:
-    return page.evaluate("document.documentElement.scrollWidth")
+from .conftest import page_width, sign_in
 
 
 def test_a_worker_claims_work_on_a_phone_and_the_employer_attests_it(phone, page, live_server, demo):
