@@ -24,12 +24,16 @@ from credentials.identity import redact_ids
 QUERY_STRING = re.compile(r"(?<=[\w/%.~-])\?[^\s\"'<>]*")
 # SQLAlchemy's error text lists the statement's bound values on one line ("[parameters: (…)]").
 BOUND_PARAMETERS = re.compile(r"\[parameters: [^\n]*")
+# A share link's token is its whole secret and sits in the path (/shared/<token>/...): whoever reads the log
+# must not be able to open the worker's shared certificates.
+SHARE_TOKEN = re.compile(r"(/shared/)[^/\s\"'<>?]+")
 
 
 def scrub(text: str) -> str:
     """A log line with query strings and bound SQL parameters removed and ID numbers masked."""
     text = QUERY_STRING.sub("", text)
     text = BOUND_PARAMETERS.sub("[parameters: hidden]", text)
+    text = SHARE_TOKEN.sub(r"\1[token]", text)
     return redact_ids(text)
 
 
@@ -55,7 +59,7 @@ class JsonFormatter(logging.Formatter):
         }
         if has_request_context():
             entry["request_id"] = getattr(g, "request_id", None)
-            entry["path"] = request.path  # never the query string
+            entry["path"] = scrub(request.path)  # never the query string nor a share token
             actor = getattr(g, "actor", None)
             entry["actor"] = actor.id if actor is not None else None
         for key in ("outcome", "status", "duration_ms"):

@@ -84,6 +84,14 @@ def test_scrub_cuts_query_strings_and_bound_parameters_and_masks_ids():
     assert "320505198806159011" not in cleaned and "[parameters: hidden]" in cleaned
 
 
+def test_scrub_hides_a_share_links_token_wherever_the_path_appears():
+    token = "k3Xq_9vZ-TOKEN-abc"
+    line = f'127.0.0.1 "GET /shared/{token}/1732052004300001.json HTTP/1.1" 200 and GET /shared/{token}'
+    cleaned = scrub(line)
+    assert token not in cleaned
+    assert cleaned.count("/shared/[token]") == 2 and "/1732052004300001.json" in cleaned
+
+
 def test_the_filter_scrubs_message_arguments_and_traceback():
     try:
         raise ValueError(f"bad request /verify?name={MARKER}")
