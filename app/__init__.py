@@ -54,7 +54,7 @@ def register_extensions(app: Flask) -> None:
 
 
 def register_blueprints(app: Flask) -> None:
-    from . import access
+    from . import access, denials
     from .api import bodies, init_api
     from .web import (
         activation,
@@ -67,6 +67,7 @@ def register_blueprints(app: Flask) -> None:
         pages,
         pickers,
         public,
+        shared_view,
         verify,
         worker,
     )
@@ -74,8 +75,13 @@ def register_blueprints(app: Flask) -> None:
     for module in (public, auth_views, activation, worker, institution, bureau, admin, verify, credentials, ladder,
                    pickers):
         app.register_blueprint(module.bp)
+    app.register_blueprint(shared_view.bp)  # /shared/<token>: a worker's share link, no login
+    from .web import account
+
+    app.register_blueprint(account.bp)  # /account/password; a reset password is changed before anything else
     init_api(app)
     access.init_app(app)
+    denials.init_app(app)  # every 403 in the security trail
     bodies.init_app(app)  # after the gate: a caller without a token hears 401 first
     pages.init_app(app)
 
@@ -87,6 +93,8 @@ def register_errorhandlers(app: Flask) -> None:
 
 
 def register_commands(app: Flask) -> None:
+    from . import cli_backup
     from .cli import init_app
 
     init_app(app)
+    cli_backup.init_app(app)

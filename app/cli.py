@@ -105,8 +105,10 @@ def synth_command(count: int, seed: int, batch: int) -> None:
 
 def init_app(app: Flask) -> None:
     from .cli_credentials import credentials_cli
+    from .cli_workers import workers_cli
 
     app.cli.add_command(credentials_cli)
+    app.cli.add_command(workers_cli)
     app.cli.add_command(reference_cli)
     app.cli.add_command(audit_cli)
     app.cli.add_command(create_user_command)

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from typing import TypeVar
 
-from flask import abort, current_app
+from flask import abort, current_app, redirect, request, url_for
 from sqlalchemy import Select, select
 
 from credentials import PersonalDataVault, ValidationFailed
@@ -66,7 +66,26 @@ def _one_or_404(statement: Select[T]) -> T:
 
 
 def worker_or_404(worker_id: int) -> Worker:
-    return _one_or_404(select(Worker).where(Worker.id == worker_id, worker_scope(current_actor())))
+    """The worker in scope; a record merged into another (one person entered twice) leads to the survivor."""
+    found = db.session.scalar(select(Worker).where(Worker.id == worker_id, worker_scope(current_actor())))
+    if found is None:
+        _to_survivor_if_merged(worker_id)
+        abort(404)
+    return found
+
+
+def _to_survivor_if_merged(worker_id: int) -> None:
+    """A page read (GET) of a merged record answers a redirect to the same page of the survivor when the survivor
+    is in scope; a write, or a survivor out of scope, stays 404. Merges re-point earlier merges, so one hop."""
+    if request.method not in ("GET", "HEAD") or request.endpoint is None or \
+            (request.view_args or {}).get("worker_id") != worker_id:
+        return
+    survivor_id = db.session.scalar(select(Worker.merged_into_id).where(Worker.id == worker_id))
+    if survivor_id is None or db.session.scalar(
+            select(Worker.id).where(Worker.id == survivor_id, worker_scope(current_actor()))) is None:
+        return
+    arguments = {**request.args.to_dict(), **(request.view_args or {}), "worker_id": survivor_id}
+    abort(redirect(url_for(request.endpoint, **arguments)))
 
 
 def certificate_or_404(number: str) -> Certificate:

@@ -17,7 +17,7 @@ def init_app(app: Flask) -> None:
         headers.setdefault("Content-Security-Policy", CSP)
         headers["X-Content-Type-Options"] = "nosniff"
         headers["X-Frame-Options"] = "DENY"
-        headers["Referrer-Policy"] = "same-origin"
+        headers.setdefault("Referrer-Policy", "same-origin")  # a page may ask for less (/shared: none)
         headers["Permissions-Policy"] = "camera=(), microphone=(), geolocation=()"
         if app.config.get("SESSION_COOKIE_SECURE"):
             headers["Strict-Transport-Security"] = "max-age=31536000; includeSubDomains"

@@ -201,6 +201,13 @@ class Conflict(CredentialsError):
         "fact_ended": Text("这条记录已被更正或撤回，请刷新页面查看最新记录",
                            "This record was already corrected or withdrawn; reload to see the latest one"),
         "already_attested": Text("这条记录已经证实", "This record is already attested"),
+        # one person entered twice (credentials/services/merges.py)
+        "already_merged": Text("劳动者记录 {worker_id} 已并入另一份记录，请刷新页面查看",
+                               "Worker record {worker_id} was already merged into another; reload to see it"),
+        "merge_collides": Text("不能合并：两份记录中有相同的条目（{rows}），合并后会重复；请先更正或撤回其中一条。本次未作任何更改",
+                               "Cannot merge: both records hold the same entry ({rows}), which would then be there "
+                               "twice; correct or withdraw one of them first. Nothing was changed"),
+        "already_dismissed": Text("这两份记录已被判定为不同的人", "These two records were already judged two people"),
     }
 
 

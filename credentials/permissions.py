@@ -24,6 +24,9 @@ from .models import (
     User,
     Worker,
 )
+from .models.record_corrections import CorrectionRequest
+from .models.sharing import ShareLink
+from .models.training import TrainingRecord
 
 
 def can_reveal_national_id(user: User) -> bool:
@@ -155,6 +158,13 @@ def may_apply_for(user: User, worker: Worker, institution_id: int) -> bool:
     return runs_appraisal(user, institution_id)
 
 
+def may_merge_workers(by: User, first: Worker, second: Worker) -> bool:
+    """Two records of one person are merged (or judged two people) by a bureau whose region covers both: a
+    pair across two cities is the province's. The ministry observes."""
+    return (by.role is Role.BUREAU_OFFICER and not is_observer(by)
+            and covers_city(by, first.city_code) and covers_city(by, second.city_code))
+
+
 def may_record_recognition(by: User, worker: Worker) -> bool:
     if by.role is Role.BUREAU_OFFICER:
         return not is_observer(by) and covers_city(by, worker.city_code)
@@ -196,3 +206,53 @@ def may_change_fact(user: User, worker: Worker, *, attested: bool, attested_by_i
     if user.role is Role.INSTITUTION_STAFF:
         return attested_by_institution_id is not None and attested_by_institution_id == user.institution_id
     return user.role is Role.BUREAU_OFFICER and may_record_facts(user, worker)
+
+
+def decides_own_data(user: User, worker: Worker) -> bool:
+    """Consent to public pages and the download of everything held (PIPL arts. 29 and 45) are the worker's own
+    acts: nobody decides or downloads them on the worker's behalf, not even an administrator."""
+    return user.role is Role.WORKER and user.worker_id == worker.id
+
+
+def may_share(user: User, worker: Worker) -> bool:
+    """Only the worker shares their own certificates: a link shows them to whoever holds it, which is the
+    holder's choice to make (nobody shares a worker's record on their behalf)."""
+    return user.role is Role.WORKER and user.worker_id == worker.id
+
+
+def may_withdraw_share(user: User, link: ShareLink) -> bool:
+    """The worker who made a share link may withdraw it; nobody else may, nor see it."""
+    return user.role is Role.WORKER and user.worker_id == link.worker_id
+
+
+# ---- corrections a worker asks for (credentials/services/record_corrections.py) and what they change
+
+def may_answer_correction(user: User, request: CorrectionRequest) -> bool:
+    """The party responsible for the record answers: the institution that wrote it (its own staff), else the
+    bureau of the worker's city (an officer whose region covers it; the ministry observes)."""
+    if request.responsible_institution_id is not None:
+        return user.role is Role.INSTITUTION_STAFF and user.institution_id == request.responsible_institution_id
+    return user.role is Role.BUREAU_OFFICER and not is_observer(user) and covers_city(user, request.city_code)
+
+
+def may_amend_training(user: User, training: TrainingRecord) -> bool:
+    """A training record is its institution's: its own staff (or an admin) correct or void it."""
+    return runs_appraisal(user, training.institution_id)
+
+
+def may_correct_identity(user: User, worker: Worker) -> bool:
+    """The name a worker is registered under is corrected by a bureau of the worker's region, which sees the
+    identity papers; the ministry observes."""
+    return user.role is Role.BUREAU_OFFICER and not is_observer(user) and covers_city(user, worker.city_code)
+
+
+def may_correct_certificate(user: User, certificate: Certificate) -> bool:
+    """What a certificate says is the bureau's to correct, as its revocation is."""
+    return can_revoke(user, certificate)
+
+
+# ---- accounts (credentials/services/accounts.py: disable, enable, reset a password)
+
+def may_manage_accounts(by: User) -> bool:
+    """Accounts are the administrators' (UX "Admin"): an active admin disables, enables and resets them."""
+    return by.role is Role.ADMIN and by.is_active

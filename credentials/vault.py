@@ -42,3 +42,12 @@ class PersonalDataVault:
 
     def reveal(self, ciphertext: str) -> str:
         return self._cipher.decrypt(ciphertext)
+
+    def seal_secret(self, purpose: str, secret: str) -> str:
+        """Seal a short ASCII secret other than an ID number, bound to `purpose` (e.g. the row it belongs to):
+        it opens only with `open_secret` and the same purpose."""
+        return self._cipher.seal_secret(secret, context=f"secret|{purpose}".encode())
+
+    def open_secret(self, purpose: str, sealed: str) -> str:
+        """The secret `seal_secret` sealed for `purpose`; DecryptionError if it was sealed for another."""
+        return self._cipher.decrypt(sealed, context=f"secret|{purpose}".encode())

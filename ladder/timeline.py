@@ -88,8 +88,10 @@ Span = tuple[date, date | None]  # [start, end) with end exclusive; None while t
 
 def merge_periods(periods: Iterable[_Period], occupation_code: str) -> tuple[Span, ...]:
     """Work in one occupation as unbroken stretches: overlapping or back-to-back periods join."""
-    spans = sorted((p.start, None if p.end is None else p.end + timedelta(days=1))
-                   for p in periods if p.occupation_code == occupation_code)
+    # By start only: two periods starting the same day, one still open (end None), cannot compare their ends
+    # (a period and another occupation's period related to this one; found by tests/properties).
+    spans = sorted(((p.start, None if p.end is None else p.end + timedelta(days=1))
+                    for p in periods if p.occupation_code == occupation_code), key=lambda span: span[0])
     merged: list[Span] = []
     for start, end in spans:
         if merged and (merged[-1][1] is None or start <= merged[-1][1]):

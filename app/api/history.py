@@ -15,8 +15,10 @@ from credentials.queries.progression import (
     progression,
     subsidy_of,
 )
+from credentials.services.access_log import record_view
 
 from ..access import allow
+from ..auth import current_actor
 from ..extensions import db
 from ..lookups import worker_or_404
 from .common import (
@@ -184,5 +186,7 @@ def worker_history(worker_id: int):
     """Everything the registry holds on the worker's way up, scoped like the worker (another's: 404)."""
     session = db.session()
     worker = worker_or_404(worker_id)
+    record_view(session, viewer=current_actor(), worker=worker, where="api.worker_history")
+    session.commit()  # the worker may ask who looked (credentials.services.access_log)
     occupations = [_occupation(progress) for progress in progression(session, worker)]
     return {"worker": worker_dict(worker), "occupations": occupations}

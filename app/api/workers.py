@@ -7,6 +7,7 @@ from flask_smorest import Blueprint
 
 from credentials.models import Role, TargetGroup
 from credentials.queries.registry import workers_for
+from credentials.services.access_log import record_view
 from credentials.services.workers import register_worker
 
 from ..access import allow
@@ -61,4 +62,7 @@ def create_worker(body):
 @blp.response(200, WorkerOut)
 @problems(401, 404)
 def get_worker(worker_id: int):
-    return worker_dict(worker_or_404(worker_id))
+    worker = worker_or_404(worker_id)
+    record_view(db.session(), viewer=current_actor(), worker=worker, where="api.worker")
+    db.session.commit()  # the worker may ask who looked (credentials.services.access_log)
+    return worker_dict(worker)

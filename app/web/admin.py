@@ -1,8 +1,12 @@
-"""Administration: accounts, institutions and their accreditation."""
+"""Administration: the home page, new accounts, institutions and their accreditation, historic certificates.
+
+The blueprint sits in the leaf `admin_blueprint`; `admin_users` (the account list and each account's duties) and
+`admin_audit` (the whole audit trail) add their routes to it and are imported here so that registering `bp`
+registers them all."""
 
 from __future__ import annotations
 
-from flask import Blueprint, flash, redirect, render_template, url_for
+from flask import flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
@@ -12,7 +16,7 @@ from wtforms.validators import DataRequired, Length, Optional
 
 from credentials.clock import china_today
 from credentials.models import BureauScope, CertificateRoute, Institution, InstitutionKind, Role, User
-from credentials.services.accounts import create_user, lift_throttles
+from credentials.services.accounts import create_user
 from credentials.services.historic import enter_historic_certificate
 from credentials.services.institutions import accredit, create_institution
 from ladder.frameworks import appraised_levels
@@ -21,15 +25,16 @@ from ..access import allow
 from ..auth import current_actor
 from ..extensions import db
 from ..i18n import level_name
-from ..lookups import city_code_of, occupation_or_field_error, vault, worker_by_national_id_or_field_error
+from ..lookups import city_code_of, occupation_or_field_error, worker_by_national_id_or_field_error
+from . import admin_audit  # noqa: F401 - adds the audit trail's routes to bp
+from .admin_blueprint import bp
+from .admin_users import ROLE_LABELS, state_of
 from .appraisal_forms import HistoricCertificateForm
 from .approvals import uploaded_files
 from .forms import city_field, occupation_field, options
 from .pages import commit_or_show, form_status, paginate
 
-bp = Blueprint("admin", __name__, url_prefix="/admin")
-
-ROLE_LABELS = {Role.INSTITUTION_STAFF: _l("机构人员"), Role.BUREAU_OFFICER: _l("人社局人员"), Role.ADMIN: _l("管理员")}
+STAFF_ROLES = (Role.INSTITUTION_STAFF, Role.BUREAU_OFFICER, Role.ADMIN)
 SCOPE_LABELS = {BureauScope.CITY: _l("市级"), BureauScope.PROVINCE: _l("省级"), BureauScope.MINISTRY: _l("部级")}
 KIND_LABELS = {
     InstitutionKind.ENTERPRISE: _l("企业"), InstitutionKind.TECHNICIAN_COLLEGE: _l("技师学院"),
@@ -42,7 +47,7 @@ class UserForm(FlaskForm):
     username = StringField(_l("账号"), validators=[DataRequired(), Length(max=64)])
     display_name = StringField(_l("显示名称"), validators=[Optional(), Length(max=64)])
     password = PasswordField(_l("初始密码"), validators=[DataRequired(), Length(max=256)])
-    role = SelectField(_l("角色"), choices=options((r.value, label) for r, label in ROLE_LABELS.items()))
+    role = SelectField(_l("角色"), choices=options((r.value, ROLE_LABELS[r]) for r in STAFF_ROLES))
     institution_id = SelectField(_l("所属机构"), choices=[], validate_choice=False)
     bureau_scope = SelectField(
         _l("管辖范围"), choices=options([("", "—")] + [(scope.value, label) for scope, label in SCOPE_LABELS.items()]))
@@ -68,7 +73,7 @@ def home():
     users = paginate(select(User).where(User.role != Role.WORKER).order_by(User.id))
     institutions = db.session.scalars(select(Institution).order_by(Institution.id)).all()
     return render_template("admin/home.html", users=users, institutions=institutions,
-                           role_labels=ROLE_LABELS, kind_labels=KIND_LABELS)
+                           role_labels=ROLE_LABELS, kind_labels=KIND_LABELS, state_of=state_of)
 
 
 @bp.route("/users/new", methods=["GET", "POST"])
@@ -94,17 +99,6 @@ def _create_user(form: UserForm) -> User:
         bureau_scope=BureauScope(form.bureau_scope.data) if form.bureau_scope.data else None,
         region_code=(form.region_code.data or "").strip() or None, by=current_actor(),
     )
-
-
-@bp.post("/users/<int:user_id>/lift-waits")
-@allow(Role.ADMIN)
-def lift_waits(user_id: int):
-    """The unlock path: every sign-in wait on this account, from every client, is lifted (and audited)."""
-    user = db.get_or_404(User, user_id)
-    lifted = lift_throttles(db.session(), vault(), user, by=current_actor())
-    db.session.commit()
-    flash(_("已解除 %(name)s 的登录等待（%(count)s 处）", name=user.display_name, count=lifted), "success")
-    return redirect(url_for("admin.home"))
 
 
 @bp.route("/institutions/new", methods=["GET", "POST"])

@@ -81,11 +81,16 @@ def evidence_download(evidence_id: int) -> Response:
     if evidence is None:
         abort(404)
     content = db.session.scalar(select(EvidenceBlob.content).where(EvidenceBlob.evidence_id == evidence.id))
-    name = clean_filename(evidence.original_name) or "evidence"
+    return evidence_attachment(evidence.id, evidence.original_name, evidence.content_type, content)
+
+
+def evidence_attachment(evidence_id: int, original_name: str, content_type: str, content: bytes | None) -> Response:
+    """An evidence file as a download that no browser renders: attachment, nosniff, sandbox CSP."""
+    name = clean_filename(original_name) or "evidence"
     extension = "." + name.rsplit(".", 1)[-1] if "." in name else ""
-    response = Response(content, mimetype=evidence.content_type)
+    response = Response(content, mimetype=content_type)
     response.headers["Content-Disposition"] = (
-        f"attachment; filename=\"evidence-{evidence.id}{extension}\"; filename*=UTF-8''{quote(name)}")
+        f"attachment; filename=\"evidence-{evidence_id}{extension}\"; filename*=UTF-8''{quote(name)}")
     response.headers["X-Content-Type-Options"] = "nosniff"
     response.headers["Content-Security-Policy"] = "sandbox"
     return response
@@ -142,12 +147,15 @@ LINKS = {
     Role.WORKER: {"promotion_request": ("worker.promotion", "request_id"),
                   "competition_promotion": ("worker.home", None),
                   "application": ("worker.application", "application_id"),
-                  "appraisal_result": ("worker.applications", None), "certificate": ("worker.home", None)},
+                  "appraisal_result": ("worker.applications", None), "certificate": ("worker.home", None),
+                  "correction_request": ("worker.correction", "correction_id")},
     Role.INSTITUTION_STAFF: {"promotion_request": ("institution.nomination", "request_id"),
+                             "correction_request": ("institution.correction_request", "correction_id"),
                              "application": ("institution.application", "application_id"),
                              "competition": ("institution.competitions", None),
                              "competition_promotion": ("institution.competitions", None)},
     Role.BUREAU_OFFICER: {"promotion_request": ("bureau.promotion", "request_id"),
+                          "correction_request": ("bureau.correction_request", "correction_id"),
                           "competition_promotion": ("bureau.proposal", "proposal_id"),
                           "competition": ("bureau.competition", "competition_id")},
 }

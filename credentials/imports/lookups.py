@@ -8,7 +8,7 @@ from datetime import date
 from decimal import Decimal
 
 from sqlalchemy import func, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, aliased
 
 from ..bulk import in_list_batches, one_of
 from ..models import (
@@ -38,10 +38,14 @@ class KnownWorker:
 
 
 def workers_by_hash(session: Session, hashes: Iterable[str]) -> dict[str, KnownWorker]:
+    """The registered workers the rows' ID numbers name: a record merged into another answers as the survivor."""
     found = {}
+    listed, standing = aliased(Worker), aliased(Worker)
     for batch in in_list_batches(session, set(hashes)):
         for worker_id, id_hash, name, city_code in session.execute(
-            select(Worker.id, Worker.id_hash, Worker.name, Worker.city_code).where(one_of(session, Worker.id_hash, batch))
+            select(standing.id, listed.id_hash, standing.name, standing.city_code)
+            .join(standing, standing.id == func.coalesce(listed.merged_into_id, listed.id))
+            .where(one_of(session, listed.id_hash, batch))
         ):
             found[id_hash] = KnownWorker(worker_id, name, city_code)
     return found

@@ -19,6 +19,7 @@ from .imports import ImportFile, ImportJob, ImportKind, ImportStatus
 from .inbox import InboxMessage
 from .institutions import Accreditation, Institution, InstitutionKind
 from .keys import IssuerKey
+from .merges import DismissedDuplicate, DuplicateKind, WorkerMerge
 from .people import Gender, TargetGroup, Worker, WorkerTargetGroup
 from .promotions import (
     Evidence,
@@ -30,7 +31,17 @@ from .promotions import (
     ReviewStage,
 )
 from .recognition import Allowance, AllowancePeriod, Honour
+from .record_corrections import (
+    CorrectionEvidence,
+    CorrectionEvidenceBlob,
+    CorrectionRequest,
+    CorrectionState,
+    CorrectionSubject,
+    RecordAmendment,
+    SupersededCredential,
+)
 from .reference import City, Occupation, Province
+from .sharing import ShareLink, ShareLinkCertificate
 from .training import (
     AppraisalResult,
     SittingOutcome,
@@ -54,4 +65,8 @@ __all__ = [
     "CertificateRoute", "CertificateStatus", "City", "Gender", "Institution", "InstitutionKind", "IssuerKey",
     "LoginSession", "LoginThrottle", "WorkerActivation", "Occupation", "Province", "Role", "TargetGroup", "User", "Worker",
     "WorkerTargetGroup", "utcnow",
+    "CorrectionEvidence", "CorrectionEvidenceBlob", "CorrectionRequest", "CorrectionState", "CorrectionSubject",
+    "RecordAmendment", "SupersededCredential",
+    "ShareLink", "ShareLinkCertificate",
+    "DismissedDuplicate", "DuplicateKind", "WorkerMerge",
 ]

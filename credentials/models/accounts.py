@@ -5,7 +5,7 @@ from __future__ import annotations
 import enum
 from datetime import datetime
 
-from sqlalchemy import CheckConstraint, ForeignKey, String
+from sqlalchemy import CheckConstraint, ForeignKey, String, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from .base import Base, str_enum, utcnow
@@ -56,6 +56,8 @@ class User(Base):
     # City code (4 digits) for city scope, province code (2 digits) for province scope.
     region_code: Mapped[str | None] = mapped_column(String(4), index=True)
     is_active: Mapped[bool] = mapped_column(default=True)
+    # Set when an administrator resets the password: every page sends the user to change it, the API refuses.
+    must_change_password: Mapped[bool] = mapped_column(default=False, server_default=false())
     failed_logins: Mapped[int] = mapped_column(default=0)
     locked_until: Mapped[datetime | None]
     created_at: Mapped[datetime] = mapped_column(default=utcnow)

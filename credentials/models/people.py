@@ -5,7 +5,7 @@ from __future__ import annotations
 import enum
 from datetime import date, datetime
 
-from sqlalchemy import CheckConstraint, ForeignKey, Index, String, UniqueConstraint
+from sqlalchemy import CheckConstraint, ForeignKey, Index, String, UniqueConstraint, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from .base import Base, str_enum, utcnow
@@ -39,7 +39,11 @@ class Worker(Base):
     """
 
     __tablename__ = "workers"
-    __table_args__ = (Index("ix_workers_city_name", "city_code", "name"),)
+    __table_args__ = (
+        Index("ix_workers_city_name", "city_code", "name"),
+        # Duplicate detection groups by name and birth date (credentials/queries/duplicates.py).
+        Index("ix_workers_name_birth_date", "name", "birth_date"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(64), index=True)
@@ -55,6 +59,13 @@ class Worker(Base):
     # this was kept); its staff keep seeing the worker (credentials.queries.scopes.worker_scope).
     registered_by_institution_id: Mapped[int | None] = mapped_column(ForeignKey("institutions.id"), index=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # Whether the worker agreed to appear on public pages (the city's skilled-talent page: masked name, honours,
+    # medals, masters' studios). No until they say yes (PIPL: separate consent); changed only through
+    # credentials.services.consent, which audits it.
+    public_profile_consent: Mapped[bool] = mapped_column(default=False, server_default=false())
+    # Set when a bureau merged this record into another (the same person entered twice): the record drops out
+    # of every list (credentials.queries.scopes.worker_scope) and its rows now name the survivor.
+    merged_into_id: Mapped[int | None] = mapped_column(ForeignKey("workers.id"), index=True)
 
     city: Mapped[City] = relationship()
     employer: Mapped[Institution | None] = relationship(foreign_keys=[employer_id])

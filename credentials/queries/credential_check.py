@@ -26,7 +26,7 @@ from ladder.frameworks import get_level
 from ladder.i18n import Text
 
 from ..errors import NotFound
-from ..models import Certificate, CertificateStatus
+from ..models import Certificate, CertificateStatus, SupersededCredential
 from ..services.digital_credentials import CHINA, build_credential, credential_id
 from ..services.institutions import is_accredited
 from ..services.issuer_keys import KeySealer, SealingError, active_issuer_key, did_document_for, signing_key
@@ -177,6 +177,13 @@ def _status_failed(zh: str, en: str) -> Check:
 
 
 def _revoked(session: Session, index: int, where: Text) -> Check:
+    superseded_at = session.scalar(select(SupersededCredential.superseded_at)
+                                   .where(SupersededCredential.status_list_index == index))
+    if superseded_at is not None:  # the certificate stands; this credential was replaced by a corrected one
+        day = _china_day(superseded_at)
+        return _status_failed(f"已于 {day} 被更正后的数字凭证取代（{where.zh}），请向持证人索取新凭证",
+                              f"SUPERSEDED on {day} by a corrected credential ({where.en}); ask the holder for the "
+                              "new one")
     certificate = session.scalar(select(Certificate).where(Certificate.status_list_index == index))
     revoked_at = certificate.revoked_at if certificate is not None else None
     when = _china_day(revoked_at) if revoked_at else None

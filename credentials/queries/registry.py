@@ -5,7 +5,7 @@ Statements, not results: views paginate them, exports stream them, counts wrap t
 
 from __future__ import annotations
 
-from sqlalchemy import Select, func, or_, select
+from sqlalchemy import ScalarSelect, Select, func, or_, select
 from sqlalchemy.orm import selectinload
 
 from ..models import (
@@ -18,12 +18,18 @@ from ..models import (
 from .scopes import certificate_scope, import_job_scope, worker_scope
 
 
+def standing_worker_id(id_hash: str) -> ScalarSelect[int]:
+    """The worker an ID number's blind index stands for now: its own record or, for one entered twice and merged,
+    the record it was merged into (a merge re-points earlier merges, so one step reaches the survivor)."""
+    return select(func.coalesce(Worker.merged_into_id, Worker.id)).where(Worker.id_hash == id_hash).scalar_subquery()
+
+
 def workers_for(
     user: User, *, search: str | None = None, id_hash: str | None = None, worker_id: int | None = None
 ) -> Select[Worker]:
     statement = select(Worker).where(worker_scope(user)).order_by(Worker.id.desc())
     if id_hash:
-        statement = statement.where(Worker.id_hash == id_hash)
+        statement = statement.where(Worker.id == standing_worker_id(id_hash))
     elif worker_id is not None:
         statement = statement.where(Worker.id == worker_id)
     elif search:

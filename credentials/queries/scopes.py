@@ -29,10 +29,16 @@ from ..models import (
     User,
     Worker,
 )
+from ..models.record_corrections import CorrectionRequest
 
 
 def worker_scope(user: User) -> ColumnElement[bool]:
-    """A WHERE clause on Worker for what `user` may see."""
+    """A WHERE clause on Worker for what `user` may see. A record merged into another (one person entered twice,
+    credentials/services/merges.py) is nobody's to see: its rows now name the survivor."""
+    return and_(Worker.merged_into_id.is_(None), _workers_visible_to(user))
+
+
+def _workers_visible_to(user: User) -> ColumnElement[bool]:
     if user.role is Role.ADMIN:
         return true()
     if user.role is Role.WORKER:
@@ -196,4 +202,19 @@ def session_scope(user: User) -> ColumnElement[bool]:
     if user.role is Role.WORKER:
         return select(Application.id).where(Application.session_id == AppraisalSession.id,
                                             Application.worker_id == user.worker_id).exists()
+    return false()
+
+
+def correction_scope(user: User) -> ColumnElement[bool]:
+    """Correction requests: the worker their own, an institution those about records it wrote, a bureau officer
+    those its region's bureau answers (records no institution answers for: names, certificates, ...)."""
+    if user.role is Role.ADMIN:
+        return true()
+    if user.role is Role.WORKER:
+        return CorrectionRequest.worker_id == user.worker_id
+    if user.role is Role.INSTITUTION_STAFF:
+        return CorrectionRequest.responsible_institution_id == user.institution_id
+    if user.role is Role.BUREAU_OFFICER:
+        return and_(CorrectionRequest.responsible_institution_id.is_(None),
+                    region_clause(user, CorrectionRequest.city_code))
     return false()

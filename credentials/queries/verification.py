@@ -18,12 +18,12 @@ import unicodedata
 from dataclasses import dataclass
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session, joinedload
+from sqlalchemy.orm import Session, aliased, joinedload
 
 from ladder.i18n import Text
 
 from ..identity import MIDDLE_DOTS, mask_name
-from ..models import Certificate, CertificateStatus
+from ..models import Certificate, CertificateStatus, Worker
 from ..numbers import parse_certificate_number
 
 __all__ = ["Verdict", "verify_certificate", "link_token", "names_match"]
@@ -62,24 +62,27 @@ def names_match(given: str, recorded: str) -> bool:
     return bool(given) and hmac.compare_digest(given.encode(), recorded.encode())
 
 
-def link_token(key: bytes, certificate: Certificate) -> str:
+def link_token(key: bytes, certificate: Certificate, holder_hash: str | None = None) -> str:
     """The token printed (inside the QR link) on a certificate: an HMAC of its number and holder.
 
     Bound to the holder's blind index as well as the number, so a number ever issued anew never inherits
-    an old certificate's token. 128 bits, base64url: 22 characters in the QR code.
+    an old certificate's token. 128 bits, base64url: 22 characters in the QR code. `holder_hash` names another
+    record of the same holder: one entered twice and merged, whose blind index the printed token was made with.
     """
-    message = f"verify-link|{certificate.number}|{certificate.worker.id_hash}".encode()
+    message = f"verify-link|{certificate.number}|{holder_hash or certificate.worker.id_hash}".encode()
     digest = hmac.new(key, message, hashlib.sha256).digest()[:16]
     return base64.urlsafe_b64encode(digest).rstrip(b"=").decode("ascii")
 
 
 def _proves_holder(
-    certificate: Certificate, name: str | None, token: str | None, link_key: bytes | None,
+    certificate: Certificate, name: str | None, token: str | None, link_key: bytes | None, merged_hash: str | None,
 ) -> bool:
     if token is not None:
         if link_key is None:
             raise ValueError("a link token needs the link key")
-        return hmac.compare_digest(token.encode(), link_token(link_key, certificate).encode())
+        own = hmac.compare_digest(token.encode(), link_token(link_key, certificate).encode())
+        return own or (merged_hash is not None
+                       and hmac.compare_digest(token.encode(), link_token(link_key, certificate, merged_hash).encode()))
     return name is not None and names_match(name, certificate.worker.name)
 
 
@@ -98,13 +101,17 @@ def verify_certificate(
         candidates.append("000" + parsed.number)  # Shanghai's 13-digit numbers are kept as 16 (DOMAIN §6.2)
     # One statement whether or not the number exists: a real number with a wrong name must cost what a
     # missing number costs, or the response time tells which numbers are real (three selectin loads did).
-    found = session.scalars(
-        select(Certificate).where(Certificate.number.in_(candidates))
+    # A certificate moved from a record merged into its holder keeps its printed QR token, made with that
+    # record's blind index: each merged record comes back as one more row (NULL when there is none).
+    merged = aliased(Worker)
+    found = session.execute(
+        select(Certificate, merged.id_hash).where(Certificate.number.in_(candidates))
+        .outerjoin(merged, merged.merged_into_id == Certificate.worker_id)
         .options(joinedload(Certificate.worker), joinedload(Certificate.occupation),
                  joinedload(Certificate.institution))
-    )
-    for certificate in found:
-        if _proves_holder(certificate, name, token, link_key):
+    ).unique()
+    for certificate, merged_hash in found:
+        if _proves_holder(certificate, name, token, link_key, merged_hash):
             status = "revoked" if certificate.status is CertificateStatus.REVOKED else "valid"
             return Verdict(status, certificate.number, "on_record", certificate.number_scheme, certificate)
     return Verdict("not_found", parsed.number, "not_on_record", parsed.scheme)

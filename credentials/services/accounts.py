@@ -10,7 +10,9 @@ from typing import NoReturn
 from sqlalchemy import CursorResult, delete, select, update
 from sqlalchemy.orm import Session
 
-from ..errors import AuthenticationFailed, ValidationFailed
+from ladder.i18n import Text
+
+from ..errors import AuthenticationFailed, Conflict, Forbidden, ValidationFailed
 from ..identity import InvalidNationalId
 from ..models import (
     ApiToken,
@@ -26,6 +28,7 @@ from ..models import (
     utcnow,
 )
 from ..passwords import check_password_policy, dummy_hash, hash_password, verify_password
+from ..permissions import may_manage_accounts
 from ..vault import PersonalDataVault
 from .audit import record
 
@@ -107,13 +110,16 @@ def authenticate(
     user = _find_login(session, vault, typed)
     if throttle.blocked_until is not None and _aware(throttle.blocked_until) > now:
         verify_password(dummy_hash(), password or "")  # not evaluated, and not counted: the wait runs its course
+        _refused(session, throttle, user, client, "waiting", None)
         raise AuthenticationFailed("credentials", minutes=lockout_minutes)
     if user is None or not user.is_active:
         verify_password(dummy_hash(), password or "")
-        _failed(session, throttle, user, now, lockout_threshold, lockout_minutes)
+        wait = _failed(session, throttle, user, now, lockout_threshold, lockout_minutes)
+        _refused(session, throttle, user, client, "unknown_account" if user is None else "disabled", wait)
         raise AuthenticationFailed("credentials", minutes=lockout_minutes)
     if not verify_password(user.password_hash, password or ""):
-        _failed(session, throttle, user, now, lockout_threshold, lockout_minutes)
+        wait = _failed(session, throttle, user, now, lockout_threshold, lockout_minutes)
+        _refused(session, throttle, user, client, "wrong_password", wait)
         raise AuthenticationFailed("credentials", minutes=lockout_minutes)
     if throttle in session:  # a success from this client clears its count
         session.delete(throttle)
@@ -121,7 +127,20 @@ def authenticate(
     user.locked_until = None
     user.last_login_at = now
     session.flush()
+    record(session, actor=user, action="auth.signed_in", entity_type="user", entity_id=user.id,
+           after={"client": client, "must_change_password": user.must_change_password})
     return user
+
+
+def _refused(session: Session, throttle: LoginThrottle, user: User | None, client: str, reason: str,
+             wait_minutes: int | None) -> None:
+    """A refused sign-in in the security trail: never the password, nor what was typed as the account (it may be
+    a password typed in the wrong box): the keyed digest the throttle uses stands for it. Only administrators
+    read the trail, so it may say why (the person signing in never learns it)."""
+    entity_type, entity_id = ("user", user.id) if user is not None else ("login", throttle.account)
+    record(session, actor=None, action="auth.sign_in_failed", entity_type=entity_type, entity_id=entity_id,
+           after={"account_digest": throttle.account, "client": client, "reason": reason,
+                  "failures": throttle.failures, "wait_minutes": wait_minutes})
 
 
 MAX_WAIT = timedelta(days=1)
@@ -135,20 +154,24 @@ def _throttle(session: Session, vault: PersonalDataVault, typed: str, client: st
 
 
 def _failed(session: Session, throttle: LoginThrottle, user: User | None, now: datetime, threshold: int,
-            minutes: int) -> None:
+            minutes: int) -> int | None:
+    """Count the failure; the minutes this client must now wait, if it must."""
     throttle.failures += 1
     throttle.updated_at = now
+    waited: int | None = None
     if throttle.failures >= threshold:
         doublings = min(throttle.failures - threshold, 10)
         wait = min(timedelta(minutes=minutes) * (2 ** doublings), MAX_WAIT)
         throttle.blocked_until = now + wait
+        waited = int(wait.total_seconds() // 60)
         if user is not None:
             record(session, actor=None, action="user.throttled", entity_type="user", entity_id=user.id,
-                   after={"failures": throttle.failures, "wait_minutes": int(wait.total_seconds() // 60)})
+                   after={"failures": throttle.failures, "wait_minutes": waited})
     if user is not None:
         user.failed_logins += 1
     session.add(throttle)
     session.flush()
+    return waited
 
 
 def lift_throttles(session: Session, vault: PersonalDataVault, user: User, *, by: User) -> int:
@@ -244,3 +267,126 @@ def resolve_api_token(session: Session, raw: str, *, now: datetime | None = None
 
 def revoke_api_token(session: Session, raw: str) -> None:
     session.execute(update(ApiToken).where(ApiToken.token_hash == _digest(raw)).values(revoked_at=utcnow()))
+
+
+# ------------------------------------------------------------------ account duties: password change, disable, reset
+
+MAX_REASON = 500
+_TEMPORARY_ALPHABET = "abcdefghjkmnpqrstuvwxyz23456789"  # no i, l, o, 0, 1: read aloud or copied by hand
+
+
+def change_password(session: Session, user: User, *, current_password: str, new_password: str,
+                    keep_session: str | None = None) -> None:
+    """The user's own change: the current password proves it is them; every other browser session of theirs
+    ends and every API token is revoked (whoever else held them is out); `keep_session` (the raw token of the
+    session asking) stays signed in."""
+    if not verify_password(user.password_hash, current_password or ""):
+        raise ValidationFailed("binding", field="current_password",
+                               reason=Text("当前密码不正确", "The current password is wrong"))
+    check_password_policy(new_password, field="new_password")
+    if verify_password(user.password_hash, new_password):
+        raise ValidationFailed("binding", field="new_password",
+                               reason=Text("新密码不能与当前密码相同", "The new password must differ from the current one"))
+    was_forced = user.must_change_password
+    user.password_hash, user.must_change_password = hash_password(new_password), False
+    ended, revoked = _end_sessions(session, user, keep=keep_session), _revoke_api_tokens(session, user)
+    record(session, actor=user, action="account.password_changed", entity_type="user", entity_id=user.id,
+           before={"must_change_password": was_forced},
+           after={"must_change_password": False, "other_sessions_ended": ended, "api_tokens_revoked": revoked})
+
+
+def reset_password(session: Session, user: User, *, by: User, temporary: str | None = None) -> str:
+    """An administrator sets a temporary password (or has one generated) and hands it over; the user must change
+    it at their next sign-in. Returns it, to be shown once. Everyone signed in as the user is signed out."""
+    _check_manager(by)
+    if user.id == by.id:
+        raise ValidationFailed("binding", field="temporary_password", reason=Text(
+            "不能重置自己的密码，请使用“修改密码”", "You cannot reset your own password: use “change password”"))
+    password = (temporary or "").strip() or generate_temporary_password()
+    check_password_policy(password, field="temporary_password")
+    was_forced = user.must_change_password
+    user.password_hash, user.must_change_password = hash_password(password), True
+    ended, revoked = _end_sessions(session, user), _revoke_api_tokens(session, user)
+    record(session, actor=by, action="account.password_reset", entity_type="user", entity_id=user.id,
+           before={"must_change_password": was_forced},
+           after={"must_change_password": True, "generated": not (temporary or "").strip(),
+                  "sessions_ended": ended, "api_tokens_revoked": revoked})
+    return password
+
+
+def generate_temporary_password() -> str:
+    """Sixteen characters in four groups (about 79 bits): easy to read out, hard to guess."""
+    while True:
+        groups = ["".join(secrets.choice(_TEMPORARY_ALPHABET) for _ in range(4)) for _ in range(4)]
+        password = "-".join(groups)
+        try:
+            check_password_policy(password)
+        except ValidationFailed:  # practically never (a run of one repeated character): draw again
+            continue
+        return password
+
+
+def disable_user(session: Session, user: User, *, by: User, reason: str) -> None:
+    """The account can no longer sign in, and at once: every session ends and every API token is revoked.
+    Nobody disables themselves, and the last active administrator stays."""
+    _check_manager(by)
+    reason = " ".join((reason or "").split())
+    if not reason:
+        raise ValidationFailed("required", field="reason")
+    if len(reason) > MAX_REASON:
+        raise ValidationFailed("reason_too_long", field="reason", max=MAX_REASON)
+    if user.id == by.id:
+        raise ValidationFailed("binding", reason=Text("不能停用自己的账号", "You cannot disable your own account"))
+    if not user.is_active:
+        raise Conflict("wrong_state", state=Text("已停用", "disabled"), action=Text("停用", "disable it"))
+    if user.role is Role.ADMIN and not _other_active_admins(session, user):
+        raise ValidationFailed("binding", reason=Text(
+            "这是最后一个有效的管理员账号，不能停用", "This is the last active administrator: it cannot be disabled"))
+    user.is_active = False
+    ended, revoked = _end_sessions(session, user), _revoke_api_tokens(session, user)
+    record(session, actor=by, action="account.disabled", entity_type="user", entity_id=user.id,
+           before={"is_active": True},
+           after={"is_active": False, "reason": reason, "sessions_ended": ended, "api_tokens_revoked": revoked})
+
+
+def enable_user(session: Session, user: User, *, by: User) -> None:
+    """A disabled account may sign in again (with its password as it was; a reset is a separate step). A worker
+    account disabled because its worker record was merged into another stays disabled."""
+    _check_manager(by)
+    if user.is_active:
+        raise Conflict("wrong_state", state=Text("有效", "active"), action=Text("启用", "enable it"))
+    if user.worker is not None and user.worker.merged_into_id is not None:
+        raise Conflict("already_merged", worker_id=user.worker.id)
+    user.is_active = True
+    session.flush()
+    record(session, actor=by, action="account.enabled", entity_type="user", entity_id=user.id,
+           before={"is_active": False}, after={"is_active": True})
+
+
+def _check_manager(by: User) -> None:
+    if not may_manage_accounts(by):
+        raise Forbidden("action")
+
+
+def _other_active_admins(session: Session, user: User) -> int:
+    """Active administrators besides `user`. Every active admin row is locked (PostgreSQL) so that two admins
+    disabling each other at once queue, and the second sees the first's change."""
+    admins = session.scalars(select(User.id).where(User.role == Role.ADMIN, User.is_active.is_(True))
+                             .with_for_update()).all()
+    return len([admin for admin in admins if admin != user.id])
+
+
+def _end_sessions(session: Session, user: User, *, keep: str | None = None) -> int:
+    statement = update(LoginSession).where(LoginSession.user_id == user.id, LoginSession.revoked_at.is_(None))
+    if keep:
+        statement = statement.where(LoginSession.token_hash != _digest(keep))
+    ended = session.execute(statement.values(revoked_at=utcnow()), execution_options={"synchronize_session": False})
+    assert isinstance(ended, CursorResult)  # what an UPDATE returns
+    return ended.rowcount
+
+
+def _revoke_api_tokens(session: Session, user: User) -> int:
+    revoked = session.execute(update(ApiToken).where(ApiToken.user_id == user.id, ApiToken.revoked_at.is_(None))
+                              .values(revoked_at=utcnow()), execution_options={"synchronize_session": False})
+    assert isinstance(revoked, CursorResult)
+    return revoked.rowcount

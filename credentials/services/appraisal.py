@@ -59,7 +59,9 @@ LINKABLE = (ApplicationState.APPROVED, ApplicationState.SEATED, ApplicationState
 
 def judge_scores(level: str, theory: Decimal, practical: Decimal, review: Decimal | None, *,
                  on: date) -> tuple[Verdict | None, list[ValidationFailed]]:
-    """The pass rule's verdict, or one error per score outside the scale (and no verdict)."""
+    """The pass rule's verdict, or one error per score outside the scale or finer than the record keeps (and no
+    verdict)."""
+    given = {"theory": theory, "practical": practical, "review": review}
     scores = {"theory": theory, "practical": practical}  # the review score (optional) is kept apart
     problems: list[ValidationFailed] = []
     while True:
@@ -74,7 +76,26 @@ def judge_scores(level: str, theory: Decimal, practical: Decimal, review: Decima
             else:
                 scores[error.part] = Decimal(0)
             continue
+        out_of_range = {problem.field for problem in problems}
+        problems += [_finer_than_kept(part) for part, score in given.items()
+                     if part not in out_of_range and score is not None and not _kept_exactly(score)]
         return (None if problems else verdict), problems
+
+
+CENT = Decimal("0.01")
+
+
+def _kept_exactly(score: Decimal | int | float) -> bool:
+    number = score if isinstance(score, Decimal) else Decimal(str(score))  # 80 and 80.5 from code, not forms
+    return number == number.quantize(CENT)
+
+
+def _finer_than_kept(part: str) -> ValidationFailed:
+    """The record keeps two decimals (NUMERIC(5, 2)): 59.996, judged a fail, was stored as 60.00 (found by
+    tests/properties/test_form_values.py; the bulk import already refused it, the form and the API did not)."""
+    name = PARTS[part]
+    return ValidationFailed("binding", field=part, reason=Text(f"{name.zh}成绩最多保留两位小数",
+                                                               f"the {name.en} score has at most two decimals"))
 
 
 def result_problems(*, occupation: Occupation, level: str, exam_date: date, theory: Decimal,

@@ -31,15 +31,18 @@ from ..models import (
     InstitutionKind,
     Occupation,
     PromotionRequest,
+    RecordAmendment,
     User,
     Worker,
     utcnow,
 )
 from ..numbers import check_consistency, format_legacy16, format_skill_level22, parse_certificate_number
-from ..permissions import can_revoke, is_observer, runs_appraisal
+from ..permissions import can_revoke, is_observer, may_correct_certificate, runs_appraisal
+from .amendments import amend, amendment_reason
 from .audit import record
 from .inbox import notify
 from .institutions import is_accredited
+from .status_lists import supersede_status_index
 
 FRAMEWORK = "skill-2022"
 NUMBER_PROBLEMS = {  # why an impossible number is impossible: ParsedNumber.explanation
@@ -152,6 +155,54 @@ def _revoke(session: Session, certificate: Certificate, *, reason: str, by: User
            after={**certificate_snapshot(certificate), "reason": reason})
     tell_holder(session, certificate, "certificate.revoked", reason=reason)
     return certificate
+
+
+def correct_certificate(session: Session, certificate: Certificate, *, issued_on: date, occupation: Occupation,
+                        reason: str, by: User, today: date | None = None) -> RecordAmendment:
+    """Correct the issue date or the occupation of a certificate entered wrongly (a bureau of the region). The
+    earlier values stay in a RecordAmendment (the certificate's history); the digital credentials issued so far
+    are superseded (their status bit set) and the next download carries the corrected facts."""
+    if not may_correct_certificate(by, certificate):
+        raise Forbidden("ministry_observes" if is_observer(by) else "action")
+    if certificate.status is CertificateStatus.REVOKED:
+        assert certificate.revoked_at is not None  # constraint revoked_at_iff_revoked
+        raise Conflict("already_revoked", date=china_date(certificate.revoked_at).isoformat())
+    reason = amendment_reason(reason)
+    if (issued_on, occupation.id) == (certificate.issued_on, certificate.occupation_id):
+        raise ValidationFailed("binding", field="issued_on", reason=Text("证书内容没有变化", "nothing was changed"))
+    _check_corrected_facts(session, certificate, issued_on, occupation, today or china_today())
+    before = certificate_snapshot(certificate)
+    certificate.issued_on, certificate.occupation = issued_on, occupation
+    session.flush()
+    amendment = amend(session, worker_id=certificate.worker_id, entity_type="certificate", entity_id=certificate.id,
+                      action="corrected", before=before, after=certificate_snapshot(certificate), reason=reason,
+                      by=by)
+    retired = supersede_status_index(session, certificate, amendment)
+    record(session, actor=by, action="certificate.corrected", entity_type="certificate",
+           entity_id=certificate.number, before=before,
+           after={**certificate_snapshot(certificate), "reason": reason,
+                  "superseded_status_index": retired.status_list_index if retired else None})
+    tell_holder(session, certificate, "certificate.corrected", reason=reason)
+    return amendment
+
+
+def _check_corrected_facts(session: Session, certificate: Certificate, issued_on: date, occupation: Occupation,
+                           today: date) -> None:
+    """The corrected certificate must be one that could have been issued: as `issue_certificate` checks."""
+    if issued_on > today:
+        raise ValidationFailed("date_in_future", field="issued_on")
+    level_info = get_level(certificate.level, certificate.framework)
+    level_name = (level_info.name_zh, level_info.name_en)
+    if certificate.level not in occupation.appraised_levels:
+        raise ValidationFailed("level_not_appraised", field="occupation_code", occupation=occupation.name,
+                               level=level_name)
+    if not is_accredited(session, certificate.institution, occupation, certificate.level, issued_on):
+        raise ValidationFailed("not_accredited", field="issued_on", institution=certificate.institution.name,
+                               occupation=occupation.name, level=level_name)
+    problems = check_consistency(parse_certificate_number(certificate.number), level_digit=level_info.nat_digit,
+                                 issue_year=issued_on.year)
+    if problems:
+        raise ValidationFailed("number_mismatch", field="issued_on", reason=_number_problem(problems[0]))
 
 
 def tell_holder(session: Session, certificate: Certificate, code: str, **params: object) -> None:

@@ -97,6 +97,30 @@ MESSAGES: dict[str, tuple[str, str, str, str]] = {
                             "“{competition}”未纳入政府竞赛计划。理由：{reason}",
                             "“{competition}” was not included in the government competition plan. "
                             "Reason: {reason}"),
+    # corrections a worker asks for (credentials/services/record_corrections.py, certificates.py)
+    "certificate.corrected": ("证书信息已更正", "Certificate corrected",
+                              "{worker}的{occupation}{level}证书（编号 {number}）已更正，此前下载的数字凭证已失效，"
+                              "请重新下载。原因：{reason}",
+                              "{worker}'s {occupation} certificate at {level} (number {number}) was corrected; "
+                              "digital credentials downloaded before no longer verify, download it again. "
+                              "Reason: {reason}"),
+    "correction.filed": ("收到记录更正申请", "A record correction was requested",
+                         "{worker}申请更正{subject}：{explanation}。请核实后更正，或说明不予更正的理由。",
+                         "{worker} asks to correct {subject}: {explanation}. Please check it, then correct it "
+                         "or give the reason for refusing."),
+    "correction.received": ("更正申请已提交", "Correction request sent",
+                            "您关于{subject}的更正申请已提交给{responsible}处理。",
+                            "Your request to correct {subject} was sent to {responsible}."),
+    "correction.accepted": ("记录已更正", "Record corrected",
+                            "您关于{subject}的更正申请已由{responsible}受理并更正：{changes}。说明：{reason}",
+                            "{responsible} accepted your request about {subject} and corrected it: {changes}. "
+                            "Note: {reason}"),
+    "correction.refused": ("更正申请未获同意", "Correction refused",
+                           "{responsible}未同意您关于{subject}的更正申请。理由：{reason}",
+                           "{responsible} refused your request to correct {subject}. Reason: {reason}"),
+    "correction.withdrawn": ("更正申请已撤回", "Correction request withdrawn",
+                             "{worker}已撤回关于{subject}的更正申请。",
+                             "{worker} withdrew the request to correct {subject}."),
 }
 
 

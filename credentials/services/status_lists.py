@@ -22,19 +22,20 @@ from sqlalchemy.orm import Session
 from ladder.i18n import Text
 
 from ..errors import NotFound
-from ..models import Certificate, CertificateStatus, utcnow
+from ..models import Certificate, CertificateStatus, RecordAmendment, SupersededCredential, utcnow
 from ..vc import keys as vc_keys
 from ..vc import proof, statuslist
 from .issuer_keys import KeySealer, active_issuer_key, signing_key
 
 __all__ = ["LIST_SIZE", "Issuer", "allocate_status_index", "list_position", "status_list_credential_for",
-           "timestamp"]
+           "supersede_status_index", "timestamp"]
 
 LIST_SIZE = statuslist.MIN_SIZE  # 131,072 entries: the herd-privacy minimum
 FILL_LIMIT = LIST_SIZE // 2
 MAX_DRAWS = 32
 MAX_LISTS = (2**31 - 1) // LIST_SIZE  # indexes stay within a 32-bit INTEGER column
 _random = secrets.SystemRandom()
+_INDEX_COLUMNS = (Certificate.status_list_index, SupersededCredential.status_list_index)  # every index in use
 
 
 @dataclass(frozen=True)
@@ -75,13 +76,12 @@ def list_position(index: int) -> tuple[int, int]:
 
 
 def _open_list(session: Session) -> int:
-    """The 0-based list new indexes go to: the newest, unless it is half full already."""
-    highest = session.scalar(select(func.max(Certificate.status_list_index)))
-    current = 0 if highest is None else highest // LIST_SIZE
-    used = session.execute(select(func.count()).where(
-        Certificate.status_list_index >= current * LIST_SIZE,
-        Certificate.status_list_index < (current + 1) * LIST_SIZE,
-    )).scalar_one()
+    """The 0-based list new indexes go to: the newest, unless it is half full already (an index a corrected
+    certificate gave up stays used: its bit is set for good)."""
+    highest = max((session.scalar(select(func.max(column))) or 0 for column in _INDEX_COLUMNS), default=0)
+    current = highest // LIST_SIZE
+    used = sum(session.execute(select(func.count()).where(
+        column >= current * LIST_SIZE, column < (current + 1) * LIST_SIZE)).scalar_one() for column in _INDEX_COLUMNS)
     return current + 1 if used >= FILL_LIMIT else current
 
 
@@ -93,8 +93,7 @@ def allocate_status_index(session: Session, certificate: Certificate, *,
     base = _open_list(session) * LIST_SIZE
     for _ in range(MAX_DRAWS):
         candidate = base + draw(LIST_SIZE)
-        taken = select(Certificate.id).where(Certificate.status_list_index == candidate)
-        if session.scalar(taken) is not None:
+        if any(session.scalar(select(column).where(column == candidate)) is not None for column in _INDEX_COLUMNS):
             continue
         try:
             with session.begin_nested():  # a concurrent issue may take the same index: draw again
@@ -103,6 +102,23 @@ def allocate_status_index(session: Session, certificate: Certificate, *,
             continue
         return candidate
     raise RuntimeError("no free status list index after repeated draws")  # only with a broken `draw`
+
+
+def supersede_status_index(session: Session, certificate: Certificate,
+                           amendment: RecordAmendment) -> SupersededCredential | None:
+    """A correction changed what the certificate's credential says: its index is retired (its bit set for good,
+    so every credential issued with it verifies as superseded) and a new one drawn for the credentials issued
+    from now on. Nothing to do for a certificate that never had a digital credential."""
+    if certificate.status_list_index is None:
+        return None
+    retired = SupersededCredential(certificate_id=certificate.id, status_list_index=certificate.status_list_index,
+                                   amendment_id=amendment.id)
+    certificate.status_list_index = None
+    session.flush()  # the index leaves the certificate before it is kept as retired (both are unique)
+    session.add(retired)
+    session.flush()
+    allocate_status_index(session, certificate)
+    return retired
 
 
 def status_list_credential_for(session: Session, list_number: int, issuer: Issuer, sealer: KeySealer) -> dict[str, Any]:
@@ -114,11 +130,13 @@ def status_list_credential_for(session: Session, list_number: int, issuer: Issue
         raise missing
     low = (list_number - 1) * LIST_SIZE
     in_list = (Certificate.status_list_index >= low, Certificate.status_list_index < low + LIST_SIZE)
-    if session.scalar(select(Certificate.id).where(*in_list).limit(1)) is None:
+    retired = select(SupersededCredential.status_list_index).where(
+        SupersededCredential.status_list_index >= low, SupersededCredential.status_list_index < low + LIST_SIZE)
+    if all(session.scalar(statement.limit(1)) is None for statement in (select(Certificate.id).where(*in_list), retired)):
         raise missing
     bits = statuslist.StatusList(LIST_SIZE)
     revoked = select(Certificate.status_list_index).where(
-        *in_list, Certificate.status == CertificateStatus.REVOKED)
+        *in_list, Certificate.status == CertificateStatus.REVOKED).union_all(retired)
     for index in session.scalars(revoked):
         assert index is not None  # the range test excludes NULL
         bits.set(index - low)

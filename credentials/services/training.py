@@ -21,10 +21,11 @@ from ladder.i18n import Text
 from ladder.subsidies import SubsidyDecision, groups_during, subsidy_for, withheld
 
 from ..clock import china_today
-from ..errors import Duplicate, ValidationFailed
+from ..errors import Duplicate, Forbidden, ValidationFailed
 from ..models import (
     Institution,
     Occupation,
+    RecordAmendment,
     TrainingForm,
     TrainingOutcome,
     TrainingRecord,
@@ -33,6 +34,8 @@ from ..models import (
     Worker,
     WorkerTargetGroup,
 )
+from ..permissions import may_amend_training
+from .amendments import amend, amendment_reason
 from .audit import record
 from .institutions import is_accredited
 
@@ -157,17 +160,8 @@ def record_training(
         raise ValidationFailed("not_accredited_training", field="target_level",
                                institution=institution.name, occupation=occupation.name,
                                level=level_label(target_level))
-    same = (TrainingRecord.worker_id == worker.id, TrainingRecord.occupation_id == occupation.id,
-            TrainingRecord.target_level == target_level)
-    if session.scalar(select(TrainingRecord.id).where(*same, TrainingRecord.institution_id == institution.id,
-                                                      TrainingRecord.started_on == started_on)) is not None:
-        raise Duplicate("training", field="started_on", date=started_on.isoformat(),
-                        occupation=occupation.name, level=level_label(target_level))
-    subsidised = session.scalar(select(TrainingRecord.id)
-                                .where(*same, TrainingRecord.subsidy_eligible)) is not None
-    decision = subsidy_decision(city_code=worker.city_code, groups=groups_on(worker, started_on, completed_on),
-                                training_type=training_type, target_level=target_level, outcome=outcome,
-                                on=started_on, already_subsidised=subsidised)
+    _refuse_second_enrolment(session, worker, institution, occupation, target_level, started_on)
+    decision = _subsidy(session, worker, occupation, target_level, training_type, started_on, completed_on, outcome)
     training = TrainingRecord(
         worker=worker, institution=institution, occupation=occupation, target_level=target_level,
         training_type=training_type, form=form, hours=hours, started_on=started_on, completed_on=completed_on,
@@ -179,6 +173,82 @@ def record_training(
     record(session, actor=by, action="training.recorded", entity_type="training_record",
            entity_id=training.id, after=training_snapshot(training))
     return training
+
+
+def _refuse_second_enrolment(session: Session, worker: Worker, institution: Institution, occupation: Occupation,
+                             target_level: str, started_on: date, *, other_than: int | None = None) -> None:
+    if session.scalar(select(TrainingRecord.id).where(
+            TrainingRecord.worker_id == worker.id, TrainingRecord.occupation_id == occupation.id,
+            TrainingRecord.target_level == target_level, TrainingRecord.institution_id == institution.id,
+            TrainingRecord.started_on == started_on, TrainingRecord.id != (other_than or 0))) is not None:
+        raise Duplicate("training", field="started_on", date=started_on.isoformat(),
+                        occupation=occupation.name, level=level_label(target_level))
+
+
+def _subsidy(session: Session, worker: Worker, occupation: Occupation, target_level: str,
+             training_type: TrainingType, started_on: date, completed_on: date | None, outcome: TrainingOutcome,
+             *, other_than: int | None = None) -> SubsidyDecision:
+    """The subsidy promised on the enrolment date; once per occupation and level (`other_than`: the record
+    being corrected, whose own subsidy does not count against it)."""
+    subsidised = session.scalar(select(TrainingRecord.id).where(
+        TrainingRecord.worker_id == worker.id, TrainingRecord.occupation_id == occupation.id,
+        TrainingRecord.target_level == target_level, TrainingRecord.subsidy_eligible,
+        TrainingRecord.id != (other_than or 0))) is not None
+    return subsidy_decision(city_code=worker.city_code, groups=groups_on(worker, started_on, completed_on),
+                            training_type=training_type, target_level=target_level, outcome=outcome,
+                            on=started_on, already_subsidised=subsidised)
+
+
+def correct_training(
+    session: Session, training: TrainingRecord, *, hours: int, started_on: date, completed_on: date | None,
+    outcome: TrainingOutcome | str, reason: str, by: User, today: date | None = None,
+) -> RecordAmendment:
+    """Correct the hours, dates or outcome of a training entered wrongly (its institution only). The earlier
+    values stay in a RecordAmendment; the subsidy is decided again from the corrected dates and outcome."""
+    if not may_amend_training(by, training):
+        raise Forbidden("action")
+    reason = amendment_reason(reason)
+    problems = training_problems(occupation=training.occupation, target_level=training.target_level,
+                                 training_type=training.training_type, form=training.form, hours=hours,
+                                 started_on=started_on, completed_on=completed_on, outcome=outcome,
+                                 today=today or china_today())
+    if problems:
+        raise problems[0]
+    outcome = TrainingOutcome(outcome)
+    if (hours, started_on, completed_on, outcome) == (training.hours, training.started_on, training.completed_on,
+                                                      training.outcome):
+        raise ValidationFailed("binding", field="hours", reason=Text("培训记录没有变化", "nothing was changed"))
+    _refuse_second_enrolment(session, training.worker, training.institution, training.occupation,
+                             training.target_level, started_on, other_than=training.id)
+    before = training_snapshot(training)
+    decision = _subsidy(session, training.worker, training.occupation, training.target_level,
+                        training.training_type, started_on, completed_on, outcome, other_than=training.id)
+    training.hours, training.started_on, training.completed_on, training.outcome = (
+        hours, started_on, completed_on, outcome)
+    training.subsidy_eligible, training.subsidy_amount = decision.eligible, decision.amount
+    training.subsidy_rule = decision.code
+    session.flush()
+    amendment = amend(session, worker_id=training.worker_id, entity_type="training_record", entity_id=training.id,
+                      action="corrected", before=before, after=training_snapshot(training), reason=reason, by=by)
+    record(session, actor=by, action="training.corrected", entity_type="training_record", entity_id=training.id,
+           before=before, after={**training_snapshot(training), "reason": reason})
+    return amendment
+
+
+def void_training(session: Session, training: TrainingRecord, *, reason: str, by: User) -> RecordAmendment:
+    """A training recorded for the wrong person, or that never took place, leaves the record (so that nothing
+    counts it: hours, subsidies, eligibility); what it said is kept in a RecordAmendment and the audit trail."""
+    if not may_amend_training(by, training):
+        raise Forbidden("action")
+    reason = amendment_reason(reason)
+    before = training_snapshot(training)
+    amendment = amend(session, worker_id=training.worker_id, entity_type="training_record", entity_id=training.id,
+                      action="voided", before=before, after=None, reason=reason, by=by)
+    record(session, actor=by, action="training.voided", entity_type="training_record", entity_id=training.id,
+           before=before, after={"reason": reason})
+    session.delete(training)
+    session.flush()
+    return amendment
 
 
 class TrainingFacts(Protocol):

@@ -12,11 +12,14 @@ from sqlalchemy.orm import Session
 from ladder.i18n import Text
 
 from ..clock import china_today
-from ..errors import Duplicate, ValidationFailed
+from ..errors import Duplicate, Forbidden, ValidationFailed
 from ..identity import InvalidNationalId, clean_person_name, mask_name, person_name_problem
-from ..models import City, Institution, TargetGroup, User, Worker, WorkerTargetGroup
+from ..models import City, Institution, RecordAmendment, TargetGroup, User, Worker, WorkerTargetGroup
+from ..permissions import may_correct_identity
+from ..queries.registry import standing_worker_id
 from ..queries.scopes import worker_scope
 from ..vault import PersonalDataVault, SealedId
+from .amendments import amend, amendment_reason
 from .audit import record
 
 MAX_NAME = 64
@@ -95,6 +98,29 @@ def register_worker(
     return worker
 
 
+def correct_worker_name(session: Session, worker: Worker, *, name: str, reason: str, by: User) -> RecordAmendment:
+    """Correct the name a worker is registered under (a bureau of their region). The audit keeps masked names
+    as always; the earlier name itself is kept in a RecordAmendment, the worker's record history. Digital
+    credentials carry no name (the subject is a salted hash of the ID's blind index), so none is superseded."""
+    if not may_correct_identity(by, worker):
+        raise Forbidden("action")
+    reason = amendment_reason(reason)
+    name = clean_person_name(name)
+    problem = name_problem(name)
+    if problem is not None:
+        raise problem
+    if name == worker.name:
+        raise ValidationFailed("binding", field="name", reason=Text("姓名没有变化", "the name is unchanged"))
+    before = worker_snapshot(worker)
+    amendment = amend(session, worker_id=worker.id, entity_type="worker", entity_id=worker.id, action="corrected",
+                      before={"name": worker.name}, after={"name": name}, reason=reason, by=by)
+    worker.name = name
+    session.flush()
+    record(session, actor=by, action="worker.name_corrected", entity_type="worker", entity_id=worker.id,
+           before=before, after={**worker_snapshot(worker), "amendment_id": amendment.id, "reason": reason})
+    return amendment
+
+
 def worker_snapshot(worker: Worker) -> dict[str, Any]:
     """What the audit trail keeps of a worker: masked, never the full ID or name."""
     return registration_snapshot(name=worker.name, id_masked=worker.id_masked, city_code=worker.city_code,
@@ -113,4 +139,4 @@ def find_worker_by_national_id(session: Session, vault: PersonalDataVault, natio
         index = vault.index(national_id)
     except InvalidNationalId:
         return None
-    return session.scalar(select(Worker).where(Worker.id_hash == index))
+    return session.scalar(select(Worker).where(Worker.id == standing_worker_id(index)))

@@ -16,7 +16,16 @@ from sqlalchemy import select
 
 from app.extensions import db
 from credentials.demo.seed import DEMO_PASSWORD, DEMO_WORKER_ID
-from credentials.models import Application, Certificate, Institution, Occupation, PromotionRequest, User
+from credentials.models import (
+    Application,
+    Certificate,
+    CorrectionRequest,
+    Institution,
+    Occupation,
+    PromotionRequest,
+    ShareLink,
+    User,
+)
 
 from .conftest import page_width, sign_in
 
@@ -29,7 +38,8 @@ def worker_pages() -> list:
     return sorted(
         (rule for rule in current_app.url_map.iter_rules()
          if rule.endpoint.startswith("worker.") and "GET" in rule.methods
-         and not rule.rule.rsplit("/", 1)[-1].endswith((".json", ".jwt", ".xlsx", ".csv", ".pdf", ".svg", ".png"))),
+         and not rule.rule.rsplit("/", 1)[-1].endswith((".json", ".jwt", ".xlsx", ".csv", ".pdf", ".svg", ".png"))
+         and not rule.endpoint.endswith("_evidence")),  # an evidence file is only ever an attachment
         key=lambda rule: rule.rule,
     )
 
@@ -42,6 +52,9 @@ def sample_arguments(worker_user: User) -> dict[str, object]:
         "number": session.scalars(select(Certificate.number).where(Certificate.worker_id == worker.id)).first(),
         "request_id": session.scalars(select(PromotionRequest.id).where(PromotionRequest.worker_id == worker.id)).first(),
         "application_id": session.scalars(select(Application.id).where(Application.worker_id == worker.id)).first(),
+        "correction_id": session.scalars(select(CorrectionRequest.id)
+                                         .where(CorrectionRequest.worker_id == worker.id)).first(),
+        "share_id": session.scalars(select(ShareLink.id).where(ShareLink.worker_id == worker.id)).first(),
     }
     return {name: value for name, value in values.items() if value is not None}
 
@@ -55,6 +68,26 @@ def an_application_of(worker_user: User) -> None:
     college = session.scalar(select(Institution).where(Institution.name.like("%鉴定中心%")))
     submit_application(session, worker=worker_user.worker, occupation=lathe, level="technician",
                        institution=college, by=worker_user)
+    session.commit()
+
+
+def a_correction_of(worker_user: User) -> None:
+    """The demo seeds no correction request: the worker reports their name, as on their own form."""
+    from credentials.services.record_corrections import file_correction
+
+    file_correction(db.session(), worker=worker_user.worker, subject_kind="identity_name", subject_id=None,
+                    field="name", proposed_value="王建华", explanation="身份证上的名字是王建华", by=worker_user)
+    db.session.commit()
+
+
+def a_share_of(worker_user: User) -> None:
+    """The demo seeds no share link: the worker shares their certificates for a week, as on their own form."""
+    from credentials.services.sharing import create_share
+
+    session = db.session()
+    mine = session.scalars(select(Certificate).where(Certificate.worker_id == worker_user.worker_id)).all()
+    create_share(session, worker_user.worker, mine[:2], days=7, label="面试", by=worker_user,
+                 vault=current_app.extensions["vault"])
     session.commit()
 
 
@@ -73,6 +106,8 @@ def small_controls(page) -> list[str]:
 def demo_worker(demo):
     worker_user = db.session.scalar(select(User).where(User.worker.has()).order_by(User.id))
     an_application_of(worker_user)
+    a_correction_of(worker_user)
+    a_share_of(worker_user)
     return worker_user
 
 

@@ -138,7 +138,7 @@ def test_an_administrator_lifts_the_waits_on_an_account(app, client, login, make
     assert other.post("/login", data={"account": staff.username, "password": PASSWORD}).status_code == 401
 
     login(client, make_user("admin"))
-    page = client.get("/admin/")
+    page = client.get(f"/admin/users/{staff.id}")  # the account's own page (issue 12)
     assert f'/admin/users/{staff.id}/lift-waits' in page.text
     client.post(f"/admin/users/{staff.id}/lift-waits")
 

@@ -2,7 +2,8 @@
 
 home (overview, certificates), queue (nominations and proposals to decide, inbox), audit (trails),
 certificates (a certificate and its revocation), competitions (competitions, WorldSkills pool, honours),
-ladder (the region on the ladder), competition_rules (the reward rules of the bureaus' own competition notices)
+ladder (the region on the ladder), competition_rules (the reward rules of the bureaus' own competition notices),
+correction_requests (workers' requests to correct their name, certificates and other records the bureau answers for)
 
 `blueprint.py` holds `bp` and imports nothing of the package; each view module adds its routes to it. This
 module only gathers them, so that registering `bp` registers every route.
@@ -13,6 +14,8 @@ from . import (  # noqa: F401 - each adds its routes to bp
     certificates,
     competition_rules,
     competitions,
+    correction_requests,
+    duplicates,
     home,
     ladder,
     queue,

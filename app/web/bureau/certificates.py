@@ -13,6 +13,7 @@ from credentials import Conflict, CredentialsError
 from credentials.models import AppraisalResult, Certificate, Role, User
 from credentials.permissions import can_revoke, is_observer
 from credentials.queries.progression import progression
+from credentials.services.access_log import record_view
 from credentials.services.audit import trail_of
 from credentials.services.certificates import revoke_certificate
 from ladder.frameworks import appraised_levels
@@ -26,7 +27,8 @@ from ..pages import apply_field_error
 from ..record_forms import RevokeForm
 from .blueprint import bp
 
-AUDIT_ACTIONS = {"certificate.issued": _l("发证"), "certificate.revoked": _l("撤销")}
+AUDIT_ACTIONS = {"certificate.issued": _l("发证"), "certificate.revoked": _l("撤销"),
+                 "certificate.corrected": _l("更正")}
 
 
 
@@ -48,7 +50,10 @@ def _page(certificate: Certificate, form: RevokeForm, status: int = 200):
 @bp.get("/certificates/<number>")
 @allow(Role.BUREAU_OFFICER)
 def certificate(number: str):
-    return _page(certificate_or_404(number), RevokeForm())
+    found = certificate_or_404(number)
+    record_view(db.session(), viewer=current_actor(), worker=found.worker, where="bureau.certificate")
+    db.session.commit()  # the page shows the worker's whole history: the worker may ask who looked
+    return _page(found, RevokeForm())
 
 
 @bp.post("/certificates/<number>/revoke")

@@ -6,7 +6,9 @@ from flask import redirect, render_template, request, url_for
 from sqlalchemy import func, select
 
 from credentials.models import BureauScope, City, Province, Role, Worker
+from credentials.permissions import is_observer, may_merge_workers
 from credentials.queries.approvals import work_queue
+from credentials.queries.duplicates import duplicate_pairs
 from credentials.queries.registry import certificates_for, level_counts
 from credentials.queries.scopes import worker_scope
 from ladder.frameworks import appraised_levels
@@ -15,6 +17,7 @@ from ...access import allow
 from ...auth import current_actor
 from ...exports import certificates_xlsx, too_many_to_export
 from ...extensions import db
+from ...lookups import vault
 from ..pages import paginate
 from .blueprint import bp
 
@@ -31,10 +34,13 @@ def home():
     workers = db.session.scalar(select(func.count()).select_from(Worker).where(worker_scope(user)))
     recent = db.session.scalars(certificates_for(user).limit(10)).all()
     waiting, waiting_counts = work_queue(db.session(), user, limit=5)
+    # Records entered twice that this officer decides (the ministry observes: its nationwide search is on its page).
+    duplicates = None if is_observer(user) else sum(
+        may_merge_workers(user, pair.first, pair.second) for pair in duplicate_pairs(db.session(), vault(), user))
     return render_template(
         "bureau/home.html", region=_region_name(user), rows=rows, total=total, high_skilled=high_skilled,
         workers=workers, recent=recent, peak=max([c for _, c in rows] + [1]),
-        waiting=waiting, waiting_total=sum(waiting_counts.values()),
+        waiting=waiting, waiting_total=sum(waiting_counts.values()), duplicates=duplicates,
     )
 
 

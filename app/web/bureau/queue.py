@@ -16,6 +16,7 @@ from credentials.permissions import decision_refusal
 from credentials.queries.approvals import recognition_of, work_queue
 from credentials.queries.progression import progression
 from credentials.queries.scopes import institution_scope
+from credentials.services.access_log import record_view
 from credentials.services.competition_promotions import (
     confirm_competition_promotion,
     final_stage,
@@ -123,6 +124,8 @@ def _promotion_page(found, form: DecisionForm, status: int = 200):
 @allow(Role.BUREAU_OFFICER)
 def promotion(request_id: int):
     found = request_or_404(request_id)
+    record_view(db.session(), viewer=current_actor(), worker=found.worker, where="bureau.promotion")
+    db.session.commit()  # the page shows the worker's whole history: the worker may ask who looked
     return _promotion_page(found, DecisionForm(version=found.version))
 
 
@@ -192,6 +195,8 @@ def _proposal_page(found, form: ProposalForm, status: int = 200):
 @allow(Role.BUREAU_OFFICER)
 def proposal(proposal_id: int):
     found = proposal_or_404(proposal_id)
+    record_view(db.session(), viewer=current_actor(), worker=found.worker, where="bureau.proposal")
+    db.session.commit()  # the page shows the worker's whole history: the worker may ask who looked
     return _proposal_page(found, ProposalForm(version=found.version))
 
 

@@ -10,9 +10,10 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 
 from credentials.labels import OUTCOME_NAMES
-from credentials.models import Role, Worker
+from credentials.models import Role
 from credentials.queries.progression import failure_reasons, subsidy_of
 from credentials.queries.records import results_for, training_for
+from credentials.queries.registry import standing_worker_id
 from credentials.services.appraisal import record_appraisal_result
 from credentials.services.training import record_training
 
@@ -68,7 +69,7 @@ def search_records():
     id_hash = _id_hash_if_national_id(query)
     if id_hash is None:
         return redirect(url_for(target, q=query or None, outcome=outcome))
-    found = db.session.scalar(select(Worker.id).where(Worker.id_hash == id_hash))
+    found = db.session.scalar(select(standing_worker_id(id_hash)))
     listed = results_for if target == "institution.results" else training_for
     if found is None or db.session.scalar(listed(current_actor(), worker_id=found).limit(1)) is None:
         found = 0  # someone without records here: say nothing about whether they are registered

@@ -15,6 +15,7 @@ from credentials.models import Attestation, Role, User, Worker
 from credentials.permissions import may_attest, may_change_fact
 from credentials.queries.progression import progression
 from credentials.queries.worker_facts import fact_of, facts_of
+from credentials.services.access_log import record_view
 from credentials.services.worker_facts import attest_fact, withdraw_fact
 
 from ...access import allow
@@ -59,7 +60,10 @@ def _page(worker: Worker, forms: dict, status: int = 200):
 @bp.get("/workers/<int:worker_id>")
 @allow(Role.INSTITUTION_STAFF)
 def worker(worker_id: int):
-    return _page(worker_or_404(worker_id), blank_forms())
+    record = worker_or_404(worker_id)
+    record_view(db.session(), viewer=current_actor(), worker=record, where="institution.worker")
+    db.session.commit()  # the worker may ask who looked (credentials.services.access_log)
+    return _page(record, blank_forms())
 
 
 @bp.post("/workers/<int:worker_id>/facts/<kind>")

@@ -1,0 +1,174 @@
+"""The administrator's accounts: the list (search by account or display name, role and state filters, XLSX) and
+one account's page with its duties: disable or enable, reset the password, lift sign-in waits. A worker's name
+and ID number show masked here as everywhere an officer reads them."""
+
+from __future__ import annotations
+
+from flask import flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from sqlalchemy import func, select
+from wtforms import RadioField, StringField, TextAreaField
+from wtforms.validators import InputRequired, Length, ValidationError
+
+from credentials.identity import mask_name
+from credentials.models import Role, User
+from credentials.queries.accounts import STATES, accounts, active_admins
+from credentials.services.accounts import disable_user, enable_user, lift_throttles, reset_password
+from credentials.services.audit import trail_of
+
+from ..access import allow
+from ..auth import current_actor
+from ..exports import stream, too_many_to_export, xlsx_response
+from ..extensions import db
+from ..lookups import vault
+from .admin_audit import moment
+from .admin_blueprint import bp
+from .forms import options
+from .pages import commit_or_show, form_status, paginate
+
+ROLE_LABELS = {Role.WORKER: _l("劳动者"), Role.INSTITUTION_STAFF: _l("机构人员"), Role.BUREAU_OFFICER: _l("人社局人员"),
+               Role.ADMIN: _l("管理员")}
+STATE_LABELS = {"active": _l("有效"), "disabled": _l("已停用"), "must_change": _l("待改密码")}
+RECENT_EVENTS = 20
+
+
+class DisableForm(FlaskForm):
+    reason = TextAreaField(_l("停用原因"), description=_l("例如：人员离职、账号疑似被他人使用；记入审计记录"))
+
+
+class ResetForm(FlaskForm):
+    mode = RadioField(_l("临时密码"), default="generate", validators=[InputRequired()], choices=options([
+        ("generate", _l("由系统生成（推荐）")), ("set", _l("由我设定"))]))
+    temporary_password = StringField(_l("我设定的临时密码"), validators=[Length(max=256)],
+                                     description=_l("选“由我设定”时填写：至少 12 个字符"))
+
+    def validate_temporary_password(self, field: StringField) -> None:
+        if self.mode.data == "set" and not (field.data or "").strip():
+            raise ValidationError(_("选“由我设定”时须填写临时密码"))
+
+
+def account_name(user: User) -> str:
+    """What the person signs in with: the account name, or a worker's national ID (masked)."""
+    if user.username:
+        return user.username
+    return user.worker.id_masked if user.worker is not None else ""
+
+
+def person_name(user: User) -> str:
+    return mask_name(user.display_name) if user.role is Role.WORKER else user.display_name
+
+
+def account_place(user: User) -> str:
+    if user.institution is not None:
+        return user.institution.name
+    return user.region_code or "—"
+
+
+def state_of(user: User) -> str:
+    if not user.is_active:
+        return "disabled"
+    return "must_change" if user.must_change_password else "active"
+
+
+def _filters() -> tuple[str, Role | None, str | None]:
+    search = request.args.get("q", "").strip()[:64]
+    role = request.args.get("role", "")
+    state = request.args.get("state", "")
+    return search, Role(role) if role in {r.value for r in Role} else None, state if state in STATES else None
+
+
+@bp.get("/users")
+@allow(Role.ADMIN)
+def users():
+    search, role, state = _filters()
+    page = paginate(accounts(search=search, role=role, state=state))
+    return render_template("admin/users.html", page=page, search=search, role=role, state=state,
+                           role_labels=ROLE_LABELS, state_labels=STATE_LABELS, account_name=account_name,
+                           person_name=person_name, account_place=account_place, state_of=state_of)
+
+
+@bp.get("/users.xlsx")
+@allow(Role.ADMIN)
+def users_export():
+    search, role, state = _filters()
+    statement = accounts(search=search, role=role, state=state)
+    if too_many_to_export(statement):
+        return redirect(url_for("admin.users", **request.args))
+    headers = [_("编号"), _("账号"), _("显示名称"), _("角色"), _("机构或地区"), _("状态"), _("创建时间"),
+               _("最近登录")]
+    rows = ((u.id, account_name(u), person_name(u), str(ROLE_LABELS[u.role]), account_place(u),
+             str(STATE_LABELS[state_of(u)]), u.created_at, u.last_login_at) for u in stream(statement))
+    return xlsx_response(_("账号") + ".xlsx", headers, rows)
+
+
+@bp.get("/users/<int:user_id>")
+@allow(Role.ADMIN)
+def user(user_id: int):
+    return _account_page(db.get_or_404(User, user_id))
+
+
+def _account_page(account: User, *, disable_form: DisableForm | None = None, reset_form: ResetForm | None = None,
+                  status: int = 200):
+    trail = db.session.scalars(trail_of("user", account.id).limit(RECENT_EVENTS)).all()
+    admins = db.session.scalar(select(func.count()).select_from(active_admins().subquery())) or 0
+    is_last_admin = account.role is Role.ADMIN and account.is_active and admins <= 1
+    return render_template(
+        "admin/user.html", account=account, trail=trail, recent=RECENT_EVENTS, moment=moment,
+        disable_form=disable_form or DisableForm(formdata=None), reset_form=reset_form or ResetForm(formdata=None),
+        is_self=account.id == current_actor().id, is_last_admin=is_last_admin, role_labels=ROLE_LABELS,
+        state_labels=STATE_LABELS, state=state_of(account), account_name=account_name(account),
+        person_name=person_name(account), account_place=account_place(account)), status
+
+
+@bp.post("/users/<int:user_id>/disable")
+@allow(Role.ADMIN)
+def disable(user_id: int):
+    """Disabling ends every session and revokes every API token at once (credentials.services.accounts)."""
+    account = db.get_or_404(User, user_id)
+    form = DisableForm()
+    if form.validate_on_submit() and commit_or_show(form, lambda: disable_user(
+            db.session(), account, by=current_actor(), reason=form.reason.data or "") or True):
+        flash(_("已停用 %(name)s 的账号：其所有登录已退出，API 令牌已作废。", name=person_name(account)), "success")
+        return redirect(url_for("admin.user", user_id=account.id))
+    return _account_page(account, disable_form=form, status=form_status(form))
+
+
+@bp.post("/users/<int:user_id>/enable")
+@allow(Role.ADMIN)
+def enable(user_id: int):
+    account = db.get_or_404(User, user_id)
+    form = FlaskForm()
+    if form.validate_on_submit() and commit_or_show(form, lambda: enable_user(
+            db.session(), account, by=current_actor()) or True):
+        flash(_("已启用 %(name)s 的账号：可用原密码登录。", name=person_name(account)), "success")
+    return redirect(url_for("admin.user", user_id=account.id))
+
+
+@bp.post("/users/<int:user_id>/reset-password")
+@allow(Role.ADMIN)
+def reset(user_id: int):
+    """The temporary password is shown in this one answer (never flashed: the session cookie is signed, not
+    secret), and never again."""
+    account = db.get_or_404(User, user_id)
+    form = ResetForm()
+    if form.validate_on_submit():
+        chosen = form.temporary_password.data if form.mode.data == "set" else None
+        temporary = commit_or_show(form, lambda: reset_password(db.session(), account, by=current_actor(),
+                                                                 temporary=chosen))
+        if temporary is not None:
+            return render_template("admin/password_reset.html", account=account, temporary=temporary,
+                                   account_name=account_name(account), person_name=person_name(account))
+    return _account_page(account, reset_form=form, status=form_status(form))
+
+
+@bp.post("/users/<int:user_id>/lift-waits")
+@allow(Role.ADMIN)
+def lift_waits(user_id: int):
+    """The unlock path: every sign-in wait on this account, from every client, is lifted (and audited)."""
+    account = db.get_or_404(User, user_id)
+    lifted = lift_throttles(db.session(), vault(), account, by=current_actor())
+    db.session.commit()
+    flash(_("已解除 %(name)s 的登录等待（%(count)s 处）", name=person_name(account), count=lifted), "success")
+    return redirect(url_for("admin.user", user_id=account.id))
