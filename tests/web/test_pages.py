@@ -52,6 +52,16 @@ def test_worker_home_shows_each_occupation_with_the_current_level_marked(worker_
     assert current_steps(html) == ["中级工（四级）", "初级工（五级）"]  # highest level first
 
 
+def test_the_navigation_marks_the_section_a_page_belongs_to(worker_client):
+    def marked(path: str) -> list[str]:
+        return re.findall(r'<a href="([^"]+)" aria-current="page">', worker_client.get(path).text)
+
+    assert marked("/worker/") == ["/worker/"]
+    assert marked("/worker/shares") == ["/worker/shares"]
+    number = re.search(r'href="/worker/certificates/(\w+)"', worker_client.get("/worker/").text).group(1)
+    assert marked(f"/worker/certificates/{number}") == ["/worker/"], "a certificate belongs to my ladder"
+
+
 def test_worker_timeline_shows_certificate_dates(worker_client):
     html = worker_client.get("/worker/").text
 
