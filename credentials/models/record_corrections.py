@@ -138,7 +138,7 @@ class RecordAmendment(Base):
 
     __tablename__ = "record_amendments"
     __table_args__ = (
-        CheckConstraint("action IN ('corrected', 'voided')", name="known_action"),
+        CheckConstraint("action IN ('corrected', 'voided', 'holder_merged')", name="known_action"),
         CheckConstraint("action = 'voided' OR after IS NOT NULL", name="correction_has_after"),
         Index("ix_record_amendments_entity", "entity_type", "entity_id"),
     )

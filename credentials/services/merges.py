@@ -20,13 +20,15 @@ from ladder.i18n import Text
 
 from ..errors import Conflict, Forbidden, ValidationFailed
 from ..identity import mask_name
-from ..models import ApiToken, DismissedDuplicate, DuplicateKind, User, Worker, WorkerMerge, utcnow
+from ..models import ApiToken, Certificate, DismissedDuplicate, DuplicateKind, User, Worker, WorkerMerge, utcnow
 from ..models.merges import REASON_MAX
 from ..models.references import Reference
 from ..permissions import is_observer, may_merge_workers
 from ..queries.duplicates import movable_references
 from .accounts import end_all_sessions
+from .amendments import amend
 from .audit import record
+from .status_lists import supersede_status_index
 
 ACCOUNTS = "users.worker_id"
 # What a refused merge names, in the officer's words (any other table by its name).
@@ -73,6 +75,7 @@ def merge_workers(session: Session, survivor: Worker, merged: Worker, *, kind: D
                         deactivated_user_id=deactivated.id if deactivated is not None else None, decided_by_id=by.id)
     session.add(merge)
     session.flush()
+    _supersede_moved_credentials(session, moved.get(MOVED_CERTIFICATES, []), survivor, merged, reason=reason, by=by)
     record(session, actor=by, action="worker.merged", entity_type="worker", entity_id=survivor.id,
            before={"merged_worker_id": merged.id, "merged_into": None, "merged_worker": _snapshot(merged),
                    "survivor": _snapshot(survivor)},
@@ -102,6 +105,22 @@ def dismiss_pair(session: Session, first: Worker, second: Worker, *, reason: str
     record(session, actor=by, action="worker.duplicate_dismissed", entity_type="worker", entity_id=low,
            after={"pair": [low, high], "reason": reason, "dismissal_id": dismissal.id})
     return dismissal
+
+
+MOVED_CERTIFICATES = "certificates.worker_id"
+
+
+def _supersede_moved_credentials(session: Session, certificate_ids: list[int], survivor: Worker, merged: Worker, *,
+                                 reason: str, by: User) -> None:
+    """A digital credential names its holder by a hash of the record's ID number: one issued while a certificate
+    sat on the merged record names the wrong number, so it is superseded (its status bit set for good) and the
+    certificate's history says why; credentials downloaded from now on name the survivor."""
+    for certificate_id in certificate_ids:
+        certificate = session.get_one(Certificate, certificate_id)
+        amendment = amend(session, worker_id=survivor.id, entity_type="certificate", entity_id=certificate_id,
+                          action="holder_merged", before={"worker_id": merged.id}, after={"worker_id": survivor.id},
+                          reason=reason, by=by)
+        supersede_status_index(session, certificate, amendment)
 
 
 def _checked_reason(reason: str) -> str:

@@ -326,3 +326,26 @@ def test_the_merged_records_id_number_now_finds_the_survivor(db, vault, survivor
     known = workers_by_hash(db.session(), [vault.index(mistyped)])
     assert [(w.id, w.name) for w in known.values()] == [(survivor.id, survivor.name)]
     assert [w.id for w in db.session.scalars(workers_for(officer, id_hash=vault.index(mistyped)))] == [survivor.id]
+
+
+def test_a_moved_certificates_earlier_credential_is_superseded_and_its_history_says_why(
+        db, survivor, merged, officer, school, make_certificate):
+    from credentials.models import RecordAmendment, SupersededCredential
+    from credentials.services.status_lists import allocate_status_index
+
+    moved = make_certificate(merged, school, issued_on=date(2022, 7, 1))
+    untouched = make_certificate(survivor, school, level="intermediate", issued_on=date(2023, 7, 1))
+    for certificate in (moved, untouched):
+        allocate_status_index(db.session(), certificate)  # both had a digital credential downloaded
+    db.session.commit()
+    old_index = moved.status_list_index
+
+    merge(db, survivor, merged, officer)
+
+    retired = db.session.scalars(select(SupersededCredential)).all()
+    assert [(r.certificate_id, r.status_list_index) for r in retired] == [(moved.id, old_index)]
+    db.session.refresh(moved)
+    assert moved.status_list_index not in (None, old_index), "new downloads get a fresh index"
+    amendment = db.session.get(RecordAmendment, retired[0].amendment_id)
+    assert (amendment.action, amendment.before, amendment.after, amendment.reason) == (
+        "holder_merged", {"worker_id": merged.id}, {"worker_id": survivor.id}, REASON)
