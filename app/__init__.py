@@ -42,6 +42,11 @@ def register_extensions(app: Flask) -> None:
             parents=True, exist_ok=True
         )
     db.init_app(app)
+    from sqlalchemy.orm import Session
+
+    from credentials.services.tallies import keep_tallies
+
+    keep_tallies(Session)  # every session (requests, jobs, CLI, tests) keeps the indicator tallies with its writes
     migrate.init_app(app, db, directory=str(ROOT / "migrations"))
     csrf.init_app(app)
     limiter.init_app(app)
@@ -76,6 +81,9 @@ def register_blueprints(app: Flask) -> None:
                    pickers):
         app.register_blueprint(module.bp)
     app.register_blueprint(shared_view.bp)  # /shared/<token>: a worker's share link, no login
+    from .web import talents
+
+    app.register_blueprint(talents.bp)  # /talents/: the campaign cities' skilled talents, no login
     from .web import account
 
     app.register_blueprint(account.bp)  # /account/password; a reset password is changed before anything else
@@ -93,8 +101,12 @@ def register_errorhandlers(app: Flask) -> None:
 
 
 def register_commands(app: Flask) -> None:
-    from . import cli_backup
+    from . import cli_backup, cli_report
     from .cli import init_app
 
     init_app(app)
     cli_backup.init_app(app)
+    from . import cli_campaign
+
+    cli_campaign.init_app(app)
+    cli_report.init_app(app)

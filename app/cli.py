@@ -22,11 +22,11 @@ audit_cli = AppGroup("audit", help="The hash-chained audit trail.")
 
 @reference_cli.command("load")
 def reference_load() -> None:
-    """Load provinces, cities, occupations and campaign cities (idempotent)."""
+    """Load provinces, cities, occupations, campaign cities and the shipped campaign (idempotent)."""
     result = load_reference_data(db.session())
     db.session.commit()
     click.echo(f"provinces +{result.provinces}, cities +{result.cities}, occupations +{result.occupations}, "
-               f"campaign cities {result.campaign_cities}")
+               f"campaign cities {result.campaign_cities}, campaigns +{result.campaigns}")
 
 
 @audit_cli.command("verify")

@@ -208,6 +208,10 @@ class Conflict(CredentialsError):
                                "Cannot merge: both records hold the same entry ({rows}), which would then be there "
                                "twice; correct or withdraw one of them first. Nothing was changed"),
         "already_dismissed": Text("这两份记录已被判定为不同的人", "These two records were already judged two people"),
+        # oversight flags (credentials/services/oversight.py)
+        "flag_changed": Text("此提示涉及的记录已有变化，请刷新页面后重新核查",
+                             "The records behind this flag have changed; reload the page and review it again"),
+        "flag_reviewed": Text("此提示已于 {date} 核查", "This flag was already reviewed on {date}"),
     }
 
 

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from ladder.frameworks import get_level
 from ladder.i18n import Text
 
-from .models import ApplicationState, PromotionState, ReviewStage, SittingOutcome
+from .models import ApplicationState, CertificateKind, PromotionState, ReviewStage, SittingOutcome
 
 STATE_NAMES = {
     PromotionState.DRAFT: Text("草稿", "draft"),
@@ -41,3 +42,16 @@ OUTCOME_NAMES = {
     SittingOutcome.INCOMPLETE: Text("成绩不完整", "incomplete"),
     SittingOutcome.VOIDED: Text("已作废", "voided"),
 }
+CERTIFICATE_KIND_NAMES = {
+    CertificateKind.SKILL_LEVEL: Text("职业技能等级证书", "skill level certificate"),
+    CertificateKind.QUALIFICATION: Text("职业资格证书", "vocational qualification certificate"),
+    CertificateKind.SPECIALISED: Text("专项职业能力证书", "specialised ability certificate"),
+}
+_LEVEL_DIGITS = "一二三四五"
+
+
+def certificate_level_text(code: str, framework: str) -> str:
+    """A level as the national certificate prints it (人社鉴发〔2021〕1号): 三级/高级工, 一级/高级技师; a level
+    without a national digit by its name alone."""
+    level = get_level(code, framework)
+    return f"{_LEVEL_DIGITS[level.nat_digit - 1]}级/{level.short_zh}" if level.nat_digit else level.short_zh

@@ -18,6 +18,7 @@ from .models import (
     Certificate,
     Competition,
     CompetitionRule,
+    ProgrammeTier,
     PromotionRequest,
     ReviewStage,
     Role,
@@ -256,3 +257,82 @@ def may_correct_certificate(user: User, certificate: Certificate) -> bool:
 def may_manage_accounts(by: User) -> bool:
     """Accounts are the administrators' (UX "Admin"): an active admin disables, enables and resets them."""
     return by.role is Role.ADMIN and by.is_active
+
+
+# ---- reporting upward (credentials/services/reporting.py: packages of certificate records for the nation)
+
+def may_report_for(user: User, region_code: str) -> bool:
+    """A city bureau reports its city, a province bureau its province or one of its cities (谁发证、谁负责); the
+    ministry receives the data through the national exchange and builds no package."""
+    if user.role is not Role.BUREAU_OFFICER or is_observer(user) or user.region_code is None:
+        return False
+    if user.bureau_scope is BureauScope.PROVINCE:
+        return region_code == user.region_code or (len(region_code) == 4 and region_code[:2] == user.region_code)
+    return region_code == user.region_code
+
+
+# ---- the programmes registry (credentials/services/programmes.py)
+
+_KEEPER_OF_TIER = {ProgrammeTier.CITY: BureauScope.CITY, ProgrammeTier.PROVINCIAL: BureauScope.PROVINCE,
+                   ProgrammeTier.NATIONAL: BureauScope.MINISTRY}
+
+
+def may_keep_programme(user: User, tier: ProgrammeTier, city_code: str) -> bool:
+    """A programme is kept by the bureau of its tier: a city-tier one by that city's officers, a provincial one by
+    the officers of the city's province, a national one by the ministry (national programmes are the ministry's
+    own acts, unlike single cases, which it only observes)."""
+    return (user.role is Role.BUREAU_OFFICER and user.bureau_scope is _KEEPER_OF_TIER[ProgrammeTier(tier)]
+            and covers_city(user, city_code))
+
+
+def may_name_programme_member(user: User, tier: ProgrammeTier, city_code: str, worker: Worker) -> bool:
+    """Its keeper names the programme's people among the workers of the keeper's own region."""
+    return may_keep_programme(user, tier, city_code) and covers_city(user, worker.city_code)
+
+
+# ---- oversight of institutions (credentials/services/oversight.py: marking a flag reviewed)
+
+def may_review_flag(user: User, city_codes: tuple[str, ...]) -> bool:
+    """A city or province bureau reviews the flags of its region's institutions (`city_codes`: their cities); the
+    ministry observes them."""
+    return (user.role is Role.BUREAU_OFFICER and not is_observer(user) and user.region_code is not None
+            and any(covers_city(user, city) for city in city_codes))
+
+
+# ---- the campaign (credentials/services/campaigns.py, queries/campaigns.py, queries/indicators.py)
+
+def may_manage_campaigns(user: User) -> bool:
+    """The ministry creates a campaign and chooses its cities (plan 一: 在全国选择一批城市) — a national act, not a
+    single case, so not barred by the ministry's observer role."""
+    return user.role is Role.BUREAU_OFFICER and user.bureau_scope is BureauScope.MINISTRY
+
+
+def may_edit_city_plan(user: User, city_code: str) -> bool:
+    """A campaign city's own bureau enters its plan, funds and targets; the province and the ministry read them."""
+    return user.role is Role.BUREAU_OFFICER and user.bureau_scope is BureauScope.CITY and user.region_code == city_code
+
+
+def may_read_region(user: User, region_code: str) -> bool:
+    """Indicators and campaign records of a region ("" the nation, 2 digits a province, 4 a city): a bureau officer
+    their own region and what lies within it (the ministry everything), an admin everything."""
+    if user.role is Role.ADMIN or (user.role is Role.BUREAU_OFFICER and user.bureau_scope is BureauScope.MINISTRY):
+        return True
+    if user.role is not Role.BUREAU_OFFICER or not region_code or user.region_code is None:
+        return False
+    if user.bureau_scope is BureauScope.PROVINCE:
+        return region_code[:2] == user.region_code
+    return region_code == user.region_code
+
+
+def may_comment_on_evaluation(user: User, city_code: str) -> bool:
+    """The province's and the ministry's comments on a campaign city's performance evaluation (plan 五, 第三阶段):
+    an officer of the city's province, or the ministry. The ministry's observer role (`is_observer`) keeps it out of
+    single cases — a worker's request, a certificate — because those belong to the bureaus of the worker's region;
+    judging how a city performed in the national campaign is no single case but the oversight the ministry keeps
+    (the plan has the ministry evaluate the cities), so the ministry comments. The city does not comment on its own
+    evaluation (it is the one evaluated), and an admin keeps the system, not the campaign."""
+    if user.role is not Role.BUREAU_OFFICER:
+        return False
+    if user.bureau_scope is BureauScope.MINISTRY:
+        return True
+    return user.bureau_scope is BureauScope.PROVINCE and user.region_code == city_code[:2]

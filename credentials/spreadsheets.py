@@ -40,6 +40,12 @@ _UTF8_BOM, _UTF16_BOMS = b"\xef\xbb\xbf", (b"\xff\xfe", b"\xfe\xff")
 _QUOTED = re.compile(r'"[^"]*"')  # a quoted cell ("" inside it reads as two quoted runs, also dropped)
 
 Row = tuple[int, tuple[object, ...]]  # (row number as in Excel, cell values: text, numbers, dates, Formula, None)
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\0")  # SECURITY.md trap 7 (defusedcsv misses TAB and CR)
+
+
+def defuse_formula(text: str) -> str:
+    """Text a spreadsheet would run as a formula, written with a leading apostrophe: what every export writes."""
+    return "'" + text if text.startswith(FORMULA_STARTS) else text
 
 
 @dataclass(frozen=True)

@@ -24,6 +24,7 @@ pytest_plugins = (
     "tests.import_fixtures",  # an accredited institution, its clerk and workers for the bulk-import tests
     "tests.appraisal_fixtures",  # a college, its clerk and candidates for the appraisal-road tests
     "tests.rule_fixtures",  # bureaus of two provinces, an enterprise and workers for the competition-rule tests
+    "tests.campaign_fixtures",  # a small registry in two Jiangsu cities for the campaign's indicator tests
 )
 REFERENCE_TABLES = {"provinces", "cities", "occupations", "alembic_version"}
 PASSWORD = "correct-horse-battery"  # noqa: S105 - test credential
@@ -75,6 +76,7 @@ def app(database_url, tmp_path_factory):
         upgrade(revision="heads")
         load_reference_data(_db.session())
         _db.session.commit()
+        _empty_tables()  # the shipped campaign came too: every test starts from the reference data alone
     yield application
     with application.app_context():
         _db.engine.dispose()
@@ -98,6 +100,21 @@ def db(request):
         yield _db
         _db.session.remove()
         _empty_tables()
+
+
+@pytest.fixture(autouse=True)
+def tallies_agree(db):
+    """After every test that used the database, the indicator tallies equal a recount from the records
+    (credentials.services.tallies): the whole suite's writes prove that each write path keeps them."""
+    yield
+    if db is None:
+        return
+    from credentials.services.tallies import check_tallies
+
+    db.session.remove()  # what the test committed; its unfinished transaction rolled back with its counts
+    differences = check_tallies(db.session())
+    db.session.remove()
+    assert not differences, f"indicator tallies differ from a recount: {differences[:10]}"
 
 
 def _empty_tables() -> None:

@@ -63,6 +63,8 @@ def init_api(app: Flask) -> None:
     from . import (
         applications,
         auth,
+        campaign_evaluation,
+        campaigns,
         certificates,
         competition_rules,
         competitions,
@@ -90,7 +92,7 @@ def init_api(app: Flask) -> None:
     api.init_app(app)
     for module in (auth, workers, institutions, certificates, reference, credentials, verify, ladder, history,
                    imports, promotions, competitions, competition_rules, applications, sessions, results,
-                   worker_facts):
+                   worker_facts, campaigns, campaign_evaluation):
         api.register_blueprint(module.blp, url_prefix=f"/api/v1{module.PREFIX}")
         csrf.exempt(module.blp)  # bearer tokens only: a browser's cookie never authenticates here
     app.register_blueprint(docs.bp)

@@ -2,7 +2,8 @@
 
 webargs reads bodies with the standard library's `json.loads`, which (a) lets a duplicated key win
 silently ({"reason": "x", "reason": "y"}), (b) accepts NaN and Infinity, which are not JSON, and (c) raises a
-plain ValueError, not a JSON error, for an integer of more than 4,300 digits — a 500. And a `text/plain`
+plain ValueError, not a JSON error, for an integer of more than 4,300 digits — a 500; (d) turns an escaped lone
+surrogate ("\\ud800") into a string no database can store — a 500 again. And a `text/plain`
 body was answered 422 "field missing" instead of 415. Every body is checked here first: refused bodies get
 a problem document (400 or 415) and the view never runs.
 """
@@ -44,10 +45,29 @@ def _no_constants(name: str) -> float:
     raise RefusedBody(f"{name} is not JSON")
 
 
+def _check_text(value: Any) -> None:
+    """Every string (keys included) must be real Unicode text: a lone surrogate cannot be encoded as UTF-8."""
+    pending = [value]
+    while pending:
+        item = pending.pop()
+        if isinstance(item, dict):
+            pending.extend(item.keys())
+            pending.extend(item.values())
+        elif isinstance(item, list):
+            pending.extend(item)
+        elif isinstance(item, str):
+            try:
+                item.encode("utf-8")
+            except UnicodeEncodeError:
+                raise RefusedBody("text with a lone surrogate (\\ud800-\\udfff)") from None
+
+
 def strict_loads(data: bytes | str) -> Any:
-    """Standard JSON only: unique keys, no NaN/Infinity, integers of sensible length."""
-    return json.loads(data, object_pairs_hook=_no_duplicates, parse_int=_bounded_int,
-                      parse_constant=_no_constants)
+    """Standard JSON only: unique keys, no NaN/Infinity, integers of sensible length, real Unicode text."""
+    loaded = json.loads(data, object_pairs_hook=_no_duplicates, parse_int=_bounded_int,
+                        parse_constant=_no_constants)
+    _check_text(loaded)
+    return loaded
 
 
 def check_body() -> Response | None:

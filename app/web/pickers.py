@@ -7,8 +7,10 @@ from flask import Blueprint, Response, jsonify, request
 
 from credentials.models import Role
 from credentials.queries.reference import cities_matching, occupations_matching
+from credentials.queries.registry import institutions_matching, workers_matching
 
 from ..access import allow
+from ..auth import current_actor
 from ..extensions import db
 
 bp = Blueprint("pickers", __name__, url_prefix="/pickers")
@@ -32,3 +34,20 @@ def occupations() -> Response:
 def cities() -> Response:
     found = db.session.scalars(cities_matching(_term())).all()
     return jsonify([{"value": c.code, "label": f"{c.code} {c.full_name}"} for c in found])
+
+
+@bp.get("/workers")
+@allow(Role.INSTITUTION_STAFF, Role.BUREAU_OFFICER, Role.ADMIN)
+def workers() -> Response:
+    """Workers the caller may see, by name only (a typed ID number never travels in a URL); the value names the
+    worker by registry number and name, the label adds the masked ID number and the city to tell namesakes apart."""
+    found = db.session.scalars(workers_matching(current_actor(), _term())).all()
+    return jsonify([{"value": f"{w.id} {w.name}", "label": f"{w.name} · {w.id_masked} · {w.city.full_name}"}
+                    for w in found])
+
+
+@bp.get("/institutions")
+@allow(Role.INSTITUTION_STAFF, Role.BUREAU_OFFICER, Role.ADMIN)
+def institutions() -> Response:
+    found = db.session.scalars(institutions_matching(current_actor(), _term())).all()
+    return jsonify([{"value": i.name, "label": f"{i.name} · {i.city.full_name}"} for i in found])

@@ -1,6 +1,7 @@
 """Demo approvals for Suzhou: a nomination waiting at the city stage, one waiting at the province, a national
 competition with results (one proposal waiting for the province, a young worker in the WorldSkills pool),
-an honour and an allowance. Run by `seed_demo` after the workers exist."""
+an honour and an allowance, and a city masters' studio (李秀英, 高级技师, with 周杰 as her apprentice). Run by
+`seed_demo` after the workers exist."""
 
 from __future__ import annotations
 
@@ -11,8 +12,14 @@ from PIL import Image, ImageDraw
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from ..models import AllowancePeriod, Occupation, PromotionKind, User, Worker
+from ..models import AllowancePeriod, Institution, Occupation, PromotionKind, User, Worker
 from ..services.competitions import record_result, register_competition
+from ..services.programmes import (
+    add_programme_member,
+    create_programme,
+    record_programme_funding,
+    record_programme_result,
+)
 from ..services.promotions import attach_evidence, nominate_promotion, submit_promotion
 from ..services.recognition import record_allowance, record_honour
 from ..services.reference import find_occupation
@@ -77,3 +84,19 @@ def seed_promotions(session: Session, vault: PersonalDataVault) -> None:
     record_allowance(session, worker=workers["李秀英"], kind="skill_post", amount="600",
                      period=AllowancePeriod.MONTHLY, payer="苏州精工机械有限公司", starts_on=date(2021, 1, 1),
                      by=employer_staff)
+    _seed_studio(session, city, workers)
+
+
+def _seed_studio(session: Session, city: User, workers: dict[str, Worker]) -> None:
+    """李秀英 (焊工, 高级技师 since 2020-12-01) leads a city masters' studio at her employer; 周杰 learns there."""
+    employer = session.scalar(select(Institution).where(Institution.name == "苏州精工机械有限公司"))
+    studio = create_programme(
+        session, kind="masters_studio", name="李秀英技能大师工作室", tier="city", city_code=city.region_code or "3205",
+        recognised_on=date(2022, 6, 1), institution=employer, occupation=_occupation(session, "6-18-02-04"),
+        batch="第二批", description="焊接工艺攻关与技能传承：薄板不锈钢焊接变形控制、焊工带徒。", by=city)
+    add_programme_member(session, studio, worker=workers["李秀英"], role="master", started_on=date(2022, 6, 1), by=city)
+    add_programme_member(session, studio, worker=workers["周杰"], role="apprentice", started_on=date(2026, 2, 1), by=city)
+    record_programme_result(session, studio, kind="process_improvement", achieved_on=date(2023, 5, 10),
+                            summary="薄板不锈钢焊接变形控制工艺改进，返修率由 8% 降至 2%", by=city)
+    record_programme_funding(session, studio, amount="100000", source="city_finance",
+                             granted_on=date(2022, 7, 15), by=city)

@@ -32,6 +32,7 @@ from ..services.training import record_training
 from ..services.worker_facts import record_diploma, record_work_period
 from ..services.workers import register_worker
 from ..vault import PersonalDataVault
+from .campaign import seed_campaign_city
 from .promotions import seed_promotions
 
 DEMO_PASSWORD = "ladder-demo-2024"  # noqa: S105 - published demo credential, README lists it
@@ -224,6 +225,7 @@ def seed_demo(session: Session, vault: PersonalDataVault) -> bool:
     for spec in WORKERS:
         _seed_worker(session, vault, spec, institutions)
     seed_promotions(session, vault)  # nominations, a competition, honours and allowances
+    seed_campaign_city(session)  # Suzhou's campaign plan, funds and targets
     return True
 
 

@@ -36,6 +36,7 @@ from ..models import (
 from ..services.applications import link_imported_results
 from ..services.audit import NewEvent, lock_chain, record_many
 from ..services.certificates import FRAMEWORK, NumberSeries, certificate_snapshot, number_series
+from ..services.tallies import count_inserted
 from ..services.training import level_label, training_snapshot
 from .lookups import latest_serials
 from .report import Plan
@@ -81,6 +82,7 @@ def write_results(session: Session, plan: Plan[NewResult], *, job: ImportJob, in
         _certificate_values(new, *numbers[index], institution_id=institution.id, now=now)
         for index, new in enumerate(records) if new.passed])
     certificate_id = _certificate_ids(session, [number for number, _ in numbers.values()])
+    count_inserted(session, Certificate, certificate_id.values())  # before anything changes them through the ORM
     _insert(session, AppraisalResult.__table__, [
         {**new.insert_values(institution.id, job.id), "created_at": now,
          "certificate_id": certificate_id[numbers[index][0]] if new.passed else None}
@@ -90,6 +92,7 @@ def write_results(session: Session, plan: Plan[NewResult], *, job: ImportJob, in
     result_id = {tuple(key): found for found, *key in session.execute(
         select(AppraisalResult.id, *keys).where(AppraisalResult.import_job_id == job.id))}
     result_ids = [result_id[new.key] for new in records]
+    count_inserted(session, AppraisalResult, result_ids)
     written = record_many(session, actor=by, events=_result_events(records, result_ids, numbers, institution))
     link_imported_results(session, job_id=job.id, institution_id=institution.id, by=by)
     return written
@@ -161,6 +164,7 @@ def write_training(session: Session, plan: Plan[NewTraining], *, job: ImportJob,
             TrainingRecord.started_on)
     record_id = {tuple(key): found for found, *key in session.execute(
         select(TrainingRecord.id, *keys).where(TrainingRecord.import_job_id == job.id))}
+    count_inserted(session, TrainingRecord, record_id.values())
     return record_many(session, actor=by, events=(
         NewEvent("training.recorded", "training_record", record_id[new.key], after=training_snapshot(new))
         for new in records))

@@ -12,15 +12,38 @@ from .applications import (
 )
 from .audit import AuditEvent
 from .base import Base, utcnow
+from .campaigns import (
+    Campaign,
+    CampaignCity,
+    CampaignPhase,
+    CityFunding,
+    CityPlan,
+    CityTarget,
+    FundingChannel,
+    PhaseCode,
+)
 from .certificates import Certificate, CertificateEvidence, CertificateKind, CertificateRoute, CertificateStatus
 from .competition_rules import CompetitionRule
 from .competitions import Competition, CompetitionPromotion, CompetitionResult, PlanState, ProposalState, ResultOutcome
+from .evaluations import CommentLevel, EvaluationComment
 from .imports import ImportFile, ImportJob, ImportKind, ImportStatus
 from .inbox import InboxMessage
 from .institutions import Accreditation, Institution, InstitutionKind
 from .keys import IssuerKey
 from .merges import DismissedDuplicate, DuplicateKind, WorkerMerge
+from .oversight import FlagKind, FlagReview, ReviewOutcome
 from .people import Gender, TargetGroup, Worker, WorkerTargetGroup
+from .programmes import (
+    FundingSource,
+    MemberRole,
+    Programme,
+    ProgrammeFunding,
+    ProgrammeKind,
+    ProgrammeMember,
+    ProgrammeResult,
+    ProgrammeTier,
+    ResultKind,
+)
 from .promotions import (
     Evidence,
     EvidenceBlob,
@@ -41,7 +64,9 @@ from .record_corrections import (
     SupersededCredential,
 )
 from .reference import City, Occupation, Province
+from .reporting import PackageKind, RegionKind, ReportedCertificate, ReportPackage, RowChange
 from .sharing import ShareLink, ShareLinkCertificate
+from .tallies import Tally, WorkerStanding
 from .training import (
     AppraisalResult,
     SittingOutcome,
@@ -69,4 +94,11 @@ __all__ = [
     "RecordAmendment", "SupersededCredential",
     "ShareLink", "ShareLinkCertificate",
     "DismissedDuplicate", "DuplicateKind", "WorkerMerge",
+    "FlagKind", "FlagReview", "ReviewOutcome",
+    "PackageKind", "RegionKind", "ReportedCertificate", "ReportPackage", "RowChange",
+    "FundingSource", "MemberRole", "Programme", "ProgrammeFunding", "ProgrammeKind", "ProgrammeMember",
+    "ProgrammeResult", "ProgrammeTier", "ResultKind",
+    "Campaign", "CampaignCity", "CampaignPhase", "CityFunding", "CityPlan", "CityTarget", "FundingChannel",
+    "PhaseCode", "Tally", "WorkerStanding",
+    "CommentLevel", "EvaluationComment",
 ]

@@ -31,7 +31,17 @@ class City(Base):
 
     @property
     def full_name(self) -> str:
-        return self.name if self.name != "市辖区" else self.province.name
+        return city_display_name(self.name, self.province.name)
+
+
+# The four municipalities' prefecture-level row is named "市辖区" (districts under the city): shown as the
+# municipality itself (北京市 …), which is its province-level name.
+MUNICIPAL_DISTRICTS = "市辖区"
+
+
+def city_display_name(name: str, province_name: str) -> str:
+    """A city's name as readers know it: a municipality's one division (市辖区) goes by the municipality's name."""
+    return province_name if name == MUNICIPAL_DISTRICTS else name
 
 
 class Occupation(Base):

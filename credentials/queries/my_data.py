@@ -22,7 +22,7 @@ from sqlalchemy.orm import Session
 from ladder.i18n import Text
 
 from ..clock import china_now
-from ..models import AuditEvent, Base, City, Institution, Occupation, Worker
+from ..models import AuditEvent, Base, City, Institution, Occupation, Programme, Worker
 from ..models.references import Reference, references_to, worker_references
 from ..vault import PersonalDataVault
 from .access_log import describe, people, views_of
@@ -61,7 +61,7 @@ NOT_DESCENDED_FROM = {
 }
 # Reference data (provinces, cities, occupations, institutions, accreditations, issuer keys) is never walked
 # into: the walk follows only references *to* the worker's rows. Their names are given in `names`.
-NAMED = ("cities", "institutions", "occupations", "users")
+NAMED = ("cities", "institutions", "occupations", "users", "programmes")
 # The audit trail names a record as (entity type, key): the singular of its table and its id, except these.
 AUDIT_KEYS = {"certificates": ("certificate", "number"), "workers": ("worker", "id"), "users": ("user", "id")}
 PIPL_NOTE = Text("依据《个人信息保护法》第四十五条，这是人才阶梯登记簿保存的与您有关的全部信息。",
@@ -176,10 +176,12 @@ def names(session: Session, found: Found, identity: Row, worker_id: int) -> dict
     occupations = session.scalars(select(Occupation).where(Occupation.id.in_(wanted["occupations"])))
     institutions = session.scalars(select(Institution).where(Institution.id.in_(wanted["institutions"])))
     cities = session.scalars(select(City).where(City.code.in_(wanted["cities"])))
+    programmes = session.scalars(select(Programme).where(Programme.id.in_(wanted["programmes"])))
     return {
         "occupations": {str(o.id): f"{o.name}（{o.code}）" for o in occupations},
         "institutions": {str(i.id): i.name for i in institutions},
         "cities": {c.code: c.full_name for c in cities},
+        "programmes": {str(p.id): p.name for p in programmes},
         "users": {str(user_id): person.as_dict()
                   for user_id, person in people(session, wanted["users"], worker_id=worker_id).items()},
     }

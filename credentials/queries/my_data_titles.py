@@ -39,6 +39,8 @@ TABLE_TITLES = {
     "superseded_credentials": Text("已被替换的数字凭证", "Digital credentials replaced"),
     "worker_merges": Text("重复登记的合并", "Merges of duplicate registrations"),
     "dismissed_duplicates": Text("经核查并非重复的登记", "Registrations checked and found not duplicates"),
+    "programme_members": Text("技能人才项目（技能大师工作室、技师培训、政府特殊津贴）",
+                              "Programmes (masters' studios, technician training, special allowances)"),
 }
 
 COLUMN_LABELS = {
@@ -142,13 +144,18 @@ COLUMN_LABELS = {
     "must_change_password": Text("须修改密码", "Must change the password"),
     "bureau_scope": Text("人社部门层级", "Bureau level"),
     "region_code": Text("地区代码", "Region code"),
+    "programme_id": Text("项目", "Programme"),
+    "added_by_id": Text("登记人", "Added by"),
 }
 
 # The stored words of a few vocabularies, by column name (other values show as stored).
 VALUE_LABELS = {
     "gender": {"male": Text("男", "male"), "female": Text("女", "female")},
     "role": {"worker": Text("劳动者", "worker"), "institution_staff": Text("机构工作人员", "institution staff"),
-             "bureau_officer": Text("人社部门工作人员", "bureau officer"), "admin": Text("系统管理员", "administrator")},
+             "bureau_officer": Text("人社部门工作人员", "bureau officer"), "admin": Text("系统管理员", "administrator"),
+             # a worker's part in a programme (programme_members.role)
+             "master": Text("领办大师", "master"), "apprentice": Text("徒弟", "apprentice"),
+             "trainee": Text("学员", "trainee"), "recipient": Text("享受人员", "recipient")},
     "status": {"valid": Text("有效", "valid"), "revoked": Text("已撤销", "revoked")},
     "route": {"regular": Text("正常晋升", "regular"), "exceptional": Text("破格/越级", "exceptional"),
               "competition": Text("竞赛晋升", "competition")},

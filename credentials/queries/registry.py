@@ -5,17 +5,18 @@ Statements, not results: views paginate them, exports stream them, counts wrap t
 
 from __future__ import annotations
 
-from sqlalchemy import ScalarSelect, Select, func, or_, select
+from sqlalchemy import ScalarSelect, Select, false, func, or_, select
 from sqlalchemy.orm import selectinload
 
 from ..models import (
     Certificate,
     CertificateStatus,
     ImportJob,
+    Institution,
     User,
     Worker,
 )
-from .scopes import certificate_scope, import_job_scope, worker_scope
+from .scopes import certificate_scope, import_job_scope, institution_scope, worker_scope
 
 
 def standing_worker_id(id_hash: str) -> ScalarSelect[int]:
@@ -77,3 +78,25 @@ def import_jobs_for(user: User) -> Select[ImportJob]:
     """Bulk imports: an institution's staff see their institution's, newest first (never the file bytes)."""
     return (select(ImportJob).where(import_job_scope(user)).options(selectinload(ImportJob.uploaded_by))
             .order_by(ImportJob.created_at.desc(), ImportJob.id.desc()))
+
+
+PICKER_LIMIT = 20
+
+
+def workers_matching(user: User, term: str, *, limit: int = PICKER_LIMIT) -> Select[Worker]:
+    """Workers in scope whose name contains `term`, for a searchable picker. Never by ID number: a picker asks by
+    GET, and a number would sit in the URL (the form takes a typed ID number by POST instead)."""
+    term = term.strip()
+    if not term or any(ch.isdigit() for ch in term):
+        return select(Worker).where(false())
+    return (select(Worker).where(worker_scope(user), Worker.name.contains(term, autoescape=True))
+            .options(selectinload(Worker.city)).order_by(Worker.name != term, Worker.name, Worker.id).limit(limit))
+
+
+def institutions_matching(user: User, term: str, *, limit: int = PICKER_LIMIT) -> Select[Institution]:
+    """Institutions in scope whose name contains `term`, for a searchable picker."""
+    term = term.strip()
+    statement = select(Institution).where(institution_scope(user)).options(selectinload(Institution.city))
+    if term:
+        statement = statement.where(Institution.name.contains(term, autoescape=True))
+    return statement.order_by(Institution.name != term, Institution.name).limit(limit)

@@ -20,8 +20,11 @@ from ..models import (
     CompetitionPromotion,
     CompetitionResult,
     CompetitionRule,
+    FlagReview,
     ImportJob,
     Institution,
+    Programme,
+    ProgrammeMember,
     PromotionRequest,
     PromotionState,
     Role,
@@ -29,6 +32,7 @@ from ..models import (
     User,
     Worker,
 )
+from ..models.campaigns import CampaignCity
 from ..models.record_corrections import CorrectionRequest
 
 
@@ -217,4 +221,39 @@ def correction_scope(user: User) -> ColumnElement[bool]:
     if user.role is Role.BUREAU_OFFICER:
         return and_(CorrectionRequest.responsible_institution_id.is_(None),
                     region_clause(user, CorrectionRequest.city_code))
+    return false()
+
+
+def programme_scope(user: User) -> ColumnElement[bool]:
+    """Programmes: a bureau officer those located in the region (whatever their tier: a national studio in Suzhou
+    is Suzhou's to see), an admin all, a worker those they belong to; institutions see none here."""
+    if user.role is Role.ADMIN:
+        return true()
+    if user.role is Role.BUREAU_OFFICER:
+        return region_clause(user, Programme.city_code)
+    if user.role is Role.WORKER:
+        return select(ProgrammeMember.id).where(ProgrammeMember.programme_id == Programme.id,
+                                                ProgrammeMember.worker_id == user.worker_id).exists()
+    return false()
+
+
+def flag_review_scope(user: User) -> ColumnElement[bool]:
+    """Oversight reviews (credentials/queries/oversight.py) that count for this officer: their own region's and
+    those of the regions within it (a province sees its cities' reviews); the ministry and admins every one."""
+    if user.role is Role.ADMIN or user.bureau_scope is BureauScope.MINISTRY:
+        return true()
+    if user.role is not Role.BUREAU_OFFICER or user.region_code is None:
+        return false()
+    if user.bureau_scope is BureauScope.PROVINCE:
+        return FlagReview.region_code.startswith(user.region_code, autoescape=True)
+    return FlagReview.region_code == user.region_code
+
+
+def campaign_city_scope(user: User) -> ColumnElement[bool]:
+    """A campaign's cities, with their plans, funds and targets: a bureau officer those of the region (a city
+    its own, a province its cities, the ministry all), an admin all."""
+    if user.role is Role.ADMIN:
+        return true()
+    if user.role is Role.BUREAU_OFFICER:
+        return region_clause(user, CampaignCity.city_code)
     return false()

@@ -29,6 +29,7 @@ from .accounts import end_all_sessions
 from .amendments import amend
 from .audit import record
 from .status_lists import supersede_status_index
+from .tallies import recount_workers
 
 ACCOUNTS = "users.worker_id"
 # What a refused merge names, in the officer's words (any other table by its name).
@@ -39,6 +40,7 @@ TABLE_NAMES = {
     "appraisal_results": Text("评价成绩", "appraisal result"),
     "training_records": Text("培训记录", "training record"),
     "worker_target_groups": Text("重点群体类别", "target group"),
+    "programme_members": Text("技能人才项目中的身份", "part in a programme"),
 }
 
 
@@ -65,7 +67,8 @@ def merge_workers(session: Session, survivor: Worker, merged: Worker, *, kind: D
     if collisions:
         raise Conflict("merge_collides", rows=Text("；".join(zh for zh, _ in collisions), "; ".join(en for _, en in collisions)))
 
-    moved = {reference.name: ids for reference in references if (ids := _move(session, reference, survivor, merged))}
+    with recount_workers(session, (survivor.id, merged.id)):  # the indicator tallies follow the moved rows
+        moved = {reference.name: ids for reference in references if (ids := _move(session, reference, survivor, merged))}
     deactivated = accounts[merged.id] if keep_accounts_apart else None
     if deactivated is not None:
         _disable_account(session, deactivated, by=by, survivor=survivor)

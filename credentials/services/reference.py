@@ -1,4 +1,4 @@
-"""Load the shipped reference data (provinces, cities, occupations, campaign cities) idempotently."""
+"""Load the shipped reference data (provinces, cities, occupations, campaign cities, campaigns) idempotently."""
 
 from __future__ import annotations
 
@@ -14,6 +14,7 @@ from sqlalchemy.orm import InstrumentedAttribute, Session
 from ladder.frameworks import appraised_levels
 
 from ..models import Base, City, Occupation, Province
+from .campaigns import load_shipped_campaigns
 
 OCCUPATION_EDITION = 2022
 # Major categories of skilled work: 3 clerical, 4 services, 5 agriculture, 6 production.
@@ -26,6 +27,7 @@ class ReferenceLoad:
     cities: int
     occupations: int
     campaign_cities: int
+    campaigns: int = 0  # shipped campaigns created by this load (credentials/data/campaigns.toml)
 
 
 def _data_text(name: str) -> str:
@@ -56,7 +58,8 @@ def load_reference_data(session: Session) -> ReferenceLoad:
     session.execute(update(City).where(City.code.in_(campaign)).values(is_campaign_city=True))
     occupations = _load_occupations(session)
     session.flush()
-    return ReferenceLoad(provinces, cities, occupations, len(campaign))
+    campaigns = load_shipped_campaigns(session)
+    return ReferenceLoad(provinces, cities, occupations, len(campaign), campaigns)
 
 
 def _insert_missing(session: Session, model: type[Base], key_column: InstrumentedAttribute[str], rows: list[dict[str, str]]) -> int:

@@ -3,7 +3,10 @@
 // Without JavaScript the field still takes a code or an exact name; the server resolves either.
 (function () {
   "use strict";
-  var SOURCES = { occupation: "/pickers/occupations", city: "/pickers/cities" };
+  var SOURCES = { occupation: "/pickers/occupations", city: "/pickers/cities", worker: "/pickers/workers",
+                  institution: "/pickers/institutions" };
+  // A worker is looked up by name only: an ID number typed into the field goes with the form (POST), never in a URL.
+  var NAMES_ONLY = { worker: true };
 
   function attach(input, index) {
     var source = SOURCES[input.getAttribute("data-picker")];
@@ -18,7 +21,7 @@
     var asked = "";
     input.addEventListener("input", function () {
       var term = input.value.trim();
-      if (term === asked || term.length === 0) {
+      if (term === asked || term.length === 0 || (NAMES_ONLY[input.getAttribute("data-picker")] && /\d/.test(term))) {
         return;
       }
       clearTimeout(timer);

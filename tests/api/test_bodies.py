@@ -56,3 +56,11 @@ def test_ordinary_json_still_reaches_the_view(client, headers):
 
     assert response.status_code == 422  # the view's own validation: the national ID is missing
     assert "national_id" in response.json["errors"]
+
+
+def test_a_lone_surrogate_in_any_string_is_a_400_not_a_500(client, headers):
+    response = client.post("/api/v1/workers", data='{"name": "\\ud800", "national_id": "x"}',
+                           content_type="application/json", headers=headers)
+
+    assert response.status_code == 400 and response.mimetype == "application/problem+json"
+    assert "surrogate" in response.json["detail"]

@@ -11,6 +11,7 @@ from sqlalchemy.exc import IntegrityError
 from app.extensions import db
 from credentials.bulk import insert_rows
 from credentials.models import AuditEvent, Certificate, CertificateRoute, CertificateStatus
+from credentials.services.tallies import count_inserted
 
 
 def _row(worker, institution, occupation_id, number):
@@ -31,6 +32,8 @@ def test_rows_read_back_with_enum_values_dates_and_client_side_defaults(setting)
     worker, institution, occupation_id = setting
     insert_rows(db.session(), Certificate.__table__,
                 [_row(worker, institution, occupation_id, f"S0000320000010245{n:05d}") for n in range(1, 4)])
+    # A bulk writer of counted rows counts them, as the import loader does (credentials.services.tallies).
+    count_inserted(db.session(), Certificate, db.session.scalars(select(Certificate.id)).all())
     db.session.commit()
 
     stored = db.session.scalars(select(Certificate).order_by(Certificate.id)).all()

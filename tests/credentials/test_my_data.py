@@ -47,6 +47,7 @@ from credentials.services.competitions import record_result, register_competitio
 from credentials.services.corrections import correct_result
 from credentials.services.historic import enter_historic_certificate
 from credentials.services.merges import dismiss_pair, merge_workers
+from credentials.services.programmes import add_programme_member, create_programme
 from credentials.services.promotions import attach_evidence, nominate_promotion, submit_promotion
 from credentials.services.recognition import record_allowance, record_honour
 from credentials.services.record_corrections import file_correction
@@ -100,6 +101,15 @@ def _recognition(worker, people):
                   competition_result_id=result.id, by=people["city"])
     record_allowance(session, worker=worker, kind="skill_post", amount="800", period=AllowancePeriod.MONTHLY,
                      payer="苏州精工", starts_on=date(2024, 1, 1), by=people["city"])
+
+
+def _programmes(worker, people):
+    """An apprentice in a city masters' studio (programme_members names the worker; the studio is named in `names`)."""
+    session = db.session()
+    studio = create_programme(session, kind="masters_studio", name="苏州车工技能大师工作室", tier="city",
+                              city_code="3205", recognised_on=date(2022, 1, 1), by=people["city"])
+    add_programme_member(session, studio, worker=worker, role="apprentice", started_on=date(2022, 3, 1),
+                         by=people["city"])
 
 
 def _nomination(worker, people):
@@ -164,6 +174,7 @@ def build_everything(make_institution, make_user, vault) -> dict:
                                institution=school, number=None, evidence=[("证书扫描.png", png_bytes())],
                                by=people["admin"])
     _recognition(worker, people)
+    _programmes(worker, people)
     _nomination(worker, people)
     amend(session, worker_id=worker.id, entity_type="worker", entity_id=worker.id, action="corrected",
           before={"name": "王全友"}, after={"name": "王全有"}, reason="登记时录错一字", by=people["clerk"])

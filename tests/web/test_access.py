@@ -20,6 +20,8 @@ EXPECTED = {
     "activation.activate": EVERYONE,
     "activation.issue_code": {STAFF},
     "pickers.cities": SIGNED_IN,
+    "pickers.workers": {STAFF, OFFICER, ADMIN},  # by name only, within the caller's scope
+    "pickers.institutions": {STAFF, OFFICER, ADMIN},
     "public.healthz": EVERYONE,
     "public.readyz": EVERYONE,
     "auth.login": EVERYONE,
@@ -89,6 +91,16 @@ EXPECTED = {
     "bureau.duplicate": {OFFICER},
     "bureau.merge": {OFFICER},
     "bureau.dismiss": {OFFICER},
+    # oversight of institutions (issue 9 item 7): bureaus see their region's flags; city and province review them
+    "bureau.oversight": {OFFICER},
+    "bureau.oversight_export": {OFFICER},
+    "bureau.oversight_flags": {OFFICER},
+    "bureau.oversight_flags_export": {OFFICER},
+    "bureau.oversight_review": {OFFICER},
+    # reporting upward (issue 9 item 8)
+    "bureau.reports": {OFFICER},
+    "bureau.build_report": {OFFICER},
+    "bureau.report_download": {OFFICER},
     "api_certificates.revoke": {OFFICER},
     "api_history.worker_history": SIGNED_IN,
     # the talent ladder graph (issue 5): the ladder is public knowledge, a worker's plan is not
@@ -246,6 +258,48 @@ EXPECTED = {
     "admin.reset": {ADMIN},
     "admin.audit": {ADMIN},
     "admin.audit_export": {ADMIN},
+    # the campaign dashboards (issue 9 item 4): an officer reads their own region and what lies within it; admins read all
+    "bureau.campaign_dashboard": {OFFICER, ADMIN},
+    "bureau.campaign_national": {OFFICER, ADMIN},
+    "bureau.campaign_province": {OFFICER, ADMIN},
+    "bureau.campaign_city": {OFFICER, ADMIN},
+    "bureau.campaign_table": {OFFICER, ADMIN},
+    # the programmes registry (issue 9 item 6): bureaus of the region see them, the tier's bureau keeps them
+    "bureau.programmes": {OFFICER},
+    "bureau.programmes_export": {OFFICER},
+    "bureau.new_programme": {OFFICER},
+    "bureau.programme": {OFFICER},
+    "bureau.edit_programme": {OFFICER},
+    "bureau.programme_members_export": {OFFICER},
+    "bureau.add_member": {OFFICER},
+    "bureau.end_member": {OFFICER},
+    "bureau.remove_member": {OFFICER},
+    "bureau.add_result": {OFFICER},
+    "bureau.add_funding": {OFFICER},
+    # the campaign's records (issue 9 item 1): the ministry creates campaigns and chooses cities (another officer
+    # gets 404 on /new, 403 on a write), a city enters its own plan, funds and targets, its region reads them
+    "bureau.campaigns": {OFFICER},
+    "bureau.new_campaign": {OFFICER},
+    "bureau.campaign_cities": {OFFICER},
+    "bureau.campaign_plans_export": {OFFICER},
+    "bureau.city_plan_page": {OFFICER},
+    "bureau.save_city_plan": {OFFICER},
+    "bureau.save_city_targets": {OFFICER},
+    "bureau.save_city_funding": {OFFICER},
+    # the campaign evaluation (issue 9 item 5): read like the dashboards (officers of the region, admins); the
+    # province of the city and the ministry comment
+    "bureau.campaign_evaluation": {OFFICER, ADMIN},
+    "bureau.campaign_evaluation_export": {OFFICER, ADMIN},
+    "bureau.city_evaluation": {OFFICER, ADMIN},
+    "bureau.city_evaluation_export": {OFFICER, ADMIN},
+    "bureau.comment_on_evaluation": {OFFICER},
+    # the campaign through the API (bureaus' own systems), scoped by region; the public talent pages (consented only)
+    "api_campaigns.list_campaigns": {OFFICER, ADMIN},
+    "api_campaigns.get_campaign": {OFFICER, ADMIN},
+    "api_campaigns.campaign_indicators": {OFFICER, ADMIN},
+    "api_campaign_evaluation.campaign_evaluation": {OFFICER, ADMIN},
+    "talents.index": EVERYONE,
+    "talents.city": EVERYONE,
     **{f"api_worker_facts.list_{kind}": SIGNED_IN
        for kind in ("work_periods", "diplomas", "titles", "apprenticeships")},
     **{f"api_worker_facts.{verb}_{kind}": {WORKER, STAFF, OFFICER}

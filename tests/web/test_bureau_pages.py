@@ -12,9 +12,9 @@ from credentials.models import User
 from tests.web.html import sheet_rows
 
 
-def level_cells(html: str) -> dict[str, int]:
-    return {code: int(count) for code, count in
-            re.findall(r'<tr data-level="(\w+)"><td>[^<]+</td><td>(\d+)</td>', html)}
+def glance_values(html: str) -> dict[str, str]:
+    card = html.split('id="campaign-glance"')[1].split("</section>")[0]
+    return dict(re.findall(r'<div data-indicator="(\w+)" data-value="([^"]*)"', card))
 
 
 @pytest.fixture
@@ -27,21 +27,31 @@ def two_cities(make_institution, make_worker, make_certificate):
     make_certificate(make_worker("深人", city_code="4403", area="440305"), school, level="technician")
 
 
-@pytest.mark.parametrize(("scope", "region", "workers", "counts"), [
-    ("city", "3205", 1, {"junior": 1, "senior": 1}),
-    ("province", "32", 2, {"junior": 1, "senior": 2}),
-    ("ministry", None, 3, {"junior": 1, "senior": 2, "technician": 1}),
+@pytest.mark.parametrize(("scope", "region", "certificates"), [
+    # counted where they were issued: the one college is in Suzhou, whoever holds them
+    ("city", "3205", "4.00"), ("city", "3201", "0.00"), ("province", "32", "4.00"), ("ministry", None, "4.00"),
 ])
-def test_bureau_home_counts_match_the_officers_region(client, login, make_user, two_cities,
-                                                      scope, region, workers, counts):
+def test_bureau_home_shows_the_campaign_at_a_glance_for_the_officers_region(client, login, make_user, two_cities,
+                                                                           scope, region, certificates):
+    from app.extensions import db
+    from app.web.bureau.campaign_dashboards import GLANCE
+    from credentials.queries.indicators import Region, indicator_values
+    from credentials.services.campaigns import PhaseSpec, create_campaign, set_campaign_cities
+
+    campaign = create_campaign(db.session(), code="glance-2015", name_zh="测试活动", name_en="Test", by=None,
+                               starts_on=date(2015, 1, 1), ends_on=date(2020, 12, 31),
+                               phases=[PhaseSpec("all", "全程", "All", date(2015, 1, 1), date(2020, 12, 31))])
+    set_campaign_cities(db.session(), campaign, ["3205", "3201", "4403"], by=None)
+    db.session.commit()
     login(client, make_user("bureau_officer", scope=scope, region=region))
 
     html = client.get("/bureau/").text
 
-    expected = {"junior": 0, "intermediate": 0, "senior": 0, "technician": 0, "senior_technician": 0} | counts
-    assert level_cells(html) == expected
-    assert f'id="stat-workers">{workers}<' in html
-    assert f'id="stat-certificates">{sum(counts.values())}<' in html
+    values = indicator_values(db.session(), region=Region.of(region), start=date(2015, 1, 1), end=date(2020, 12, 31),
+                              codes=GLANCE)
+    assert glance_values(html) == {v.code: "" if v.value is None else str(v.value) for v in values}
+    assert glance_values(html)["certificates_issued"] == certificates
+    assert 'href="/bureau/campaign"' in html
 
 
 def test_province_officer_sees_both_cities_certificates(client, login, make_user, two_cities):

@@ -12,6 +12,7 @@ from credentials.models import (
     Competition,
     CompetitionPromotion,
     CompetitionRule,
+    Programme,
     PromotionRequest,
     Role,
     User,
@@ -21,6 +22,7 @@ from credentials.queries.scopes import (
     certificate_scope,
     competition_rule_scope,
     competition_scope,
+    programme_scope,
     promotion_scope,
     proposal_scope,
     worker_scope,
@@ -42,6 +44,7 @@ RECORDS = {
     "competition_rule": (CompetitionRule, CompetitionRule.id, competition_rule_scope, _l("竞赛奖励办法")),
     "certificate": (Certificate, Certificate.number, certificate_scope, _l("证书")),
     "worker": (Worker, Worker.id, worker_scope, _l("劳动者")),
+    "programme": (Programme, Programme.id, programme_scope, _l("技能人才项目")),
 }
 
 

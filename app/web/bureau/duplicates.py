@@ -50,6 +50,7 @@ TABLE_NAMES = {
     "work_periods": _l("工作经历"), "diplomas": _l("学历"), "apprenticeships": _l("学徒经历"),
     "professional_titles": _l("职称"), "worker_target_groups": _l("重点群体类别"), "users": _l("账号"),
     "worker_activations": _l("账号开通码"), "workers": _l("此前并入的记录"),
+    "programme_members": _l("技能人才项目中的身份"),
 }
 
 

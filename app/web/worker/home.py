@@ -6,6 +6,7 @@ from flask import render_template
 
 from credentials.models import Role
 from credentials.queries.applications import provenance
+from credentials.queries.programmes import KIND_NAMES, PART_NAMES, TIER_NAMES, programmes_of_worker
 from credentials.queries.progression import progression
 from ladder.frameworks import appraised_levels
 
@@ -23,6 +24,8 @@ def home():
     return render_template(
         "worker/home.html", worker=worker, progress=progression(db.session(), worker),
         ladder=appraised_levels("skill-2022"),
+        programmes=programmes_of_worker(db.session(), worker.id),
+        programme_names={"part": PART_NAMES, "kind": KIND_NAMES, "tier": TIER_NAMES},
     )
 
 

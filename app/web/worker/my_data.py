@@ -33,7 +33,7 @@ from ...lookups import vault
 from .blueprint import bp
 
 # Ids that the `names` part of the export turns into words, by the table they point at.
-NAMED = ("cities", "institutions", "occupations", "users")
+NAMED = ("cities", "institutions", "occupations", "users", "programmes")
 MOMENT = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}")
 
 

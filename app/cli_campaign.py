@@ -1,0 +1,49 @@
+"""`flask campaign rebuild` and `flask campaign check`: the indicator tallies recomputed from the records, or
+compared with a recomputation (credentials/services/tallies.py does the work)."""
+
+from __future__ import annotations
+
+import sys
+import time
+
+import click
+from flask import Flask
+from flask.cli import AppGroup
+
+from credentials.services.tallies import check_tallies, rebuild_tallies
+
+from .extensions import db
+
+campaign_cli = AppGroup("campaign", help="The campaign's indicator tallies.")
+
+
+@campaign_cli.command("rebuild")
+def rebuild_command() -> None:
+    """Recompute every indicator tally and worker standing from the records (once after upgrading an existing
+    database; safe at any time: writers wait on PostgreSQL until it commits)."""
+    started = time.perf_counter()
+    summary = rebuild_tallies(db.session())
+    db.session.commit()
+    click.echo(f"tallies rebuilt: {summary.tallies:,} rows, {summary.standings:,} worker standings "
+               f"in {time.perf_counter() - started:.1f} s")
+
+
+@campaign_cli.command("check")
+@click.option("--limit", type=click.IntRange(1, 100_000), default=50, show_default=True,
+              help="How many differences to print.")
+def check_command(limit: int) -> None:
+    """Compare every kept tally with a recomputation from the records; exit 1 and list them when they differ."""
+    differences = check_tallies(db.session())
+    db.session.rollback()
+    if not differences:
+        click.echo("tallies agree with the records")
+        return
+    click.echo(f"{len(differences):,} tallies differ from the records (run `flask campaign rebuild`):", err=True)
+    for d in differences[:limit]:
+        click.echo(f"  {d.series} region {d.region_code or 'nation'} month {d.month:%Y-%m} key {d.key or '-'}: "
+                   f"kept {d.kept}, recomputed {d.recomputed}", err=True)
+    sys.exit(1)
+
+
+def init_app(app: Flask) -> None:
+    app.cli.add_command(campaign_cli)
