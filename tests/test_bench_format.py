@@ -78,7 +78,8 @@ def test_the_harness_prints_every_fixed_name_in_the_format_and_writes_the_same_j
             assert figure.ratio == pytest.approx(figure.value / figure.baseline, rel=0.01)
     verify = figures[names.index("verify_rps")]
     assert verify.extra["tool"] in ("wrk", "python") and verify.extra["errors"] == "0" and verify.value > 0
-    assert figures[names.index("dashboard_city_p95_ms")].extra["page"] == "/bureau/"
+    assert figures[names.index("dashboard_city_p95_ms")].extra["page"] == "/bureau/campaigns/skills-100-2013/cities/3205"
+    assert figures[names.index("dashboard_national_p95_ms")].extra["page"] == "/bureau/campaigns/skills-100-2013/"
 
     path = Path(re.search(r"JSON: (\S+)$", done.stdout.strip()).group(1))
     assert path.parent == tmp_path
