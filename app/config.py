@@ -84,7 +84,6 @@ def load_config(overrides: dict | None = None) -> dict:
         # issuer's did:web may not name an IP address. Production refuses to start without an https one.
         "PUBLIC_BASE_URL": os.environ.get("PUBLIC_BASE_URL") or f"http://localhost:{os.environ.get('PORT') or 5000}",
         # Public verification and digital credentials (app/web/verify.py, app/trust.py).
-        "CENSUS_CACHE_SECONDS": int(os.environ.get("CENSUS_CACHE_SECONDS", "600")),
         "VERIFY_RATE_LIMIT": os.environ.get("VERIFY_RATE_LIMIT", "30 per minute;300 per hour"),
         "CREDENTIAL_ISSUER_NAME": os.environ.get("CREDENTIAL_ISSUER_NAME", "人才阶梯技能人才证书登记中心"),
         # flask-smorest serves the OpenAPI document; app/api/docs.py serves vendored Swagger UI.

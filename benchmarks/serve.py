@@ -95,7 +95,6 @@ def gunicorns(specs: list[Spec], *, database_url: str, workers: int, scratch: st
                 "GUNICORN_ERROR_LOG": str(logs / f"{spec.name}-error.log"),
                 "GUNICORN_TIMEOUT": "1800", "GUNICORN_MAX_REQUESTS": "0", "GUNICORN_MAX_REQUESTS_JITTER": "0",
                 "VERIFY_RATE_LIMIT": "100000000 per minute", "LOGIN_RATE_LIMIT": "100000000 per minute",
-                "CENSUS_CACHE_SECONDS": "0",
             }
             output = (logs / f"{spec.name}-stderr.log").open("wb")
             files.append(output)

@@ -63,7 +63,6 @@ def app(database_url, tmp_path_factory):
         "SQLALCHEMY_DATABASE_URI": database_url,
         "WTF_CSRF_ENABLED": False,
         "LOGIN_RATE_LIMIT": "10000 per minute",
-        "CENSUS_CACHE_SECONDS": 0,  # every test computes its own counts; the cache has its own test
         "VERIFY_RATE_LIMIT": "10000 per minute",
         "SECRET_KEY": "test-secret-key-that-is-long-enough-123",
         "INSTANCE_DIR": str(tmp_path_factory.mktemp("instance")),

@@ -22,10 +22,12 @@ from typing import TypedDict
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from ..clock import china_today
 from ..identity import check_character
 from ..models import BureauScope, Institution, InstitutionKind, Occupation, Role, TargetGroup, User
 from ..services.accounts import create_user
 from ..services.appraisal import record_appraisal_result
+from ..services.census_refresh import refresh_all
 from ..services.institutions import accredit, create_institution
 from ..services.reference import find_occupation, load_reference_data
 from ..services.training import record_training
@@ -226,6 +228,7 @@ def seed_demo(session: Session, vault: PersonalDataVault) -> bool:
         _seed_worker(session, vault, spec, institutions)
     seed_promotions(session, vault)  # nominations, a competition, honours and allowances
     seed_campaign_city(session)  # Suzhou's campaign plan, funds and targets
+    refresh_all(session, china_today())  # the bureau ladder census, as the daily `flask campaign census` keeps it
     return True
 
 

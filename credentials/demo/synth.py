@@ -22,6 +22,7 @@ from sqlalchemy.orm import Session
 from ladder.frameworks import get_level
 from ladder.i18n import Text
 
+from ..clock import china_today
 from ..errors import ValidationFailed
 from ..identity import mask_national_id
 from ..models import (
@@ -34,6 +35,7 @@ from ..models import (
     Worker,
 )
 from ..services.audit import record
+from ..services.census_refresh import refresh_all
 from ..services.certificates import number_series
 from ..services.tallies import rebuild_tallies
 from ..vault import PersonalDataVault
@@ -94,6 +96,7 @@ def synthesize(
             progress(made_workers)
     _resync_sequences(session)
     rebuild_tallies(session)  # the batches above bypass the session's tally keeping: count everything once
+    refresh_all(session, china_today())  # the bureau ladder census, as the daily `flask campaign census` keeps it
     record(session, actor=None, action="synth.generated", entity_type="dataset", entity_id=f"seed-{seed}",
            after={"workers": made_workers, "certificates": made_certificates})
     session.commit()

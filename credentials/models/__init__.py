@@ -22,6 +22,7 @@ from .campaigns import (
     FundingChannel,
     PhaseCode,
 )
+from .census import CensusSnapshot
 from .certificates import Certificate, CertificateEvidence, CertificateKind, CertificateRoute, CertificateStatus
 from .competition_rules import CompetitionRule
 from .competitions import Competition, CompetitionPromotion, CompetitionResult, PlanState, ProposalState, ResultOutcome
@@ -101,4 +102,5 @@ __all__ = [
     "Campaign", "CampaignCity", "CampaignPhase", "CityFunding", "CityPlan", "CityTarget", "FundingChannel",
     "PhaseCode", "Tally", "WorkerStanding",
     "CommentLevel", "EvaluationComment",
+    "CensusSnapshot",
 ]

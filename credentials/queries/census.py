@@ -9,6 +9,11 @@ eligibility engine's verdict; any other step is due `min_years` after the level 
 level-skipping and competition steps depend on evidence reviewed case by case (awards, results, approvals),
 and steps whose rule sets no wait (a title series' own standard) cannot be judged from the records: such
 edges are reported as not judged rather than as zero.
+
+It reads every worker of the region, which takes seconds at national scale, so pages never run it: `flask campaign
+census` runs it daily (`credentials.services.census_refresh`) and keeps a `CensusSnapshot` per region, which
+`latest_snapshot` reads back. `region_census` counts a region by code (the daily refresh); `ladder_census` what
+a user may see.
 """
 
 from __future__ import annotations
@@ -19,8 +24,9 @@ from datetime import date
 from typing import Any
 
 import networkx as nx
-from sqlalchemy import select
+from sqlalchemy import and_, select, true
 from sqlalchemy.orm import Session
+from sqlalchemy.sql import ColumnElement
 
 from ladder.eligibility import evaluate, next_regular_target
 from ladder.frameworks import NATIONAL, framework_for, get_framework
@@ -29,7 +35,7 @@ from ladder.history import HeldLevel, WorkerHistory
 from ladder.routes import EVIDENCE_KINDS
 from ladder.timeline import add_years
 
-from ..models import User, Worker
+from ..models import CensusSnapshot, City, User, Worker
 from .career import highest_held, jurisdiction_for, rule_places
 from .history import histories_for
 from .scopes import worker_scope
@@ -53,8 +59,61 @@ class LadderCensus:
     nodes: Counter[str] = field(default_factory=Counter)
     edges: dict[EdgeId, EdgeCount] = field(default_factory=dict)
 
+    def add(self, other: LadderCensus) -> None:
+        """Count `other`'s workers in too (a province is the sum of its cities: a worker's verdicts depend on
+        their own city only)."""
+        self.workers += other.workers
+        self.on_ladder += other.on_ladder
+        self.nodes.update(other.nodes)
+        for edge, count in other.edges.items():
+            mine = self.edges.setdefault(edge, EdgeCount())
+            mine.eligible += count.eligible
+            mine.judged |= count.judged
+
 
 def ladder_census(session: Session, user: User, *, today: date, chunk: int = 2000) -> LadderCensus:
+    """The census of the workers `user` may see."""
+    return _census(session, worker_scope(user), today=today, chunk=chunk)
+
+
+def region_census(session: Session, region_code: str, *, today: date, chunk: int = 2000) -> LadderCensus:
+    """The census of a region: "" the nation, 2 digits a province, 4 a city."""
+    return _census(session, region_workers(region_code), today=today, chunk=chunk)
+
+
+def region_workers(region_code: str) -> ColumnElement[bool]:
+    """The workers of a region by code, as a bureau officer of that region sees them (`scopes.worker_scope`)."""
+    if not region_code:
+        where: ColumnElement[bool] = true()
+    elif len(region_code) == 2:
+        where = Worker.city_code.in_(select(City.code).where(City.province_code == region_code))
+    else:
+        where = Worker.city_code == region_code
+    return and_(Worker.merged_into_id.is_(None), where)
+
+
+def latest_snapshot(session: Session, region_code: str, framework: str) -> CensusSnapshot | None:
+    """The region's most recent kept census under a framework (None before the first refresh)."""
+    return session.scalars(select(CensusSnapshot).where(CensusSnapshot.region_code == region_code,
+                                                        CensusSnapshot.framework == framework)
+                           .order_by(CensusSnapshot.on.desc()).limit(1)).first()
+
+
+def census_of(snapshot: CensusSnapshot) -> LadderCensus:
+    """A kept snapshot read back as the census it was computed from."""
+    census = LadderCensus(snapshot.on, snapshot.framework, snapshot.workers, snapshot.on_ladder,
+                          Counter(snapshot.nodes))
+    for row in snapshot.edges:
+        census.edges[(row["source"], row["target"], row["kind"])] = EdgeCount(row["eligible"], row["judged"])
+    return census
+
+
+def empty_census(today: date) -> LadderCensus:
+    """The census of nobody: every edge of the ladder in force, at 0 (what sums of regions start from)."""
+    return _start(today)[0]
+
+
+def _start(today: date) -> tuple[LadderCensus, dict[str, list[tuple[str, EdgeData]]]]:
     g = graph_for(today)
     framework = framework_for(today).code
     census = LadderCensus(today, framework)
@@ -66,11 +125,16 @@ def ladder_census(session: Session, user: User, *, today: date, chunk: int = 200
             count.judged |= data["jurisdiction"] == NATIONAL and _judgeable(g, u, v, data, framework)
             if data["kind"] not in EVIDENCE_KINDS:
                 moves.setdefault(u, []).append((v, data))
-    places = rule_places(g)
+    return census, moves
+
+
+def _census(session: Session, scope: ColumnElement[bool], *, today: date, chunk: int) -> LadderCensus:
+    census, moves = _start(today)
+    places = rule_places(graph_for(today))
     last_id = 0
     while True:
         rows = session.execute(
-            select(Worker.id, Worker.city_code).where(worker_scope(user), Worker.id > last_id)
+            select(Worker.id, Worker.city_code).where(scope, Worker.id > last_id)
             .order_by(Worker.id).limit(chunk)).all()
         if not rows:
             return census

@@ -101,6 +101,14 @@ def institution_scope(user: User) -> ColumnElement[bool]:
     return false()
 
 
+def officer_region(user: User) -> str:
+    """The region a user answers for, as a code: a city or province officer's own; "" (the nation) for the
+    ministry and an admin."""
+    if user.role is Role.BUREAU_OFFICER and user.bureau_scope is not BureauScope.MINISTRY:
+        return user.region_code or ""
+    return ""
+
+
 def region_clause(user: User, city_column: SQLColumnExpression[str]) -> ColumnElement[bool]:
     """The officer's region as a WHERE clause on a city-code column (ministry: everything)."""
     if user.bureau_scope is BureauScope.MINISTRY:

@@ -15,10 +15,11 @@ from flask import Response, abort, current_app, flash, redirect, render_template
 from flask_babel import gettext as _
 
 from credentials.errors import ValidationFailed
-from credentials.models import BureauScope, City, Province, Role, User
+from credentials.models import City, Province, Role, User
 from credentials.permissions import may_read_region
 from credentials.queries.campaigns import campaign_for, city_plan, visible_campaigns
 from credentials.queries.indicators import INDICATORS, Region, indicator_values
+from credentials.queries.scopes import officer_region
 
 from ...access import allow
 from ...auth import current_actor
@@ -48,13 +49,6 @@ FORMATS = ("csv", "xlsx")
 READERS = (Role.BUREAU_OFFICER, Role.ADMIN)
 
 
-def own_region(user: User) -> str:
-    """The region an officer answers for: "" the nation (the ministry, an admin), a province or a city."""
-    if user.role is Role.BUREAU_OFFICER and user.bureau_scope is not BureauScope.MINISTRY:
-        return user.region_code or ""
-    return ""
-
-
 def _region_page(code: str, region: str, **args: str) -> str:
     if len(region) == 4:
         return url_for("bureau.campaign_city", code=code, city_code=region, **args)
@@ -72,7 +66,7 @@ def campaign_dashboard():
     if not campaigns:
         flash(_("您所在的地区没有参加专项活动。"), "info")
         return redirect(url_for("admin.home" if user.role is Role.ADMIN else "bureau.home"))
-    return redirect(_region_page(campaigns[0].code, own_region(user)))
+    return redirect(_region_page(campaigns[0].code, officer_region(user)))
 
 
 def _scope(code: str, region_code: str) -> Scope:
@@ -215,7 +209,7 @@ def campaign_glance(user: User) -> dict[str, object] | None:
     campaigns = visible_campaigns(session, user)
     if not campaigns:
         return None
-    campaign, region = campaigns[0], Region.of(own_region(user))
+    campaign, region = campaigns[0], Region.of(officer_region(user))
     values = indicator_values(session, region=region, start=campaign.starts_on, end=campaign.ends_on, codes=GLANCE)
     return {"campaign": campaign, "values": values, "url": url_for("bureau.campaign_dashboard"), "number": number,
             "unit_label": unit_label}
