@@ -22,7 +22,7 @@ from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from functools import cache
 from typing import Any, TypeVar
 
-from ladder.frameworks import LadderDataError, read_data
+from ladder.frameworks import LadderDataError, check_no_overlap, check_unique_ids, read_data, validity_window
 from ladder.i18n import Text
 from ladder.timeline import Dated
 
@@ -245,9 +245,7 @@ def parse_rule(row: Mapping[str, Any], file: str = FILE) -> ScoringRule:
         raise LadderDataError(f"{where}: an indicator is listed twice: {sorted({c for c in codes if codes.count(c) > 1})}")
     if (weights := sum((item.weight for item in indicators), Decimal(0))) != FULL_MARKS:
         raise LadderDataError(f"{where}: the weights sum to {weights}, not 100")
-    valid_from, valid_to = row.get("valid_from"), row.get("valid_to")
-    if valid_from is not None and valid_to is not None and valid_to < valid_from:
-        raise LadderDataError(f"{where}: valid_to is before valid_from")
+    valid_from, valid_to = validity_window(row, where)
     return ScoringRule(
         id=row["id"], campaign=row["campaign"], name=Text.of(row, "name_"), valid_from=valid_from, valid_to=valid_to,
         indicators=indicators, grades=_grades(row["grade"], where),
@@ -261,19 +259,9 @@ def parse_rule(row: Mapping[str, Any], file: str = FILE) -> ScoringRule:
 def check_rules(rules: Iterable[ScoringRule]) -> tuple[ScoringRule, ...]:
     """Unique ids; no two rules of one campaign in force on the same day."""
     found = tuple(rules)
-    ids = [rule.id for rule in found]
-    if len(ids) != len(set(ids)):
-        raise LadderDataError(f"{FILE}: rule ids must be unique: {sorted({i for i in ids if ids.count(i) > 1})}")
-    for one in found:
-        for other in found:
-            if other.id < one.id and other.campaign == one.campaign and _overlap(one, other):
-                raise LadderDataError(f"{FILE}: {other.id!r} and {one.id!r} are both in force at once")
+    check_unique_ids((rule.id for rule in found), f"{FILE}: rule")
+    check_no_overlap(found, lambda rule: rule.campaign, FILE)
     return found
-
-
-def _overlap(one: ScoringRule, other: ScoringRule) -> bool:
-    return ((one.valid_to is None or other.valid_from is None or other.valid_from <= one.valid_to)
-            and (other.valid_to is None or one.valid_from is None or one.valid_from <= other.valid_to))
 
 
 @cache

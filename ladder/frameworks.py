@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import tomllib
-from collections.abc import Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from functools import cache
 from importlib import resources
 from types import MappingProxyType
-from typing import Any
+from typing import Any, Protocol, TypeVar
 
 from ladder.i18n import Text
 
@@ -20,6 +20,41 @@ _ZH_DIGITS = "〇一二三四五"
 
 class LadderDataError(ValueError):
     """A data file under ladder/data is inconsistent; raised at load time, never at use."""
+
+
+class _DatedWithId(Protocol):
+    """A dated rule of a data file (`ladder.timeline.Dated` with an id)."""
+
+    @property
+    def id(self) -> str: ...
+
+    def overlaps(self, other: Any) -> bool: ...
+
+
+DatedRule = TypeVar("DatedRule", bound=_DatedWithId)
+
+
+def check_unique_ids(ids: Iterable[str], what: str) -> None:
+    """A data file names each rule once."""
+    listed = list(ids)
+    if len(listed) != len(set(listed)):
+        raise LadderDataError(f"{what} ids must be unique: {sorted({i for i in listed if listed.count(i) > 1})}")
+
+
+def validity_window(row: Mapping[str, Any], where: str) -> tuple[date | None, date | None]:
+    """A data row's `valid_from` / `valid_to` (either may be absent: open), in order."""
+    valid_from, valid_to = row.get("valid_from"), row.get("valid_to")
+    if valid_from is not None and valid_to is not None and valid_to < valid_from:
+        raise LadderDataError(f"{where}: valid_to is before valid_from")
+    return valid_from, valid_to
+
+
+def check_no_overlap(rules: Sequence[DatedRule], scope: Callable[[DatedRule], object], what: str) -> None:
+    """No two rules of one scope (a campaign, a jurisdiction) in force on the same day."""
+    for one in rules:
+        for other in rules:
+            if other.id < one.id and scope(other) == scope(one) and one.overlaps(other):
+                raise LadderDataError(f"{what}: {other.id!r} and {one.id!r} are both in force at once")
 
 
 class UnknownFramework(ValueError):

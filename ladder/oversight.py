@@ -17,7 +17,7 @@ from functools import cache
 from types import MappingProxyType
 from typing import Any
 
-from ladder.frameworks import NATIONAL, LadderDataError, read_data
+from ladder.frameworks import NATIONAL, LadderDataError, check_no_overlap, check_unique_ids, read_data, validity_window
 from ladder.i18n import Text
 from ladder.timeline import Dated
 
@@ -83,9 +83,7 @@ def parse_policy(row: Mapping[str, Any], file: str = FILE) -> OversightPolicy:
     quotas = {kind: _whole(quota, kind, where) for kind in quota}
     if _whole(row, "lapse_window_days", where) == 0:
         raise LadderDataError(f"{where}: lapse_window_days must be at least 1")
-    valid_from, valid_to = row.get("valid_from"), row.get("valid_to")
-    if valid_from is not None and valid_to is not None and valid_to < valid_from:
-        raise LadderDataError(f"{where}: valid_to is before valid_from")
+    valid_from, valid_to = validity_window(row, where)
     return OversightPolicy(
         id=row["id"], jurisdiction=str(row["jurisdiction"]), name=Text.of(row, "name_"), valid_from=valid_from,
         valid_to=valid_to, nomination_quota=MappingProxyType(quotas),
@@ -97,22 +95,12 @@ def parse_policy(row: Mapping[str, Any], file: str = FILE) -> OversightPolicy:
 def check_policies(policies: Iterable[OversightPolicy]) -> tuple[OversightPolicy, ...]:
     """Unique ids, one institution-kind vocabulary for all, no two windows of one jurisdiction overlapping."""
     found = tuple(policies)
-    ids = [policy.id for policy in found]
-    if len(ids) != len(set(ids)):
-        raise LadderDataError(f"{FILE}: policy ids must be unique: {sorted({i for i in ids if ids.count(i) > 1})}")
+    check_unique_ids((policy.id for policy in found), f"{FILE}: policy")
     kinds = {frozenset(policy.nomination_quota) for policy in found}
     if len(kinds) > 1:
         raise LadderDataError(f"{FILE}: every policy lists the same institution kinds; found {sorted(map(sorted, kinds))}")
-    for policy in found:
-        for other in found:
-            if other.id < policy.id and other.jurisdiction == policy.jurisdiction and _overlap(policy, other):
-                raise LadderDataError(f"{FILE}: {other.id!r} and {policy.id!r} are both in force at once")
+    check_no_overlap(found, lambda policy: policy.jurisdiction, FILE)
     return found
-
-
-def _overlap(one: OversightPolicy, other: OversightPolicy) -> bool:
-    return ((one.valid_to is None or other.valid_from is None or other.valid_from <= one.valid_to)
-            and (other.valid_to is None or one.valid_from is None or one.valid_from <= other.valid_to))
 
 
 @cache

@@ -28,7 +28,7 @@ from functools import cache
 from types import MappingProxyType
 from typing import Any
 
-from ladder.frameworks import NATIONAL, LadderDataError, data_files, get_level, read_data
+from ladder.frameworks import NATIONAL, LadderDataError, check_unique_ids, data_files, get_level, read_data
 from ladder.i18n import Text
 from ladder.timeline import Dated, add_months
 
@@ -148,10 +148,7 @@ def all_rules() -> tuple[SubsidyRule, ...]:
         raw = read_data(file)
         name = Text.of(raw, "name_")
         rules += [_rule(row, str(raw["jurisdiction"]), name, file) for row in raw["rule"]]
-    ids = [rule.id for rule in rules]
-    if len(ids) != len(set(ids)):
-        repeated = sorted({i for i in ids if ids.count(i) > 1})
-        raise LadderDataError(f"subsidy rule ids must be unique: {repeated}")
+    check_unique_ids((rule.id for rule in rules), "subsidy rule")
     return tuple(rules)
 
 

@@ -82,6 +82,11 @@ class Dated:
     def in_force(self, on: date | None) -> bool:
         return in_window(on, self.valid_from, self.valid_to)
 
+    def overlaps(self, other: Dated) -> bool:
+        """Some day lies in both windows."""
+        return ((self.valid_to is None or other.valid_from is None or other.valid_from <= self.valid_to)
+                and (other.valid_to is None or self.valid_from is None or self.valid_from <= other.valid_to))
+
 
 Span = tuple[date, date | None]  # [start, end) with end exclusive; None while the work goes on
 
