@@ -30,16 +30,16 @@ from sqlalchemy.orm import Session
 from sqlalchemy.sql import ColumnElement
 
 from ..models import Programme, ProgrammeFunding, ProgrammeMember
-from .tally_series import Count, Link, Source, _month, _one, _row, _rows, _tally, _text, month_of
+from .tally_series import Count, Link, Source, as_text, count_of, facts_of, month_of, month_start, summed_series, tally_columns
 
 PROGRAMME_FIELDS = frozenset({"city_code", "kind", "tier"})  # what a member's or a grant's count reads of its programme
 
 
 def _key(*parts: Any) -> ColumnElement[str]:
     """`a:b` in SQL, from enum columns stored as their values."""
-    joined: ColumnElement[str] = _text(parts[0])
+    joined: ColumnElement[str] = as_text(parts[0])
     for part in parts[1:]:
-        joined = joined.concat(":").concat(_text(part))
+        joined = joined.concat(":").concat(as_text(part))
     return joined
 
 
@@ -57,15 +57,15 @@ class ProgrammeFacts:
 def load_programmes(session: Session, ids: Sequence[int], lock: bool) -> list[ProgrammeFacts]:
     statement: Any = select(Programme.id, Programme.city_code, Programme.kind, Programme.tier, Programme.recognised_on)
     return [ProgrammeFacts(r.id, r.city_code, r.kind.value, r.tier.value, r.recognised_on)
-            for r in _rows(session, statement, Programme.id, ids, lock)]
+            for r in facts_of(session, statement, Programme.id, ids, lock)]
 
 
 def count_programme(p: ProgrammeFacts) -> Iterator[Count]:
-    yield Count("programmes.count", p.city_code, month_of(p.recognised_on), f"{p.kind}:{p.tier}", _one())
+    yield Count("programmes.count", p.city_code, month_of(p.recognised_on), f"{p.kind}:{p.tier}", count_of())
 
 
 def recount_programmes(session: Session) -> list[Select[Any]]:
-    return [_tally("programmes.count", select(*_row(Programme.city_code, _month(session, Programme.recognised_on),
+    return [summed_series("programmes.count", select(*tally_columns(Programme.city_code, month_start(session, Programme.recognised_on),
                                                      _key(Programme.kind, Programme.tier))))]
 
 
@@ -85,17 +85,17 @@ def load_members(session: Session, ids: Sequence[int], lock: bool) -> list[Membe
                         ProgrammeMember.started_on)
                  .join(Programme, Programme.id == ProgrammeMember.programme_id))
     return [MemberFacts(r.id, r.city_code, r.kind.value, r.role.value, r.started_on)
-            for r in _rows(session, statement, ProgrammeMember.id, ids, lock)]
+            for r in facts_of(session, statement, ProgrammeMember.id, ids, lock)]
 
 
 def count_member(m: MemberFacts) -> Iterator[Count]:
-    yield Count("programmes.people", m.city_code, month_of(m.started_on), f"{m.kind}:{m.role}", _one())
+    yield Count("programmes.people", m.city_code, month_of(m.started_on), f"{m.kind}:{m.role}", count_of())
 
 
 def recount_members(session: Session) -> list[Select[Any]]:
     people = select(ProgrammeMember).join(Programme, Programme.id == ProgrammeMember.programme_id)
-    return [_tally("programmes.people", people.with_only_columns(*_row(
-        Programme.city_code, _month(session, ProgrammeMember.started_on), _key(Programme.kind, ProgrammeMember.role))))]
+    return [summed_series("programmes.people", people.with_only_columns(*tally_columns(
+        Programme.city_code, month_start(session, ProgrammeMember.started_on), _key(Programme.kind, ProgrammeMember.role))))]
 
 
 # ---- funding -----------------------------------------------------------------------------------------------
@@ -116,7 +116,7 @@ def load_fundings(session: Session, ids: Sequence[int], lock: bool) -> list[Fund
                         ProgrammeFunding.source, ProgrammeFunding.granted_on, ProgrammeFunding.amount)
                  .join(Programme, Programme.id == ProgrammeFunding.programme_id))
     return [FundingFacts(r.id, r.city_code, r.kind.value, r.tier.value, r.source.value, r.granted_on, r.amount)
-            for r in _rows(session, statement, ProgrammeFunding.id, ids, lock)]
+            for r in facts_of(session, statement, ProgrammeFunding.id, ids, lock)]
 
 
 def count_funding(f: FundingFacts) -> Iterator[Count]:
@@ -127,12 +127,12 @@ def count_funding(f: FundingFacts) -> Iterator[Count]:
 
 def recount_fundings(session: Session) -> list[Select[Any]]:
     grants = select(ProgrammeFunding).join(Programme, Programme.id == ProgrammeFunding.programme_id)
-    month = _month(session, ProgrammeFunding.granted_on)
+    month = month_start(session, ProgrammeFunding.granted_on)
     return [
-        _tally("programmes.funding", grants.with_only_columns(*_row(
+        summed_series("programmes.funding", grants.with_only_columns(*tally_columns(
             Programme.city_code, month, _key(Programme.kind, Programme.tier), ProgrammeFunding.amount))),
-        _tally("programmes.funding_source", grants.with_only_columns(*_row(
-            Programme.city_code, month, _text(ProgrammeFunding.source), ProgrammeFunding.amount))),
+        summed_series("programmes.funding_source", grants.with_only_columns(*tally_columns(
+            Programme.city_code, month, as_text(ProgrammeFunding.source), ProgrammeFunding.amount))),
     ]
 
 

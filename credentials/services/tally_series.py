@@ -26,7 +26,7 @@ Series (city: the 4-digit code; month: the first day of the month; key: "" when 
   in their current city; a stock, under the month 1900-01-01.
 
 Adding a series (as `programme_series` does): write its facts loader, its pure `count` and its `recount`
-statements (the helpers `_rows`, `_tally`, `_row`, `_month`, `_text` here keep them short), add its `Source`
+statements (the helpers `facts_of`, `summed_series`, `tally_columns`, `month_start`, `as_text` here keep them short), add its `Source`
 (with `links` for other tables its facts read) to `credentials.services.tallies.SOURCES`, then define
 indicators over it in `credentials.queries.indicator_definitions`. Nothing else changes: the ORM listener, the
 Core hook, rebuild and check all iterate over `SOURCES`, and add every count to its province and the nation.
@@ -107,11 +107,11 @@ class Source:
         return self.model.__table__.name
 
 
-def _one(value: object = 1) -> Decimal:
+def count_of(value: object = 1) -> Decimal:
     return Decimal(str(value))
 
 
-def _rows(session: Session, statement: AnySelect, column: InstrumentedAttribute[Any], ids: Sequence[int],
+def facts_of(session: Session, statement: AnySelect, column: InstrumentedAttribute[Any], ids: Sequence[int],
           lock: bool) -> Iterator[Any]:
     for batch in in_list_batches(session, sorted(set(ids))):
         query = statement.where(column.in_(batch))
@@ -122,17 +122,17 @@ def _rows(session: Session, statement: AnySelect, column: InstrumentedAttribute[
 
 # ---- SQL helpers (set-based recount) -----------------------------------------------------------------------
 
-def _month(session: Session, column: Any) -> ColumnElement[date]:
+def month_start(session: Session, column: Any) -> ColumnElement[date]:
     if session.get_bind().dialect.name == "postgresql":
         return cast(func.date_trunc("month", column), Date)
     return type_coerce(func.date(column, "start of month"), Date)
 
 
-def _text(column: Any) -> ColumnElement[str]:
+def as_text(column: Any) -> ColumnElement[str]:
     return type_coerce(column, String)
 
 
-def _tally(series: str, rows: Select[Any]) -> Select[Any]:
+def summed_series(series: str, rows: Select[Any]) -> Select[Any]:
     """SUM(value) GROUP BY (city, month, key) over `rows` (columns city_code, month, key, value), one per row."""
     sub = rows.subquery()
     return (select(literal(series, String).label("series"), sub.c.city_code, sub.c.month, sub.c.key,
@@ -140,7 +140,7 @@ def _tally(series: str, rows: Select[Any]) -> Select[Any]:
             .group_by(sub.c.city_code, sub.c.month, sub.c.key))
 
 
-def _row(city: Any, month: Any, key: Any, value: Any = 1) -> list[Any]:
+def tally_columns(city: Any, month: Any, key: Any, value: Any = 1) -> list[Any]:
     return [city.label("city_code"), month.label("month"), key.label("key"),
             (literal(value) if isinstance(value, int) else value).label("value")]
 
@@ -165,7 +165,7 @@ def _load_training(session: Session, ids: Sequence[int], lock: bool) -> list[Tra
                         TrainingRecord.form, TrainingRecord.started_on, TrainingRecord.completed_on,
                         TrainingRecord.subsidy_eligible, TrainingRecord.subsidy_amount)
                  .join(Institution, Institution.id == TrainingRecord.institution_id))
-    rows = list(_rows(session, statement, TrainingRecord.id, ids, lock))
+    rows = list(facts_of(session, statement, TrainingRecord.id, ids, lock))
     memberships: dict[int, list[tuple[str, date, date | None]]] = defaultdict(list)
     for batch in in_list_batches(session, sorted({row.worker_id for row in rows})):
         for worker_id, group, valid_from, valid_until in session.execute(
@@ -181,33 +181,34 @@ def _load_training(session: Session, ids: Sequence[int], lock: bool) -> list[Tra
 
 def count_training(t: TrainingFacts) -> Iterator[Count]:
     month = month_of(t.started_on)
-    yield Count("training.type", t.city_code, month, t.training_type, _one())
-    yield Count("training.form", t.city_code, month, t.form, _one())
+    yield Count("training.type", t.city_code, month, t.training_type, count_of())
+    yield Count("training.form", t.city_code, month, t.form, count_of())
     for group in sorted(t.groups) or [NO_GROUP]:
-        yield Count("training.group", t.city_code, month, group, _one())
+        yield Count("training.group", t.city_code, month, group, count_of())
     if t.subsidy_eligible and t.subsidy_amount is not None and t.completed_on is not None:
         yield Count("training.subsidy", t.city_code, month_of(t.completed_on), t.training_type,
                     Decimal(t.subsidy_amount))
 
 
 def _recount_training(session: Session) -> list[Select[Any]]:
-    month = _month(session, TrainingRecord.started_on)
+    month = month_start(session, TrainingRecord.started_on)
     enrolments = select(TrainingRecord).join(Institution, Institution.id == TrainingRecord.institution_id)
     on_start = and_(WorkerTargetGroup.worker_id == TrainingRecord.worker_id,
                     WorkerTargetGroup.valid_from <= TrainingRecord.started_on,
                     or_(WorkerTargetGroup.valid_until.is_(None), TrainingRecord.started_on <= WorkerTargetGroup.valid_until))
-    member = (select(TrainingRecord.id.label("training_id"), _text(WorkerTargetGroup.group).label("grp"))
+    member = (select(TrainingRecord.id.label("training_id"), as_text(WorkerTargetGroup.group).label("grp"))
               .join(WorkerTargetGroup, on_start).distinct().subquery())
     paid = and_(TrainingRecord.subsidy_eligible, TrainingRecord.subsidy_amount.is_not(None),
                 TrainingRecord.completed_on.is_not(None))
     return [
-        _tally("training.type", enrolments.with_only_columns(
-            *_row(Institution.city_code, month, _text(TrainingRecord.training_type)))),
-        _tally("training.form", enrolments.with_only_columns(*_row(Institution.city_code, month, _text(TrainingRecord.form)))),
-        _tally("training.group", enrolments.outerjoin(member, member.c.training_id == TrainingRecord.id)
-               .with_only_columns(*_row(Institution.city_code, month, func.coalesce(member.c.grp, NO_GROUP)))),
-        _tally("training.subsidy", enrolments.where(paid).with_only_columns(*_row(
-            Institution.city_code, _month(session, TrainingRecord.completed_on), _text(TrainingRecord.training_type),
+        summed_series("training.type", enrolments.with_only_columns(
+            *tally_columns(Institution.city_code, month, as_text(TrainingRecord.training_type)))),
+        summed_series("training.form", enrolments.with_only_columns(
+            *tally_columns(Institution.city_code, month, as_text(TrainingRecord.form)))),
+        summed_series("training.group", enrolments.outerjoin(member, member.c.training_id == TrainingRecord.id)
+               .with_only_columns(*tally_columns(Institution.city_code, month, func.coalesce(member.c.grp, NO_GROUP)))),
+        summed_series("training.subsidy", enrolments.where(paid).with_only_columns(*tally_columns(
+            Institution.city_code, month_start(session, TrainingRecord.completed_on), as_text(TrainingRecord.training_type),
             TrainingRecord.subsidy_amount))),
     ]
 
@@ -229,23 +230,23 @@ def _load_sittings(session: Session, ids: Sequence[int], lock: bool) -> list[Sit
                         AppraisalResult.outcome, AppraisalResult.passed)
                  .join(Institution, Institution.id == AppraisalResult.institution_id))
     return [SittingFacts(r.id, r.city_code, r.level, r.exam_date, r.outcome.value, r.passed)
-            for r in _rows(session, statement, AppraisalResult.id, ids, lock)]
+            for r in facts_of(session, statement, AppraisalResult.id, ids, lock)]
 
 
 def count_sitting(s: SittingFacts) -> Iterator[Count]:
     if s.outcome == SittingOutcome.VOIDED:
         return
-    yield Count("appraisal.sittings", s.city_code, month_of(s.exam_date), s.level, _one())
+    yield Count("appraisal.sittings", s.city_code, month_of(s.exam_date), s.level, count_of())
     if s.passed:
-        yield Count("appraisal.passes", s.city_code, month_of(s.exam_date), s.level, _one())
+        yield Count("appraisal.passes", s.city_code, month_of(s.exam_date), s.level, count_of())
 
 
 def _recount_sittings(session: Session) -> list[Select[Any]]:
     sittings = (select(AppraisalResult).join(Institution, Institution.id == AppraisalResult.institution_id)
                 .where(AppraisalResult.outcome != SittingOutcome.VOIDED))
-    columns = _row(Institution.city_code, _month(session, AppraisalResult.exam_date), AppraisalResult.level)
-    return [_tally("appraisal.sittings", sittings.with_only_columns(*columns)),
-            _tally("appraisal.passes", sittings.where(AppraisalResult.passed).with_only_columns(*columns))]
+    columns = tally_columns(Institution.city_code, month_start(session, AppraisalResult.exam_date), AppraisalResult.level)
+    return [summed_series("appraisal.sittings", sittings.with_only_columns(*columns)),
+            summed_series("appraisal.passes", sittings.where(AppraisalResult.passed).with_only_columns(*columns))]
 
 
 # ---- certificates ------------------------------------------------------------------------------------------
@@ -268,25 +269,25 @@ def _load_certificates(session: Session, ids: Sequence[int], lock: bool) -> list
                  .join(Institution, Institution.id == Certificate.institution_id)
                  .join(Occupation, Occupation.id == Certificate.occupation_id))
     return [CertificateFacts(r.id, r.worker_id, r.city_code, r.level, r.route.value, r.code, r.issued_on, r.status.value)
-            for r in _rows(session, statement, Certificate.id, ids, lock)]
+            for r in facts_of(session, statement, Certificate.id, ids, lock)]
 
 
 def count_certificate(c: CertificateFacts) -> Iterator[Count]:
     if c.status == CertificateStatus.REVOKED:
         return  # a revoked certificate counts nowhere: revocation takes it out of its issue month
     month = month_of(c.issued_on)
-    yield Count("certificates.level", c.city_code, month, c.level, _one())
-    yield Count("certificates.route", c.city_code, month, c.route, _one())
-    yield Count("certificates.occupation", c.city_code, month, c.occupation, _one())
+    yield Count("certificates.level", c.city_code, month, c.level, count_of())
+    yield Count("certificates.route", c.city_code, month, c.route, count_of())
+    yield Count("certificates.occupation", c.city_code, month, c.occupation, count_of())
 
 
 def _recount_certificates(session: Session) -> list[Select[Any]]:
     issued = (select(Certificate).join(Institution, Institution.id == Certificate.institution_id)
               .join(Occupation, Occupation.id == Certificate.occupation_id)
               .where(Certificate.status != CertificateStatus.REVOKED))
-    month = _month(session, Certificate.issued_on)
-    return [_tally(f"certificates.{name}", issued.with_only_columns(*_row(Institution.city_code, month, key)))
-            for name, key in (("level", Certificate.level), ("route", _text(Certificate.route)),
+    month = month_start(session, Certificate.issued_on)
+    return [summed_series(f"certificates.{name}", issued.with_only_columns(*tally_columns(Institution.city_code, month, key)))
+            for name, key in (("level", Certificate.level), ("route", as_text(Certificate.route)),
                               ("occupation", Occupation.code))]
 
 
@@ -311,20 +312,20 @@ def _load_competitions(session: Session, ids: Sequence[int], lock: bool) -> list
     statement = select(Competition.id, Competition.city_code, Competition.province_code, Competition.tier,
                        Competition.starts_on, Competition.plan_state)
     return [CompetitionFacts(r.id, r.city_code, r.province_code, r.tier, r.starts_on, r.plan_state.value)
-            for r in _rows(session, statement, Competition.id, ids, lock)]
+            for r in facts_of(session, statement, Competition.id, ids, lock)]
 
 
 def count_competition(c: CompetitionFacts) -> Iterator[Count]:
-    yield Count("competitions.held", c.place, month_of(c.starts_on), c.tier, _one())
+    yield Count("competitions.held", c.place, month_of(c.starts_on), c.tier, count_of())
     if c.plan_state == PlanState.INCLUDED:
-        yield Count("competitions.in_plan", c.place, month_of(c.starts_on), c.tier, _one())
+        yield Count("competitions.in_plan", c.place, month_of(c.starts_on), c.tier, count_of())
 
 
 def _recount_competitions(session: Session) -> list[Select[Any]]:
     place = func.coalesce(Competition.city_code, Competition.province_code, NATION)
-    columns = _row(place, _month(session, Competition.starts_on), Competition.tier)
-    return [_tally("competitions.held", select(*columns)),
-            _tally("competitions.in_plan", select(*columns).where(Competition.plan_state == PlanState.INCLUDED))]
+    columns = tally_columns(place, month_start(session, Competition.starts_on), Competition.tier)
+    return [summed_series("competitions.held", select(*columns)),
+            summed_series("competitions.in_plan", select(*columns).where(Competition.plan_state == PlanState.INCLUDED))]
 
 
 # ---- the sources, and the workforce standings --------------------------------------------------------------
@@ -369,7 +370,7 @@ def standings(worker_filter: ColumnElement[bool] | None = None) -> Select[Any]:
 def recount_workforce(standing_rows: Select[Any]) -> Select[Any]:
     """workforce.level from standings rows (the kept table, or `standings()` recomputed)."""
     sub = standing_rows.subquery()
-    return _tally(WORKFORCE, select(*_row(sub.c.city_code, literal(STOCK_MONTH, Date), sub.c.highest_level)))
+    return summed_series(WORKFORCE, select(*tally_columns(sub.c.city_code, literal(STOCK_MONTH, Date), sub.c.highest_level)))
 
 
 def count_standing(city_code: str, level: str, sign: int) -> Count:
