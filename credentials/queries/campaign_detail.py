@@ -25,7 +25,7 @@ from ..errors import ValidationFailed
 from ..models import Campaign, CampaignCity, City, Province, User
 from ..models.campaigns import WHOLE_CAMPAIGN
 from ..permissions import may_read_region
-from .campaigns import CampaignSummary, CityPlanView, Funding, PolicyDocument, Target, campaign_for, city_plan
+from .campaigns import CampaignSummary, CityPlanView, campaign_for, city_plan, phase_or_none, plan_view
 from .indicators import IndicatorValue, Region, indicator_values
 
 NATION = Text("全国", "the nation")
@@ -92,27 +92,10 @@ def campaign_detail(session: Session, user: User, code: str) -> CampaignDetail |
         .order_by(CampaignCity.city_code)).all()
     cities = tuple(
         CampaignCityEntry(entry.city_code, city.full_name, province.code, province.name,
-                          _plan_view(view.campaign, entry, city.full_name)
+                          plan_view(view.campaign, entry, city.full_name)
                           if may_read_region(user, entry.city_code) else None)
         for entry, city, province in rows)
     return CampaignDetail(view.campaign, cities)
-
-
-def _phase_or_none(code: str) -> str | None:
-    return None if code == WHOLE_CAMPAIGN else code
-
-
-def _plan_view(campaign: CampaignSummary, entry: CampaignCity, city_name: str) -> CityPlanView:
-    """What `campaigns.city_plan` gives for one city, built from rows already loaded."""
-    plan = entry.plan
-    documents = tuple(PolicyDocument(d["title"], d.get("number", ""),
-                                     date.fromisoformat(d["issued_on"]) if d.get("issued_on") else None)
-                      for d in (plan.policy_documents if plan else []))
-    return CityPlanView(
-        campaign, entry.city_code, city_name, plan.leadership_group if plan else "",
-        plan.lead_department if plan else "", documents, plan.updated_at if plan else None,
-        tuple(Funding(f.channel, _phase_or_none(f.phase_code), f.amount) for f in entry.funding),
-        tuple(Target(t.indicator_code, _phase_or_none(t.phase_code), t.target) for t in entry.targets))
 
 
 def target_period(campaign: CampaignSummary, start: date, end: date) -> TargetPeriod:
@@ -152,7 +135,7 @@ def region_indicators(session: Session, user: User, code: str, region: Region, s
     period = target_period(view.campaign, start, end)
     plan = city_plan(session, user, code, region.code) if region.kind == "city" else None
     values = indicator_values(session, region=region, start=start, end=end)
-    rows = tuple(IndicatorAgainstTarget(value, plan.target(value.code, _phase_or_none(period.phase_code))
+    rows = tuple(IndicatorAgainstTarget(value, plan.target(value.code, phase_or_none(period.phase_code))
                                         if plan is not None and period.phase_code is not None else None)
                  for value in values)
     return RegionIndicators(view.campaign, region, name, start, end, period, plan is not None, rows)

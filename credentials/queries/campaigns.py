@@ -148,7 +148,8 @@ def campaign_city_for(session: Session, user: User, code: str, city_code: str) -
                           .where(Campaign.code == code, CampaignCity.city_code == city_code, campaign_city_scope(user)))
 
 
-def _phase_or_none(code: str) -> str | None:
+def phase_or_none(code: str) -> str | None:
+    """A stored phase code as readers take it: the whole campaign ("" in the tables) is None."""
     return None if code == WHOLE_CAMPAIGN else code
 
 
@@ -157,13 +158,18 @@ def city_plan(session: Session, user: User, code: str, city_code: str) -> CityPl
     campaign_city = campaign_city_for(session, user, code, city_code)
     if campaign_city is None:
         return None
+    return plan_view(_summary(campaign_city.campaign), campaign_city, campaign_city.city.full_name)
+
+
+def plan_view(campaign: CampaignSummary, campaign_city: CampaignCity, city_name: str) -> CityPlanView:
+    """A campaign city's plan, funds and targets as pages and the API show them, from rows already loaded."""
     plan: CityPlan | None = campaign_city.plan
     documents = tuple(PolicyDocument(d["title"], d.get("number", ""),
                                      date.fromisoformat(d["issued_on"]) if d.get("issued_on") else None)
                       for d in (plan.policy_documents if plan else []))
     return CityPlanView(
-        _summary(campaign_city.campaign), city_code, campaign_city.city.full_name,
+        campaign, campaign_city.city_code, city_name,
         plan.leadership_group if plan else "", plan.lead_department if plan else "", documents,
         plan.updated_at if plan else None,
-        tuple(Funding(f.channel, _phase_or_none(f.phase_code), f.amount) for f in campaign_city.funding),
-        tuple(Target(t.indicator_code, _phase_or_none(t.phase_code), t.target) for t in campaign_city.targets))
+        tuple(Funding(f.channel, phase_or_none(f.phase_code), f.amount) for f in campaign_city.funding),
+        tuple(Target(t.indicator_code, phase_or_none(t.phase_code), t.target) for t in campaign_city.targets))
