@@ -11,7 +11,7 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal
 
-from flask import Response, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import Response, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
 from credentials.errors import ValidationFailed
@@ -49,7 +49,8 @@ FORMATS = ("csv", "xlsx")
 READERS = (Role.BUREAU_OFFICER, Role.ADMIN)
 
 
-def _region_page(code: str, region: str, **args: str) -> str:
+def dashboard_url(code: str, region: str, **args: str) -> str:
+    """The campaign's dashboard of a region ("" the nation, a province, a city)."""
     if len(region) == 4:
         return url_for("bureau.campaign_city", code=code, city_code=region, **args)
     if len(region) == 2:
@@ -66,7 +67,7 @@ def campaign_dashboard():
     if not campaigns:
         flash(_("您所在的地区没有参加专项活动。"), "info")
         return redirect(url_for("admin.home" if user.role is Role.ADMIN else "bureau.home"))
-    return redirect(_region_page(campaigns[0].code, officer_region(user)))
+    return redirect(dashboard_url(campaigns[0].code, officer_region(user)))
 
 
 def _scope(code: str, region_code: str) -> Scope:
@@ -109,18 +110,14 @@ def _page(scope: Scope) -> str:
         tables=tables, figures=first, more_figures=[f for f in found if f not in first], covered=_covered(found),
         breadcrumbs=_breadcrumbs(scope), indicators=INDICATORS, levels=level_codes(), short_line=short_line,
         unit_label=unit_label, number=number, table_url=table_url,
-        evaluation_url=_elsewhere("bureau.city_evaluation", "cities/{city_code}/evaluation", scope),
-        ranking_url=_elsewhere("bureau.campaign_evaluation", "evaluation", scope),
-        plan_url=_elsewhere("bureau.city_plan_page", "cities/{city_code}/plan", scope))
+        evaluation_url=_city_page("bureau.city_evaluation", scope),
+        ranking_url=url_for("bureau.campaign_evaluation", code=scope.code),
+        plan_url=_city_page("bureau.city_plan_page", scope))
 
 
-def _elsewhere(endpoint: str, path: str, scope: Scope) -> str:
-    """A page of the campaign that another part of the bureau pages serves (the evaluation, the city's plan): by
-    its endpoint when it is registered, else by the path the campaign's URL plan gives it."""
-    values = {"code": scope.code, "city_code": scope.region.code} if "{city_code}" in path else {"code": scope.code}
-    if endpoint in current_app.view_functions:
-        return url_for(endpoint, **values)
-    return f"{request.script_root}/bureau/campaigns/{scope.code}/" + path.format(**values)
+def _city_page(endpoint: str, scope: Scope) -> str | None:
+    """The city's page of another part of the campaign (its evaluation, its plan); none above a city."""
+    return url_for(endpoint, code=scope.code, city_code=scope.region.code) if scope.region.kind == "city" else None
 
 
 @bp.get("/campaigns/<code>/")
@@ -194,7 +191,7 @@ def _breadcrumbs(scope: Scope) -> list[tuple[str, str | None]]:
             crumbs.append((scope.region_name, None))
         else:
             crumbs.append((_province_name(region) if region else _("全国"),
-                           _region_page(scope.code, region, **args) if may_read_region(user, region) else None))
+                           dashboard_url(scope.code, region, **args) if may_read_region(user, region) else None))
     return crumbs
 
 

@@ -13,7 +13,6 @@ from typing import Any
 from flask import abort, flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from sqlalchemy import select
-from werkzeug.routing import BuildError
 
 from credentials import CredentialsError
 from credentials.models import BureauScope, Campaign, CampaignCity, City, FundingChannel, Province, Role
@@ -29,6 +28,7 @@ from credentials.queries.campaigns import (
 )
 from credentials.queries.indicators import INDICATORS
 from credentials.queries.reference import city_named
+from credentials.queries.scopes import officer_region
 from credentials.services.campaigns import (
     create_campaign,
     set_campaign_cities,
@@ -45,6 +45,7 @@ from ...extensions import db
 from ...i18n import error_text, localized
 from ..pages import commit_or_show, form_status
 from .blueprint import bp
+from .campaign_dashboards import dashboard_url
 from .campaign_forms import (
     CHANNEL_NAMES,
     DEFAULT_PHASES,
@@ -75,20 +76,8 @@ def _province_names() -> dict[str, str]:
 
 
 def _dashboard_path(code: str, region: str | None = None) -> str:
-    """The dashboard of a region ("" or None: the officer's own) in the campaign: another module's page, by its
-    endpoint when it is registered, else by its agreed path."""
-    user = current_actor()
-    if region is None:
-        region = (user.region_code or "") if user.bureau_scope is not BureauScope.MINISTRY else ""
-    endpoint, path, values = ("bureau.campaign_national", f"/bureau/campaigns/{code}/", {})
-    if len(region) == 4:
-        endpoint, path, values = ("bureau.campaign_city", f"{path}cities/{region}", {"city_code": region})
-    elif len(region) == 2:
-        endpoint, path, values = ("bureau.campaign_province", f"{path}provinces/{region}", {"province_code": region})
-    try:
-        return url_for(endpoint, code=code, **values)
-    except BuildError:
-        return request.script_root + path
+    """The dashboard of a region in the campaign (None: the officer's own)."""
+    return dashboard_url(code, officer_region(current_actor()) if region is None else region)
 
 
 # ---- the campaigns -------------------------------------------------------------------------------------------
