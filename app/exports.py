@@ -21,14 +21,13 @@ from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
 from credentials.clock import china_date, china_now
 from credentials.services.audit import record
-from credentials.spreadsheets import FORMULA_STARTS, defuse_formula
+from credentials.spreadsheets import defuse_formula
 
 from .auth import current_actor
 from .extensions import db
 from .i18n import level_name
 
 XLSX_MIMETYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-_FORMULA_STARTS = FORMULA_STARTS  # defined once, in credentials.spreadsheets (the reporting package writes CSV too)
 _UNSAFE_NAME = re.compile(r"[\u202a-\u202e\u2066-\u2069\u200b-\u200f\ufeff\x00-\x1f\"\\/:*?<>|;]")
 
 

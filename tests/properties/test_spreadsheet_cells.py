@@ -12,8 +12,9 @@ from hypothesis import example, given, settings
 from hypothesis import strategies as st
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
-from app.exports import _FORMULA_STARTS, _UNSAFE_NAME, download_name, safe_cell, xlsx_bytes
+from app.exports import _UNSAFE_NAME, download_name, safe_cell, xlsx_bytes
 from credentials.errors import ImportRejected
+from credentials.spreadsheets import FORMULA_STARTS as _FORMULA_STARTS
 from credentials.spreadsheets import Formula, read_sheet
 
 from .strategies import hostile_text
