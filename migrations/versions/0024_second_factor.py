@@ -1,4 +1,4 @@
-"""TOTP second factor and the administrator duties
+"""TOTP second factor and recovery codes
 
 Revision ID: 0024_second_factor
 Revises: 0023_sealed_uploads

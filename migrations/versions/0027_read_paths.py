@@ -1,13 +1,13 @@
 """indexes matching the hot read paths
 
-Revision ID: 0026_read_paths
-Revises: 0025_partitions
+Revision ID: 0027_read_paths
+Revises: 0026_admin_duties
 """
 from alembic import op  # noqa: F401
 import sqlalchemy as sa  # noqa: F401
 
-revision = "0026_read_paths"
-down_revision = "0025_partitions"
+revision = "0027_read_paths"
+down_revision = "0026_admin_duties"
 branch_labels = None
 depends_on = None
 
