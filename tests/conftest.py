@@ -25,6 +25,7 @@ pytest_plugins = (
     "tests.appraisal_fixtures",  # a college, its clerk and candidates for the appraisal-road tests
     "tests.rule_fixtures",  # bureaus of two provinces, an enterprise and workers for the competition-rule tests
     "tests.campaign_fixtures",  # a small registry in two Jiangsu cities for the campaign's indicator tests
+    "tests.campaign_plan_fixtures",  # a four-city campaign and its officers, for the campaign plan pages
 )
 REFERENCE_TABLES = {"provinces", "cities", "occupations", "alembic_version"}
 PASSWORD = "correct-horse-battery"  # noqa: S105 - test credential
