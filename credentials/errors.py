@@ -51,6 +51,10 @@ class ValidationFailed(CredentialsError):
         "unknown_occupation": Text("未知的职业编码 {occupation}", "Unknown occupation code {occupation}"),
         "unknown_level": Text("未知的等级 {level}", "Unknown level {level}"),
         "unknown_institution": Text("未知的机构 {id}", "Unknown institution {id}"),
+        "audit_retention_too_short": Text(
+            "审计记录至少保留 {minimum} 天，不能只保留 {days} 天",
+            "Audit events are kept at least {minimum} days, not {days}",
+        ),
         "level_not_appraised": Text(
             "职业“{occupation}”不开展{level}评价",
             "Occupation “{occupation}” is not appraised at {level}",
@@ -153,6 +157,14 @@ class AuthenticationFailed(CredentialsError):
                             "Wrong account or password (after 5 failures in a row, wait {minutes} minutes before "
                             "trying again)"),
         "token": Text("令牌无效或已过期", "The token is invalid or has expired"),
+        # The second step of sign-in (credentials/services/second_factor.py): one answer for a wrong code, a code
+        # already used, an expired step and a client that must wait.
+        "second_factor": Text("验证码不正确或已使用（连续输错 5 次后，须等待 {minutes} 分钟再试）",
+                              "Wrong or already used code (after 5 failures in a row, wait {minutes} minutes before "
+                              "trying again)"),
+        "second_factor_required": Text("此账号已启用两步验证：请同时提供验证器中的 6 位验证码或一个恢复码",
+                                       "This account uses two-step verification: also send the 6-digit code from the "
+                                       "authenticator app, or a recovery code"),
         "activation": Text("身份证号或开通码不正确，或开通码已过期、已使用；请向为您登记的机构索取新的开通码",
                            "Wrong national ID or activation code, or the code has expired or been used; ask the "
                            "institution that registered you for a new one"),
@@ -208,10 +220,21 @@ class Conflict(CredentialsError):
                                "Cannot merge: both records hold the same entry ({rows}), which would then be there "
                                "twice; correct or withdraw one of them first. Nothing was changed"),
         "already_dismissed": Text("这两份记录已被判定为不同的人", "These two records were already judged two people"),
+        # reporting packages (credentials/services/reporting.py)
+        "package_damaged": Text("上报数据包 {package_id} 的存档已损坏或被改动，不能下载；请重新生成该期数据包",
+                                "The stored archive of report package {package_id} is damaged or was altered and "
+                                "cannot be downloaded; build the package for that period again"),
         # oversight flags (credentials/services/oversight.py)
         "flag_changed": Text("此提示涉及的记录已有变化，请刷新页面后重新核查",
                              "The records behind this flag have changed; reload the page and review it again"),
         "flag_reviewed": Text("此提示已于 {date} 核查", "This flag was already reviewed on {date}"),
+        # bulk imports (credentials/imports/jobs.py, kept_files.py)
+        "imports_busy": Text("本机构已有 {count} 项导入在排队或处理中（同时最多 {limit} 项）：请等其中一项完成后再上传",
+                             "Your institution already has {count} imports queued or running (at most {limit} at "
+                             "a time): wait for one to finish, then upload"),
+        "file_removed": Text("上传的文件已于 {date} 按保存期限规定删除（保存 {days} 天），不能再导入：请重新上传该文件",
+                             "The uploaded file was removed on {date} under the retention rule (kept {days} days), "
+                             "so it cannot be imported any more: upload the file again"),
     }
 
 
@@ -289,6 +312,17 @@ class ImportRejected(CredentialsError):
         "interrupted": Text("导入在运行中被中断（服务重启或进程退出），未写入任何数据；请重新导入",
                         "The import was interrupted while running (a restart or a stopped process) and wrote "
                         "nothing; import the file again"),
+        "over_cpu_budget": Text("读取文件超出处理时间上限（{seconds} 秒），已拒绝，未写入任何数据：请检查文件中是否有大片空白行列"
+                                "或格式，删除后另存为 XLSX 或 CSV，或拆分后分批导入",
+                                "Reading the file took more than its processing limit ({seconds} s), so it was "
+                                "refused and nothing was written: look for huge empty or formatted ranges, delete "
+                                "them and save the file again as XLSX or CSV, or split it"),
+        "over_memory_budget": Text("读取文件所需内存超出上限（{limit} MB），已拒绝，未写入任何数据：请另存为 CSV，或拆分后分批导入",
+                                   "Reading the file needed more memory than its limit ({limit} MB), so it was "
+                                   "refused and nothing was written: save it as CSV, or split it"),
+        "unreadable": Text("无法读取此文件（读取进程意外退出），未写入任何数据：请检查文件，或另存为 CSV 后重新上传",
+                           "The file could not be read (the reading process stopped unexpectedly) and nothing was "
+                           "written: check the file, or save it as CSV and upload it again"),
         "concurrent_write": Text("另一项导入或登记同时写入了相同的记录，本次未写入任何数据；请重新导入",
                              "Another import or entry wrote the same records at the same time, so nothing was "
                              "written; import the file again"),

@@ -19,6 +19,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import json
+import logging
 from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -32,7 +33,7 @@ from sqlalchemy.orm import Session, joinedload
 from ladder.i18n import Text
 
 from ..clock import china_date, china_now, china_today
-from ..errors import Forbidden, ValidationFailed
+from ..errors import Conflict, Forbidden, ValidationFailed
 from ..labels import CERTIFICATE_KIND_NAMES, certificate_level_text
 from ..models import (
     Certificate,
@@ -55,6 +56,8 @@ from . import report_archive
 from .audit import record
 from .issuer_keys import KeySealer, active_issuer_key, did_document_for, signing_key
 from .status_lists import Issuer, timestamp
+
+log = logging.getLogger(__name__)
 
 __all__ = ["PackageSigner", "build_package", "hand_out_package", "national_row", "registry_key_resolver"]
 
@@ -237,9 +240,14 @@ def hand_out_package(session: Session, vault: PersonalDataVault, package: Report
     sha256; every download is audited (the file holds full ID numbers)."""
     if not may_report_for(by, package.region_code):
         raise Forbidden("action")
-    archive = base64.b64decode(vault.open_secret(_purpose(package), package.archive_sealed))
-    if hashlib.sha256(archive).hexdigest() != package.sha256:
-        raise ValueError(f"report package {package.id}: the stored archive does not match its sha256")
+    try:
+        archive = base64.b64decode(vault.open_secret(_purpose(package), package.archive_sealed))
+    except ValueError:  # DecryptionError, or bytes that are not base64
+        archive = None
+    if archive is None or hashlib.sha256(archive).hexdigest() != package.sha256:
+        # Altered in storage (or by hand): never hand out what was not built; the bureau builds it again.
+        log.error("report package %s: the stored archive does not open or match its sha256", package.id)
+        raise Conflict("package_damaged", package_id=package.id)
     record(session, actor=by, action="report.package_downloaded", entity_type="report_package", entity_id=package.id,
            after={"region": package.region_code, "records": package.record_count, "sha256": package.sha256})
     return archive

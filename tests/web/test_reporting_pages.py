@@ -91,6 +91,27 @@ def test_the_download_is_the_signed_zip_an_attachment_never_cached_and_audited(d
     assert actions == ["report.package_built", "report.package_downloaded"]
 
 
+@pytest.mark.parametrize("damage", ["archive", "checksum"])
+def test_a_stored_archive_altered_since_it_was_built_is_refused_clearly_and_never_handed_out(
+        db, signed_in, certificate, damage):
+    client = signed_in()
+    build(client)
+    package = db.session.get(ReportPackage, 1)
+    if damage == "archive":  # one character of the sealed archive changed
+        flipped = "A" if package.archive_sealed[40] != "A" else "B"
+        package.archive_sealed = package.archive_sealed[:40] + flipped + package.archive_sealed[41:]
+    else:
+        package.sha256 = "0" * 64
+    db.session.commit()
+
+    response = client.get("/bureau/reports/1.zip")
+
+    assert response.status_code == 409 and response.mimetype != "application/zip"
+    assert "已损坏或被改动" in response.text and "请重新生成" in response.text
+    actions = db.session.scalars(select(AuditEvent.action).where(AuditEvent.entity_type == "report_package")).all()
+    assert actions == ["report.package_built"]  # nothing was downloaded
+
+
 def test_changes_only_before_any_package_is_refused_beside_the_choice(signed_in):
     response = build(signed_in(), kind="delta")
 
