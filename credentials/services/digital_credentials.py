@@ -14,12 +14,14 @@ import uuid
 from datetime import datetime, time, timedelta, timezone
 from typing import Any
 
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from ladder.frameworks import get_level
 from ladder.i18n import Text
 
+from ..bulk import in_list_batches
 from ..errors import Conflict
 from ..models import (
     Accreditation,
@@ -30,12 +32,12 @@ from ..models import (
     User,
     utcnow,
 )
-from ..vc import jose, ob3, proof, statuslist
-from .audit import record
+from ..vc import batch, jose, ob3, proof, statuslist
+from .audit import NewEvent, record, record_many
 from .issuer_keys import KeySealer, active_issuer_key, signing_key
-from .status_lists import Issuer, allocate_status_index, list_position, timestamp
+from .status_lists import Issuer, allocate_status_index, allocate_status_indexes, list_position, timestamp
 
-__all__ = ["FORMATS", "build_credential", "credential_id", "issue_digital_credential"]
+__all__ = ["FORMATS", "build_credential", "credential_id", "issue_digital_credential", "issue_digital_credentials"]
 
 FORMATS = ("json", "jwt")
 CHINA = timezone(timedelta(hours=8))
@@ -57,12 +59,23 @@ _CRITERIA = {
 }
 
 
-def _accreditation_text(session: Session, certificate: Certificate) -> str:
-    scopes = session.scalars(select(Accreditation).where(
-        Accreditation.institution_id == certificate.institution_id,
-        Accreditation.occupation_id == certificate.occupation_id,
-    ))
-    scope = next((s for s in scopes if s.covers(certificate.issued_on)), None)
+Scopes = dict[tuple[int, int], list[Accreditation]]  # (institution id, occupation id) -> its accreditations
+
+
+def _accreditations(session: Session, certificates: list[Certificate]) -> Scopes:
+    """The accreditations of the certificates' institutions for their occupations, a few queries for all."""
+    pairs = {(c.institution_id, c.occupation_id) for c in certificates}
+    scopes: Scopes = {pair: [] for pair in pairs}
+    for chunk in in_list_batches(session, sorted({institution for institution, _ in pairs})):
+        for scope in session.scalars(select(Accreditation).where(Accreditation.institution_id.in_(chunk))
+                                     .order_by(Accreditation.id)):
+            scopes.get((scope.institution_id, scope.occupation_id), []).append(scope)
+    return scopes
+
+
+def _accreditation_text(certificate: Certificate, scopes: Scopes) -> str:
+    candidates = scopes[(certificate.institution_id, certificate.occupation_id)]
+    scope = next((s for s in candidates if s.covers(certificate.issued_on)), None)
     if scope is None:
         return "备案评价机构 Registered evaluation body"
     level, since = get_level(scope.max_level), scope.valid_from.isoformat()
@@ -72,13 +85,13 @@ def _accreditation_text(session: Session, certificate: Certificate) -> str:
             f" up to {level.name_en}.")
 
 
-def _source_profile(session: Session, certificate: Certificate, issuer: Issuer) -> dict[str, Any]:
+def _source_profile(certificate: Certificate, issuer: Issuer, scopes: Scopes) -> dict[str, Any]:
     institution = certificate.institution
     profile: dict[str, Any] = {
         "id": f"{issuer.base_url}/institutions/{institution.id}",
         "type": ["Profile"],
         "name": institution.name,
-        "description": _accreditation_text(session, certificate),
+        "description": _accreditation_text(certificate, scopes),
     }
     if institution.credit_code:
         profile["otherIdentifier"] = [{"type": "IdentifierEntry", "identifier": institution.credit_code,
@@ -99,9 +112,11 @@ def credential_id(issuer: Issuer, certificate: Certificate) -> str:
     return f"urn:uuid:{uuid.uuid5(uuid.NAMESPACE_URL, name)}"
 
 
-def build_credential(session: Session, certificate: Certificate, issuer: Issuer) -> dict[str, Any]:
+def build_credential(session: Session, certificate: Certificate, issuer: Issuer, *,
+                     scopes: Scopes | None = None) -> dict[str, Any]:
     """The unsigned OpenBadgeCredential, with its status list entry once the certificate has its status
-    index (`issue_digital_credential` draws it first; a check of a certificate never given out has none)."""
+    index (`issue_digital_credential` draws it first; a check of a certificate never given out has none).
+    `scopes`: the accreditations, when a batch has read them already."""
     occupation, level = certificate.occupation, get_level(certificate.level, certificate.framework)
     kind_zh, kind_en = _KIND[certificate.kind]
     level_code = str(level.nat_digit) if level.nat_digit else level.code
@@ -132,8 +147,22 @@ def build_credential(session: Session, certificate: Certificate, issuer: Issuer)
     credential["awardedDate"] = credential["validFrom"]
     subject = credential["credentialSubject"]
     subject["licenseNumber"] = certificate.number
-    subject["source"] = _source_profile(session, certificate, issuer)
+    subject["source"] = _source_profile(
+        certificate, issuer, scopes if scopes is not None else _accreditations(session, [certificate]))
     return credential
+
+
+def _refuse_revoked(certificate: Certificate) -> None:
+    if certificate.status is CertificateStatus.REVOKED:
+        assert certificate.revoked_at is not None  # constraint revoked_at_iff_revoked
+        raise Conflict("certificate_revoked", date=certificate.revoked_at.date().isoformat())
+
+
+def _sign(unsigned: dict[str, Any], fmt: str, private: Ed25519PrivateKey, key_id: str, issuer: Issuer,
+          created: str) -> dict[str, Any] | str:
+    if fmt == "jwt":  # kid: the key's JsonWebKey verification method, as VC-JOSE-COSE asks
+        return jose.sign_vc_jwt(unsigned, private, issuer.jwk_method(key_id))
+    return proof.sign_data_integrity(unsigned, private, issuer.verification_method(key_id), created)
 
 
 def issue_digital_credential(
@@ -146,19 +175,42 @@ def issue_digital_credential(
     """
     if fmt not in FORMATS:
         raise ValueError(f"format must be one of {FORMATS}")
-    if certificate.status is CertificateStatus.REVOKED:
-        assert certificate.revoked_at is not None  # constraint revoked_at_iff_revoked
-        raise Conflict("certificate_revoked", date=certificate.revoked_at.date().isoformat())
+    _refuse_revoked(certificate)
     index = allocate_status_index(session, certificate)
     unsigned = build_credential(session, certificate, issuer)
     key = active_issuer_key(session, sealer, by=by)
-    private = signing_key(key, sealer)
-    if fmt == "jwt":  # kid: the key's JsonWebKey verification method, as VC-JOSE-COSE asks
-        signed: dict[str, Any] | str = jose.sign_vc_jwt(unsigned, private, issuer.jwk_method(key.key_id))
-    else:
-        signed = proof.sign_data_integrity(unsigned, private, issuer.verification_method(key.key_id),
-                                           timestamp(utcnow()))
+    signed = _sign(unsigned, fmt, signing_key(key, sealer), key.key_id, issuer, timestamp(utcnow()))
     record(session, actor=by, action="certificate.credential_issued", entity_type="certificate",
            entity_id=certificate.number,
            after={"format": fmt, "key_id": key.key_id, "status_list_index": index})
+    return signed
+
+
+def issue_digital_credentials(
+    session: Session, certificates: list[Certificate], issuer: Issuer, sealer: KeySealer, *, fmt: str = "json",
+    by: User | None, processes: int = 1,
+) -> list[dict[str, Any] | str]:
+    """`issue_digital_credential` for a batch (bulk issuing), in order, set-based: the status indexes, the
+    accreditations and the key are had once for the batch, and the audit events appended together. Load
+    the certificates with their worker, occupation and institution first. A revoked one refuses the batch.
+    `processes` > 1 signs embedded proofs on that many forked processes (`vc.batch.sign_many`)."""
+    if fmt not in FORMATS:
+        raise ValueError(f"format must be one of {FORMATS}")
+    for certificate in certificates:
+        _refuse_revoked(certificate)
+    allocate_status_indexes(session, certificates)
+    scopes = _accreditations(session, certificates)
+    key = active_issuer_key(session, sealer, by=by)
+    private, created = signing_key(key, sealer), timestamp(utcnow())
+    unsigned = [build_credential(session, certificate, issuer, scopes=scopes) for certificate in certificates]
+    signed: list[dict[str, Any] | str]
+    if fmt == "json":
+        signed = list(batch.sign_many(unsigned, private, issuer.verification_method(key.key_id), created,
+                                      processes=processes))
+    else:
+        signed = [_sign(credential, fmt, private, key.key_id, issuer, created) for credential in unsigned]
+    record_many(session, actor=by, events=(
+        NewEvent("certificate.credential_issued", "certificate", certificate.number,
+                 after={"format": fmt, "key_id": key.key_id, "status_list_index": certificate.status_list_index})
+        for certificate in certificates))
     return signed

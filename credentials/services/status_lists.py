@@ -15,19 +15,21 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.attributes import set_committed_value
 
 from ladder.i18n import Text
 
+from ..bulk import in_list_batches
 from ..errors import NotFound
 from ..models import Certificate, CertificateStatus, RecordAmendment, SupersededCredential, utcnow
 from ..vc import keys as vc_keys
 from ..vc import proof, statuslist
 from .issuer_keys import KeySealer, active_issuer_key, signing_key
 
-__all__ = ["LIST_SIZE", "Issuer", "allocate_status_index", "list_position", "status_list_credential_for",
+__all__ = ["LIST_SIZE", "Issuer", "allocate_status_index", "allocate_status_indexes", "list_position", "status_list_credential_for",
            "supersede_status_index", "timestamp"]
 
 LIST_SIZE = statuslist.MIN_SIZE  # 131,072 entries: the herd-privacy minimum
@@ -78,30 +80,78 @@ def list_position(index: int) -> tuple[int, int]:
 def _open_list(session: Session) -> int:
     """The 0-based list new indexes go to: the newest, unless it is half full already (an index a corrected
     certificate gave up stays used: its bit is set for good)."""
-    highest = max((session.scalar(select(func.max(column))) or 0 for column in _INDEX_COLUMNS), default=0)
-    current = highest // LIST_SIZE
-    used = sum(session.execute(select(func.count()).where(
-        column >= current * LIST_SIZE, column < (current + 1) * LIST_SIZE)).scalar_one() for column in _INDEX_COLUMNS)
-    return current + 1 if used >= FILL_LIMIT else current
+    return _room(session)[0]
 
 
 def allocate_status_index(session: Session, certificate: Certificate, *,
                           draw: Callable[[int], int] = _random.randrange) -> int:
     """The certificate's status index, drawn (once, for good) on its first digital credential."""
-    if certificate.status_list_index is not None:
-        return certificate.status_list_index
-    base = _open_list(session) * LIST_SIZE
+    allocate_status_indexes(session, [certificate], draw=draw)
+    assert certificate.status_list_index is not None
+    return certificate.status_list_index
+
+
+def _room(session: Session) -> tuple[int, int]:
+    """`_open_list`, and how many more indexes it takes before it is half full."""
+    highest = max((session.scalar(select(func.max(column))) or 0 for column in _INDEX_COLUMNS), default=0)
+    current = highest // LIST_SIZE
+    used = sum(session.execute(select(func.count()).where(
+        column >= current * LIST_SIZE, column < (current + 1) * LIST_SIZE)).scalar_one() for column in _INDEX_COLUMNS)
+    return (current + 1, FILL_LIMIT) if used >= FILL_LIMIT else (current, FILL_LIMIT - used)
+
+
+def _free_indexes(session: Session, count: int, draw: Callable[[int], int]) -> list[int]:
+    """`count` distinct indexes no certificate or retired credential holds, drawn at random like
+    `allocate_status_index` (filling the open list to half, then the next ones), checked a batch at a time."""
+    current, room = _room(session)
+    chosen: list[int] = []
+    while len(chosen) < count:
+        wanted, base = min(room, count - len(chosen)), current * LIST_SIZE
+        drawn: set[int] = set()
+        for _ in range(MAX_DRAWS):
+            while len(drawn) < wanted:
+                drawn.add(base + draw(LIST_SIZE))
+            for column in _INDEX_COLUMNS:
+                for batch in in_list_batches(session, sorted(drawn)):
+                    drawn.difference_update(session.scalars(select(column).where(column.in_(batch))))
+            if len(drawn) == wanted:
+                break
+        else:
+            raise RuntimeError("no free status list indexes after repeated draws")  # only with a broken `draw`
+        chosen += _random.sample(sorted(drawn), len(drawn))  # handed out in random order, not rising
+        current, room = current + 1, FILL_LIMIT
+    return chosen
+
+
+def allocate_status_indexes(session: Session, certificates: list[Certificate], *,
+                            draw: Callable[[int], int] = _random.randrange) -> None:
+    """`allocate_status_index` for a batch, set-based: the free indexes are found a few queries at a time and
+    written with one UPDATE; a concurrent issue that took one of them first makes the batch draw again."""
+    session.flush()  # new certificates get their ids
+    needing = [certificate for certificate in certificates if certificate.status_list_index is None]
     for _ in range(MAX_DRAWS):
-        candidate = base + draw(LIST_SIZE)
-        if any(session.scalar(select(column).where(column == candidate)) is not None for column in _INDEX_COLUMNS):
-            continue
+        if not needing:
+            return
+        indexes = _free_indexes(session, len(needing), draw)
         try:
-            with session.begin_nested():  # a concurrent issue may take the same index: draw again
-                certificate.status_list_index = candidate
+            with session.begin_nested():  # the unique index refuses an index taken meanwhile: draw again
+                _write_indexes(session, list(zip(needing, indexes, strict=True)))
         except IntegrityError:
             continue
-        return candidate
-    raise RuntimeError("no free status list index after repeated draws")  # only with a broken `draw`
+        return
+    raise RuntimeError("no free status list indexes after repeated draws")
+
+
+def _write_indexes(session: Session, drawn: list[tuple[Certificate, int]]) -> None:
+    """One executemany UPDATE on the session's connection, then the loaded certificates told, as after a
+    flush. Not through the flush: an index feeds no tally, and the tally hooks would recount every certificate
+    the flush touches (most of a batch's time). A rollback of the whole transaction expires them as usual."""
+    table = Certificate.__table__
+    statement = (table.update().where(table.c.id == bindparam("certificate_id"))
+                 .values(status_list_index=bindparam("index")))
+    session.connection().execute(statement, [{"certificate_id": c.id, "index": index} for c, index in drawn])
+    for certificate, index in drawn:
+        set_committed_value(certificate, "status_list_index", index)
 
 
 def supersede_status_index(session: Session, certificate: Certificate,

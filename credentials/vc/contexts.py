@@ -63,5 +63,8 @@ def load_context(url: str) -> dict[str, Any]:
 
 
 def document_loader(url: str, options: dict[str, Any] | None = None) -> dict[str, Any]:
-    """pyld-compatible loader: serves only the pinned contexts, raises ContextNotPinned otherwise."""
-    return {"contextUrl": None, "documentUrl": url, "document": load_context(url)}
+    """pyld-compatible loader: serves only the pinned contexts, raises ContextNotPinned otherwise.
+
+    Tagged "static": pyld keeps a resolved context in its shared cache only when the loader tags it, and a
+    pinned context never changes (its SHA-256 is checked), so it is resolved once per cache, not per call."""
+    return {"contextUrl": None, "documentUrl": url, "document": load_context(url), "tag": "static"}

@@ -27,6 +27,7 @@ __all__ = [
 
 _B58 = "123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz"
 _B58_INDEX = {c: i for i, c in enumerate(_B58)}
+_B58_CHUNK = 58**10
 ED25519_PUB_PREFIX = b"\xed\x01"  # multicodec ed25519-pub, varint-encoded
 DID_CONTEXTS = ["https://www.w3.org/ns/did/v1", "https://w3id.org/security/multikey/v1",
                 "https://w3id.org/security/jwk/v1"]
@@ -39,9 +40,12 @@ def b58encode(data: bytes) -> str:
     n = int.from_bytes(data, "big")
     out = []
     while n:
-        n, r = divmod(n, 58)
-        out.append(_B58[r])
-    return "1" * zeros + "".join(reversed(out))
+        n, chunk = divmod(n, _B58_CHUNK)  # ten digits per big-integer division: a signature is 88 digits
+        for _ in range(10):
+            chunk, r = divmod(chunk, 58)
+            out.append(_B58[r])
+    digits = "".join(reversed(out)).lstrip("1")  # the last chunk's leading zero digits
+    return "1" * zeros + digits
 
 
 def b58decode(text: str) -> bytes:

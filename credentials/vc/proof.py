@@ -25,10 +25,8 @@ from typing import Any
 from cachetools import LRUCache
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
-from pyld.context_resolver import ContextResolver
-from pyld.jsonld import JsonLdError, JsonLdProcessor
 
-from .contexts import ContextNotPinned, document_loader
+from .canonical import CanonicalizationError, canonicalize
 from .keys import b58decode, b58encode
 
 __all__ = [
@@ -40,15 +38,8 @@ CRYPTOSUITE = "eddsa-rdfc-2022"
 PROOF_TYPE = "DataIntegrityProof"
 _DATETIME = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})")
 MAX_DOCUMENT_CHARS = 512 * 1024  # verification refuses larger documents (canonicalisation cost)
-_local = threading.local()  # per-thread context cache, ours alone: pyld's global one is shared
-
-
-def _context_cache() -> LRUCache[str, dict[str, Any]]:
-    """pyld's shared context cache: context URL (or canonical JSON) -> {tag: resolved context}."""
-    if not hasattr(_local, "cache"):
-        _local.cache = LRUCache(maxsize=32)
-    cache: LRUCache[str, dict[str, Any]] = _local.cache
-    return cache
+_lock = threading.Lock()
+_options_hashes: LRUCache[str, bytes] = LRUCache(maxsize=64)  # canonical JSON of proof options -> hash
 
 
 @dataclass(frozen=True)
@@ -62,47 +53,20 @@ class VerificationResult:
         return self.ok
 
 
-class CanonicalizationError(ValueError):
-    """The document cannot be canonicalised safely.
-
-    `code` is context_not_pinned, jsonld_dropped or jsonld_invalid."""
-
-    def __init__(self, code: str, detail: str) -> None:
-        self.code = code
-        super().__init__(f"{code}: {detail}")
-
-
-class _Dropped(Exception):
-    pass
-
-
-def _on_dropped(term: str | None) -> None:
-    raise _Dropped(term)
-
-
-def canonicalize(document: dict[str, Any]) -> str:
-    """RDFC-1.0 canonical N-Quads of a JSON-LD document, offline, failing on any dropped property."""
-    options = {
-        "algorithm": "URDNA2015",
-        "format": "application/n-quads",
-        "documentLoader": document_loader,
-        "contextResolver": ContextResolver(_context_cache(), document_loader),
-    }
+def _options_hash(config: dict[str, Any]) -> bytes:
+    """SHA-256 of the canonical proof options; a batch signed with one key at one moment has them once."""
     try:
-        canonical: str = JsonLdProcessor(on_property_dropped=_on_dropped).normalize(copy.deepcopy(document), options)
-        return canonical
-    except _Dropped as exc:
-        detail = f"term {exc.args[0]!r} is not defined by any context"
-        raise CanonicalizationError("jsonld_dropped", detail) from None
-    except JsonLdError as exc:
-        cause: BaseException | None = exc
-        while cause is not None:
-            if isinstance(cause, ContextNotPinned):
-                raise CanonicalizationError("context_not_pinned", cause.url) from None
-            if isinstance(cause, _Dropped):
-                raise CanonicalizationError("jsonld_dropped", repr(cause.args[0])) from None
-            cause = cause.__cause__
-        raise CanonicalizationError("jsonld_invalid", str(exc)) from None
+        key: str | None = json.dumps(config, sort_keys=True)
+    except (TypeError, ValueError):
+        key = None  # not plain JSON: canonicalize decides
+    with _lock:
+        known = _options_hashes.get(key) if key is not None else None
+    if known is None:
+        known = hashlib.sha256(canonicalize(config).encode()).digest()
+        if key is not None:
+            with _lock:
+                _options_hashes[key] = known
+    return known
 
 
 def hash_data(document: dict[str, Any], proof_options: dict[str, Any]) -> bytes:
@@ -110,8 +74,16 @@ def hash_data(document: dict[str, Any], proof_options: dict[str, Any]) -> bytes:
     unsecured = {k: v for k, v in document.items() if k != "proof"}
     config = {k: v for k, v in proof_options.items() if k != "proofValue"}
     config["@context"] = document.get("@context")
-    return (hashlib.sha256(canonicalize(config).encode()).digest()
-            + hashlib.sha256(canonicalize(unsecured).encode()).digest())
+    return _options_hash(config) + hashlib.sha256(canonicalize(unsecured).encode()).digest()
+
+
+def _json_copy(node: Any) -> Any:
+    """A deep copy of JSON data (dicts and lists; strings, numbers, booleans and None are immutable)."""
+    if isinstance(node, dict):
+        return {key: _json_copy(value) for key, value in node.items()}
+    if isinstance(node, list):
+        return [_json_copy(item) for item in node]
+    return node if node is None or isinstance(node, str | int | float) else copy.deepcopy(node)
 
 
 def issuer_id(document: dict[str, Any]) -> str | None:
@@ -139,7 +111,7 @@ def sign_data_integrity(
         "proofPurpose": proof_purpose,
     }
     signature = private_key.sign(hash_data(document, proof))
-    signed = copy.deepcopy(document)
+    signed: dict[str, Any] = _json_copy(document)
     signed["proof"] = [{**proof, "proofValue": "z" + b58encode(signature)}]
     return signed
 
