@@ -35,13 +35,14 @@ def register_extensions(app: Flask) -> None:
     from credentials import PersonalDataVault
 
     from . import auth, i18n, security
-    from .extensions import csrf, db, limiter, migrate
+    from .extensions import csrf, db, init_read_session, limiter, migrate
 
     if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite:///"):
         Path(app.config["SQLALCHEMY_DATABASE_URI"].removeprefix("sqlite:///")).parent.mkdir(
             parents=True, exist_ok=True
         )
     db.init_app(app)
+    init_read_session(app)  # the replica's session, when DATABASE_REPLICA_URL names one, closed per app context
     from sqlalchemy.orm import Session
 
     from credentials.services.tallies import keep_tallies
@@ -87,6 +88,10 @@ def register_blueprints(app: Flask) -> None:
     from .web import account
 
     app.register_blueprint(account.bp)  # /account/password; a reset password is changed before anything else
+    from .web import second_factor
+
+    # After `account`: a reset password is changed first, then a required second factor is set up.
+    app.register_blueprint(second_factor.bp)  # /account/second-factor, /login/second-factor
     init_api(app)
     access.init_app(app)
     denials.init_app(app)  # every 403 in the security trail
@@ -110,3 +115,6 @@ def register_commands(app: Flask) -> None:
 
     cli_campaign.init_app(app)
     cli_report.init_app(app)
+    from . import cli_partitions
+
+    cli_partitions.init_app(app)  # `flask partitions ensure`: next year's audit partitions (PostgreSQL)

@@ -24,7 +24,7 @@ def init_app(app: Flask) -> None:
     app.before_request_funcs.setdefault(None, []).insert(0, _forget_previous_request)
 
 
-_PER_REQUEST = ("actor", "_login_user", "_flask_babel")
+_PER_REQUEST = ("actor", "_login_user", "_flask_babel", "form_refused")  # form_refused: app/web/pages.py
 
 
 def _forget_previous_request() -> None:

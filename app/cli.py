@@ -9,7 +9,7 @@ from flask import Flask, current_app
 from flask.cli import AppGroup
 
 from credentials import CredentialsError
-from credentials.models import BureauScope, Institution, Role
+from credentials.models import AdminDuty, BureauScope, Institution, Role
 from credentials.services.accounts import create_user
 from credentials.services.audit import verify_chain
 from credentials.services.reference import load_reference_data
@@ -50,9 +50,13 @@ def audit_verify() -> None:
 @click.option("--city", "city_code", default=None, help="4-digit city code (city bureau officer)")
 @click.option("--province", "province_code", default=None, help="2-digit province code (province officer)")
 @click.option("--ministry", is_flag=True, help="national scope (bureau officer)")
-def create_user_command(role, username, password, display_name, institution_id, city_code, province_code, ministry):
+@click.option("--duty", type=click.Choice([d.value for d in AdminDuty]), default=None,
+              help="administrator's duty (default security: the first administrator creates the others)")
+def create_user_command(role, username, password, display_name, institution_id, city_code, province_code, ministry,
+                        duty):
     """Create an officer, institution or admin account."""
     role = Role(role)
+    admin_duty = AdminDuty(duty) if duty else (AdminDuty.SECURITY if role is Role.ADMIN else None)
     institution = db.session.get(Institution, institution_id) if institution_id else None
     if institution_id and institution is None:
         raise click.BadParameter(f"no institution {institution_id}", param_hint="--institution")
@@ -65,7 +69,8 @@ def create_user_command(role, username, password, display_name, institution_id, 
             (BureauScope.PROVINCE, province_code) if province_code else (BureauScope.CITY, city_code))
     try:
         user = create_user(db.session(), role=role, username=username, password=password, display_name=display_name,
-                           institution=institution, bureau_scope=scope, region_code=region, by=None)
+                           institution=institution, bureau_scope=scope, region_code=region,
+                           admin_duty=admin_duty, by=None)
     except CredentialsError as error:
         db.session.rollback()
         raise click.ClickException(error.message("en")) from None
@@ -110,10 +115,14 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(credentials_cli)
     app.cli.add_command(workers_cli)
     app.cli.add_command(reference_cli)
+    from .cli_audit import audit_purge
+
+    audit_cli.add_command(audit_purge)
     app.cli.add_command(audit_cli)
     app.cli.add_command(create_user_command)
     app.cli.add_command(seed_demo_command)
     app.cli.add_command(synth_command)
-    from .jobs import jobs_cli
+    from .jobs import imports_cli, jobs_cli
 
     app.cli.add_command(jobs_cli)
+    app.cli.add_command(imports_cli)

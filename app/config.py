@@ -12,6 +12,8 @@ import os
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from credentials.services.audit_retention import MINIMUM_RETENTION_DAYS
+
 ROOT = Path(__file__).resolve().parent.parent
 DEV_SECRET = "dev-only-secret-change-me"  # noqa: S105 - a known value production refuses
 
@@ -27,6 +29,21 @@ def normalise_database_url(url: str) -> str:
     if url.startswith("postgresql://"):
         url = "postgresql+psycopg://" + url[len("postgresql://"):]
     return url
+
+
+# The read-only engine (a streaming replica) that verification, dashboards and big exports read through:
+# app.extensions.read_session(). Unset, those reads go to the primary like everything else.
+REPLICA_BIND = "replica"
+
+
+def replica_engine_options(url: str) -> dict:
+    """The replica's engine: every transaction read-only (so a write sent there by mistake fails loudly, even
+    when the URL names the primary), the same pool checks and log hygiene as the primary's engine."""
+    url = normalise_database_url(url)
+    options: dict = {"url": url, "pool_pre_ping": True, "hide_parameters": True}
+    if url.startswith("postgresql"):
+        options["connect_args"] = {"options": "-c default_transaction_read_only=on"}
+    return options
 
 
 def _derived_key(secret: str, purpose: str) -> bytes:
@@ -62,7 +79,15 @@ def load_config(overrides: dict | None = None) -> dict:
         # "sync" runs them inside the request (tests).
         "JOB_RUNNER": os.environ.get("JOB_RUNNER") or ("rq" if os.environ.get("REDIS_URL") else "thread"),
         "RQ_QUEUE": os.environ.get("RQ_QUEUE", "talent-ladder"),
-        "RATELIMIT_STORAGE_URI": os.environ.get("REDIS_URL") or "memory://",
+        # Bulk imports (app/jobs.py, credentials/imports): the uploaded file is kept, sealed, this many days after
+        # its job finished, then purged; the runner reads a file in a child process held to this CPU time and
+        # address space; an institution has at most so many jobs queued or running; uploads per user.
+        "IMPORT_FILE_RETENTION_DAYS": int(os.environ.get("IMPORT_FILE_RETENTION_DAYS", "90")),
+        "IMPORT_PARSE_CPU_SECONDS": int(os.environ.get("IMPORT_PARSE_CPU_SECONDS", "60")),
+        "IMPORT_PARSE_MEMORY_MB": int(os.environ.get("IMPORT_PARSE_MEMORY_MB", "1024")),
+        "IMPORTS_PER_INSTITUTION": int(os.environ.get("IMPORTS_PER_INSTITUTION", "2")),
+        "IMPORT_UPLOAD_RATE": os.environ.get("IMPORT_UPLOAD_RATE", "30 per hour"),
+        "RATELIMIT_STORAGE_URI": os.environ.get("REDIS_URL") or "memory-inline://",  # app/rate_limits.py
         "RATELIMIT_HEADERS_ENABLED": True,
         "MAX_CONTENT_LENGTH": 32 * 1024 * 1024,
         "BABEL_DEFAULT_LOCALE": "zh",
@@ -77,7 +102,15 @@ def load_config(overrides: dict | None = None) -> dict:
         "API_TOKEN_HOURS": int(os.environ.get("API_TOKEN_HOURS", "12")),
         "LOGIN_LOCKOUT_THRESHOLD": 5,
         "LOGIN_LOCKOUT_MINUTES": 15,
+        # Roles whose accounts must sign in with a second factor (app/web/second_factor.py). Production names the
+        # officers and administrators; development and tests name none (the demo signs in with a password alone).
+        # SECOND_FACTOR_REQUIRED_ROLES="bureau_officer,admin,institution_staff" widens or narrows it.
+        "SECOND_FACTOR_REQUIRED_ROLES": tuple(role.strip() for role in os.environ.get(
+            "SECOND_FACTOR_REQUIRED_ROLES", "bureau_officer,admin" if env == "production" else "").split(",")
+            if role.strip()),
         "LOGIN_RATE_LIMIT": os.environ.get("LOGIN_RATE_LIMIT", "20 per minute"),
+        # How long audit events are kept before `flask audit purge` removes them (README "Configuration").
+        "AUDIT_RETENTION_DAYS": _audit_retention_days(os.environ.get("AUDIT_RETENTION_DAYS", "365")),
         "PAGE_SIZE": 20,
         "MAX_PAGE_SIZE": 200,
         # Development default: the port actually served (`PORT=8080 make run`), at `localhost` because the
@@ -93,6 +126,8 @@ def load_config(overrides: dict | None = None) -> dict:
         "OPENAPI_URL_PREFIX": "/api/v1",
         "OPENAPI_JSON_PATH": "openapi.json",
     }
+    if os.environ.get("DATABASE_REPLICA_URL"):
+        config["SQLALCHEMY_BINDS"] = {REPLICA_BIND: replica_engine_options(os.environ["DATABASE_REPLICA_URL"])}
     config["ID_HASH_KEY"] = _key_from_env("ID_HASH_KEY") or _derived_key(secret, "id-hash")
     config["ID_ENCRYPTION_KEYS"] = {"k1": _key_from_env("ID_ENCRYPTION_KEY") or _derived_key(secret, "id-enc")}
     config["ID_ENCRYPTION_KEY_ID"] = "k1"
@@ -111,6 +146,13 @@ def load_config(overrides: dict | None = None) -> dict:
     if overrides:
         config.update(overrides)
     return config
+
+
+def _audit_retention_days(raw: str) -> int:
+    if not raw.strip().isdigit() or int(raw) < MINIMUM_RETENTION_DAYS:
+        raise ConfigError(f"AUDIT_RETENTION_DAYS must be a whole number of days, at least {MINIMUM_RETENTION_DAYS} "
+                          f"(security events are kept that long); got {raw!r}")
+    return int(raw)
 
 
 # Keys that must never be derived from SECRET_KEY in production (each 32 random bytes, base64url).

@@ -56,6 +56,8 @@ def _wants_json() -> bool:
 def init_app(app: Flask) -> None:
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException):
+        if error.response is not None:  # a response made for this refusal (a rate limit's on_breach page)
+            return error.response
         if _wants_json():
             detail = error.description if error.description and error.code not in (401, 403, 404, 500) else None
             field_errors = _validation_messages(error)

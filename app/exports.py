@@ -24,7 +24,7 @@ from credentials.services.audit import record
 from credentials.spreadsheets import defuse_formula
 
 from .auth import current_actor
-from .extensions import db
+from .extensions import db, read_session
 from .i18n import level_name
 
 XLSX_MIMETYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -126,7 +126,7 @@ def too_many_to_export(statement) -> bool:
 
 
     counted = statement.order_by(None).limit(EXPORT_LIMIT + 1).subquery()
-    if db.session.scalar(select(func.count()).select_from(counted)) <= EXPORT_LIMIT:
+    if read_session().scalar(select(func.count()).select_from(counted)) <= EXPORT_LIMIT:
         return False
     flash(_("列表超过 %(limit)s 条，无法一次导出；请先按姓名或结果筛选。", limit=f"{EXPORT_LIMIT:,}"), "error")
     return True
@@ -135,7 +135,7 @@ def too_many_to_export(statement) -> bool:
 def stream(statement):
     """The rows of a select, fetched a thousand at a time (an export never holds the whole list)."""
 
-    return db.session.scalars(statement.execution_options(yield_per=1000))
+    return read_session().scalars(statement.execution_options(yield_per=1000))
 
 
 def certificates_xlsx(statement) -> Response:

@@ -216,8 +216,8 @@ def _el(tag: str, attrs: dict[str, Any], body: Markup | str = "") -> Markup:
     rendered = "".join(f' {name}="{escape(_number(value))}"'
                        for name, value in attrs.items() if value is not None)
     if not body:
-        return Markup(f"<{tag}{rendered}/>")  # noqa: S704 - every attribute value went through escape()
-    return Markup(f"<{tag}{rendered}>") + Markup(body) + Markup(f"</{tag}>")  # noqa: S704 - as above
+        return Markup(f"<{tag}{rendered}/>")  # noqa: S704 - every attribute value went through escape()  # nosec B704
+    return Markup(f"<{tag}{rendered}>") + Markup(body) + Markup(f"</{tag}>")  # noqa: S704 - attribute values escaped, body already Markup  # nosec B704
 
 
 def _number(value: Any) -> Any:

@@ -91,6 +91,8 @@ def configure_logging(app: Flask) -> None:
         response.headers["X-Request-Id"] = g.get("request_id", "")
         if not request.path.startswith("/static/"):
             elapsed = (time.perf_counter() - g.get("started", time.perf_counter())) * 1000
-            app.logger.info("%s %s", request.method, request.path,
-                            extra={"status": response.status_code, "duration_ms": round(elapsed, 1)})
+            extra = {"status": response.status_code, "duration_ms": round(elapsed, 1)}
+            if "outcome" in g:  # what the request found (a verification's verdict), on its one line
+                extra["outcome"] = g.outcome
+            app.logger.info("%s %s", request.method, request.path, extra=extra)
         return response

@@ -5,6 +5,7 @@ that pages and the API hand out."""
 from __future__ import annotations
 
 import contextlib
+import functools
 import ipaddress
 import json
 from urllib.parse import urlencode, urlsplit
@@ -27,6 +28,7 @@ VC = "application/vc"  # W3C VC 2.0 media type (a Data Integrity proof travels i
 VC_JWT = "application/vc+jwt"
 
 
+@functools.lru_cache(maxsize=8)  # asked on every public verification; the answer depends on the URL alone
 def did_for(base_url: str) -> str:
     """did:web of PUBLIC_BASE_URL: host (port as %3A), then any path segments (served at <path>/did.json).
 
@@ -71,7 +73,7 @@ def qr_svg(url: str, *, title: str = "") -> Markup:
     code = segno.make(url, error="m", micro=False)
     svg = code.svg_inline(scale=1, border=2, dark="#000", light="#fff", svgclass="qr", lineclass=None,
                           omitsize=True, title=title or None)
-    return Markup(svg.replace("<svg ", '<svg role="img" ', 1))  # noqa: S704 - segno's own markup
+    return Markup(svg.replace("<svg ", '<svg role="img" ', 1))  # noqa: S704 - segno's own markup, built from our URL  # nosec B704
 
 
 def credential_response(certificate: Certificate, fmt: str) -> Response:

@@ -53,6 +53,9 @@ def arguments(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--load-rounds", type=int, default=3, help="alternating load rounds per side")
     parser.add_argument("--load-tool", choices=("auto", "wrk", "python"), default="auto",
                         help="wrk when installed (auto), else a bounded Python load generator")
+    parser.add_argument("--only", action="append", metavar="STAGE",
+                        choices=("verify", "pages", "eligibility", "routes", "signing", "imports"),
+                        help="run only this stage after synth (repeatable; default: every stage)")
     parser.add_argument("--out", type=Path, default=ROOT / "instance", help="directory of the JSON file")
     return parser.parse_args(argv)
 
@@ -83,6 +86,8 @@ def main(argv: list[str] | None = None) -> Path:
                 ("imports", lambda: bench_imports(bench, url, scratch, args.import_rows)),  # last: adds workers
             )
             for name, run in stages:
+                if args.only and name != "synth" and name not in args.only:
+                    continue
                 started = time.perf_counter()
                 run()
                 _stage(f"{database}: {name} took {time.perf_counter() - started:.1f} s")

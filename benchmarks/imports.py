@@ -172,9 +172,11 @@ def _import_rate(session, app, institution, clerk, data: bytes):
 
     started = time.perf_counter()
     job = create_import(session, kind="appraisal_results", institution=institution, file_bytes=data,
-                        filename="bench.csv", dry_run=False, by=clerk)
+                        filename="bench.csv", dry_run=False, by=clerk, vault=app.extensions["vault"])
     session.commit()
-    job = run_import(session, job.id, vault=app.extensions["vault"])
+    from app.jobs import parse_budget  # as the runner reads it: in a child process held to the budget
+
+    job = run_import(session, job.id, vault=app.extensions["vault"], budget=parse_budget(app))
     elapsed = time.perf_counter() - started
     if job.status is not ImportStatus.COMMITTED:
         raise RuntimeError(f"benchmark import did not commit: {job.status.value} {job.failure} "

@@ -14,6 +14,7 @@ from __future__ import annotations
 from .errors import Forbidden
 from .labels import STAGE_NAMES
 from .models import (
+    AdminDuty,
     BureauScope,
     Certificate,
     Competition,
@@ -255,8 +256,9 @@ def may_correct_certificate(user: User, certificate: Certificate) -> bool:
 # ---- accounts (credentials/services/accounts.py: disable, enable, reset a password)
 
 def may_manage_accounts(by: User) -> bool:
-    """Accounts are the administrators' (UX "Admin"): an active admin disables, enables and resets them."""
-    return by.role is Role.ADMIN and by.is_active
+    """Accounts are the security administrator's (三员分立): an active one creates, disables, enables and resets
+    them and changes an administrator's duty; the system and audit administrators do none of it."""
+    return by.role is Role.ADMIN and by.admin_duty is AdminDuty.SECURITY and by.is_active
 
 
 # ---- reporting upward (credentials/services/reporting.py: packages of certificate records for the nation)

@@ -52,7 +52,7 @@ class Setting:
         headers = headers or (RESULT_HEADERS if kind == "appraisal_results" else TRAINING_HEADERS)
         job = create_import(db.session(), kind=kind, institution=self.institution,
                             file_bytes=csv_bytes(headers, *rows, encoding=encoding) if data is None else data,
-                            filename=filename, dry_run=dry_run, by=self.staff)
+                            filename=filename, dry_run=dry_run, by=self.staff, vault=self.vault)
         db.session.commit()
         return run_import(db.session(), job.id, vault=self.vault, today=today)
 

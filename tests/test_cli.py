@@ -6,6 +6,7 @@ import pytest
 from sqlalchemy import func, select
 
 from credentials.demo.seed import (
+    ADMINS,
     DEMO_PASSWORD,
     OFFICERS,
     STAFF,
@@ -135,13 +136,13 @@ def test_seed_demo_is_idempotent(db, runner):
     assert first.exit_code == 0 and "demo data loaded" in first.output
     assert second.exit_code == 0 and "already present" in second.output
     assert {model: count(db, model) for model in DEMO_TABLES} == counts
-    assert counts[Worker] == len(WORKERS) and counts[User] == len(OFFICERS) + len(STAFF) + len(WORKERS)
+    assert counts[Worker] == len(WORKERS) and counts[User] == len(ADMINS) + len(OFFICERS) + len(STAFF) + len(WORKERS)
 
 
 def test_every_demo_login_can_sign_in(db, runner, vault):
     invoke(runner, "seed-demo")
     db.session.rollback()
-    logins = [username for username, *_ in OFFICERS] + [username for username, *_ in STAFF]
+    logins = [username for username, *_ in ADMINS + OFFICERS] + [username for username, *_ in STAFF]
     logins += [demo_national_id(spec.birth, spec.sequence) for spec in WORKERS]
 
     for login in logins:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
 from http import HTTPStatus
 
 from flask import Flask
@@ -37,8 +38,19 @@ def problem_example(status: int) -> dict:
             "status": status, **_EXAMPLE_DETAILS.get(status, {}), "request_id": "3f2b9c0e5d4a4e1f8a7b6c5d4e3f2a1b"}
 
 
+def numeric_bounds(converter, field, ret: dict, **kwargs) -> dict:
+    """A Decimal field's Range bounds reach the document as Decimal, which JSON writes as a string ("1000"): the
+    schema is then invalid (schemathesis refuses it, tests/api/test_fuzz.py). A number's bounds are numbers."""
+    return {key: int(value) if value == value.to_integral_value() else float(value)
+            for key, value in ret.items() if key in ("minimum", "maximum") and isinstance(value, Decimal)}
+
+
 class TalentLadderApi(Api):
     ERROR_SCHEMA = Problem
+
+    def _init_spec(self, *args, **kwargs):
+        super()._init_spec(*args, **kwargs)
+        self.ma_plugin.converter.add_attribute_function(numeric_bounds)
 
     def _register_error_handlers(self):
         """Errors are app/errors.py's job: problem+json with field-level messages."""
@@ -90,6 +102,9 @@ def init_api(app: Flask) -> None:
         "security": [{"bearer": []}],
     })
     api.init_app(app)
+    from . import cookieless
+
+    cookieless.init_app(app)  # no cookie session under /api/: bearer tokens only
     for module in (auth, workers, institutions, certificates, reference, credentials, verify, ladder, history,
                    imports, promotions, competitions, competition_rules, applications, sessions, results,
                    worker_facts, campaigns, campaign_evaluation):

@@ -7,7 +7,7 @@ the request: the upload and the commit answer 202 with the job and its Location.
 from __future__ import annotations
 
 import marshmallow as ma
-from flask import url_for
+from flask import current_app, url_for
 from flask_smorest import Blueprint
 from webargs.flaskparser import FlaskParser
 from werkzeug.datastructures import CombinedMultiDict, FileStorage
@@ -26,8 +26,8 @@ from credentials.spreadsheets import FORMATS, MAX_FILE_BYTES
 from ..access import allow
 from ..auth import current_actor
 from ..extensions import db
-from ..jobs import enqueue_import
-from ..lookups import import_job_or_404
+from ..jobs import enqueue_import, upload_limit, upload_limit_message
+from ..lookups import import_job_or_404, vault
 from .common import (
     Page,
     PageArgs,
@@ -126,6 +126,9 @@ class ImportJobOut(ma.Schema):
     progress = nested(ImportProgress, "How far the check or the commit has got")
     counts = nested(ImportCounts, "What the file holds and what it does")
     failure = nested(ImportFailure, "Why the job failed, or null", null=True)
+    file_removed_at = moment("When the uploaded file was deleted under the retention rule "
+                             "(IMPORT_FILE_RETENTION_DAYS after the job finished); outcome, counts, problems, hash "
+                             "and size stay. Null while the file is kept (sealed)", "2024-09-29T08:00:05Z", null=True)
     uploaded_by = nested(Ref, "Who uploaded it (display name)", example={"id": 3, "name": "李*华"})
     created_at = moment("Uploaded (UTC)", "2024-07-01T08:00:00Z")
     started_at = moment("Work began (UTC)", "2024-07-01T08:00:01Z", null=True)
@@ -156,6 +159,7 @@ def job_dict(job: ImportJob, *, with_errors: bool = True) -> dict:
                    "flagged": job.rows_flagged, "errors": job.error_count},
         "failure": ({"code": job.failure, "message_zh": failure.zh, "message_en": failure.en}
                     if failure else None),
+        "file_removed_at": iso_utc(job.file_removed_at),
         "uploaded_by": {"id": job.uploaded_by_id, "name": job.uploaded_by.display_name},
         "created_at": iso_utc(job.created_at), "started_at": iso_utc(job.started_at),
         "finished_at": iso_utc(job.finished_at),
@@ -184,18 +188,23 @@ def list_imports(args):
 
 @blp.route("", methods=["POST"])
 @allow(Role.INSTITUTION_STAFF)
+@upload_limit(error_message=upload_limit_message)
 @blp.arguments(ImportUpload, location="files")
 @blp.response(202, ImportJobOut, description="The job, queued", headers=LOCATION)
-@problems(401, 403, 413, 422)
+@problems(401, 403, 409, 413, 422, 429)
 def create_job(form):
-    """Upload a file (multipart: kind, file, dry_run): 202 with the job; poll its Location till `finished`."""
+    """Upload a file (multipart: kind, file, dry_run): 202 with the job; poll its Location till `finished`.
+
+    409 while the institution has IMPORTS_PER_INSTITUTION jobs queued or running; 429 past IMPORT_UPLOAD_RATE
+    uploads per user. The file is kept sealed, and deleted IMPORT_FILE_RETENTION_DAYS after the job finished."""
     user = current_actor()
     upload = form["file"]
     if not isinstance(upload, FileStorage):
         raise ValidationFailed("required", field="file")
     job = create_import(db.session(), kind=form["kind"], institution=user.institution,
                         file_bytes=upload.read(MAX_FILE_BYTES + 1), filename=upload.filename,
-                        dry_run=form["dry_run"], by=user)
+                        dry_run=form["dry_run"], by=user, vault=vault(),
+                        max_active=current_app.config["IMPORTS_PER_INSTITUTION"])
     db.session.commit()
     enqueue_import(job.id, user.id)
     db.session.refresh(job)
@@ -216,9 +225,12 @@ def get_import(job_id: int):
 @blp.response(202, ImportJobOut, description="The job, queued to commit", headers=LOCATION)
 @problems(401, 403, 404, 409)
 def commit_job(job_id: int):
-    """Commit a dry run that passed, from the file already uploaded; 409 in any other state."""
+    """Commit a dry run that passed, from the file already uploaded; 409 in any other state, once the file was
+    deleted under the retention rule, or while the institution has IMPORTS_PER_INSTITUTION jobs on the go."""
     user = current_actor()
-    job = commit_import(db.session(), import_job_or_404(job_id), by=user)
+    job = commit_import(db.session(), import_job_or_404(job_id), by=user,
+                        max_active=current_app.config["IMPORTS_PER_INSTITUTION"],
+                        retention_days=current_app.config["IMPORT_FILE_RETENTION_DAYS"])
     db.session.commit()
     enqueue_import(job.id, user.id)
     db.session.refresh(job)

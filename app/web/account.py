@@ -3,6 +3,8 @@ administrator reset is sent here from every page (the API answers 403 problem+js
 
 from __future__ import annotations
 
+from collections.abc import Callable, Collection
+
 from flask import Blueprint, current_app, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -10,6 +12,7 @@ from flask_wtf import FlaskForm
 from wtforms import PasswordField
 from wtforms.validators import DataRequired, EqualTo, Length
 
+from credentials.models import User
 from credentials.services.accounts import change_password
 
 from ..access import EXTERNAL_PUBLIC_PREFIXES, PUBLIC, allow, rule_for
@@ -54,15 +57,24 @@ def password():
 @bp.before_app_request
 def password_change_first():
     """A reset password is the administrator's as much as the user's: nothing else opens until it is changed."""
+    return first_things_first(STILL_OPEN, lambda actor: actor.must_change_password, page="account.password",
+                              code="password_change_required",
+                              detail=lambda: _("管理员已重置您的密码：请先在网页上修改密码，再使用 API。"))
+
+
+def first_things_first(still_open: Collection[str], needed: Callable[[User], bool], *, page: str, code: str,
+                       detail: Callable[[], str]):
+    """The mechanism of a step every page waits for (a password to change, a second factor to set up): for an
+    actor who `needed` it, every page but `still_open` leads to `page`, and the API (but its public operations)
+    answers 403 problem+json with `code`. None lets the request through."""
     endpoint = request.endpoint
-    if endpoint is None or endpoint in STILL_OPEN or endpoint.startswith(EXTERNAL_PUBLIC_PREFIXES):
+    if endpoint is None or endpoint in still_open or endpoint.startswith(EXTERNAL_PUBLIC_PREFIXES):
         return None
     actor = current_actor()
-    if actor is None or not actor.must_change_password:
+    if actor is None or not needed(actor):
         return None
     if is_api_request():
         if rule_for(current_app, endpoint) == PUBLIC:
             return None
-        return problem(403, title_for(403, "Forbidden"), _("管理员已重置您的密码：请先在网页上修改密码，再使用 API。"),
-                       code="password_change_required")
-    return redirect(url_for("account.password"))
+        return problem(403, title_for(403, "Forbidden"), detail(), code=code)
+    return redirect(url_for(page))

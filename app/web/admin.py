@@ -15,20 +15,20 @@ from wtforms import DateField, PasswordField, SelectField, StringField
 from wtforms.validators import DataRequired, Length, Optional
 
 from credentials.clock import china_today
-from credentials.models import BureauScope, CertificateRoute, Institution, InstitutionKind, Role, User
+from credentials.models import AdminDuty, BureauScope, CertificateRoute, Institution, InstitutionKind, Role, User
 from credentials.services.accounts import create_user
 from credentials.services.historic import enter_historic_certificate
 from credentials.services.institutions import accredit, create_institution
 from ladder.frameworks import appraised_levels
 
-from ..access import allow
+from ..access import ALL_DUTIES, allow
 from ..auth import current_actor
 from ..extensions import db
 from ..i18n import level_name
 from ..lookups import city_code_of, occupation_or_field_error, worker_by_national_id_or_field_error
 from . import admin_audit  # noqa: F401 - adds the audit trail's routes to bp
 from .admin_blueprint import bp
-from .admin_users import ROLE_LABELS, state_of
+from .admin_users import DUTY_LABELS, ROLE_LABELS, state_of
 from .appraisal_forms import HistoricCertificateForm
 from .approvals import uploaded_files
 from .forms import city_field, occupation_field, options
@@ -48,6 +48,8 @@ class UserForm(FlaskForm):
     display_name = StringField(_l("显示名称"), validators=[Optional(), Length(max=64)])
     password = PasswordField(_l("初始密码"), validators=[DataRequired(), Length(max=256)])
     role = SelectField(_l("角色"), choices=options((r.value, ROLE_LABELS[r]) for r in STAFF_ROLES))
+    admin_duty = SelectField(_l("管理员职责"), choices=options([("", "—")] + list(DUTY_LABELS.items())), default="",
+                             description=_l("仅管理员账号填写：系统、安全、审计三者分立，一个账号只担一项"))
     institution_id = SelectField(_l("所属机构"), choices=[], validate_choice=False)
     bureau_scope = SelectField(
         _l("管辖范围"), choices=options([("", "—")] + [(scope.value, label) for scope, label in SCOPE_LABELS.items()]))
@@ -68,16 +70,22 @@ class AccreditationForm(FlaskForm):
 
 
 @bp.get("/")
-@allow(Role.ADMIN)
+@allow(Role.ADMIN, duty=ALL_DUTIES)
 def home():
-    users = paginate(select(User).where(User.role != Role.WORKER).order_by(User.id))
-    institutions = db.session.scalars(select(Institution).order_by(Institution.id)).all()
-    return render_template("admin/home.html", users=users, institutions=institutions,
-                           role_labels=ROLE_LABELS, kind_labels=KIND_LABELS, state_of=state_of)
+    """Each duty sees what it may do: accounts for the security and system administrators, institutions for the
+    system administrator, the way to the trail for the auditor."""
+    duty = current_actor().admin_duty
+    users = (paginate(select(User).where(User.role != Role.WORKER).order_by(User.id))
+             if duty in (AdminDuty.SECURITY, AdminDuty.SYSTEM) else None)
+    institutions = (db.session.scalars(select(Institution).order_by(Institution.id)).all()
+                    if duty is AdminDuty.SYSTEM else [])
+    return render_template("admin/home.html", users=users, institutions=institutions, duty=duty,
+                           duty_labels=DUTY_LABELS, role_labels=ROLE_LABELS, kind_labels=KIND_LABELS,
+                           state_of=state_of)
 
 
 @bp.route("/users/new", methods=["GET", "POST"])
-@allow(Role.ADMIN)
+@allow(Role.ADMIN, duty=AdminDuty.SECURITY)
 def new_user():
     form = UserForm()
     form.institution_id.choices = options([("", "—")] + [
@@ -98,11 +106,12 @@ def _create_user(form: UserForm) -> User:
         display_name=form.display_name.data or None, password=form.password.data, institution=institution,
         bureau_scope=BureauScope(form.bureau_scope.data) if form.bureau_scope.data else None,
         region_code=(form.region_code.data or "").strip() or None, by=current_actor(),
+        admin_duty=AdminDuty(form.admin_duty.data) if form.admin_duty.data else None,
     )
 
 
 @bp.route("/institutions/new", methods=["GET", "POST"])
-@allow(Role.ADMIN)
+@allow(Role.ADMIN, duty=AdminDuty.SYSTEM)
 def new_institution():
     form = InstitutionForm()
     if form.validate_on_submit():
@@ -115,7 +124,7 @@ def new_institution():
 
 
 @bp.route("/institutions/<int:institution_id>", methods=["GET", "POST"])
-@allow(Role.ADMIN)
+@allow(Role.ADMIN, duty=AdminDuty.SYSTEM)
 def institution(institution_id: int):
     found = db.get_or_404(Institution, institution_id)
     form = AccreditationForm()
@@ -134,7 +143,7 @@ def _accredit(institution: Institution, form: AccreditationForm):
 
 
 @bp.route("/certificates/historic", methods=["GET", "POST"])
-@allow(Role.ADMIN)
+@allow(Role.ADMIN, duty=AdminDuty.SYSTEM)
 def historic_certificate():
     """A certificate from paper that no result in the registry earned: marked historic, with its scan."""
     form = HistoricCertificateForm()

@@ -1,6 +1,7 @@
-"""The whole audit trail for the administrator (等保 level 3, security audit): filtered by action prefix, entity,
-actor and China dates; newest first, fifty a page, paged by keyset; exported to XLSX up to a cap, and the export
-is itself a line of the trail."""
+"""The whole audit trail for the audit administrator alone (等保 level 3, security audit; 三员分立: the security
+administrator who grants rights neither reads nor exports it, and the auditor changes nothing): filtered by
+action prefix, entity, actor and China dates; newest first, fifty a page, paged by keyset; exported to XLSX up to
+a cap, and the export is itself a line of the trail."""
 
 from __future__ import annotations
 
@@ -17,7 +18,7 @@ from wtforms.validators import Length, Optional, ValidationError
 
 from credentials.clock import china_now
 from credentials.identity import mask_name
-from credentials.models import AuditEvent, Role, User
+from credentials.models import AdminDuty, AuditEvent, Role, User
 from credentials.queries.audit_log import AuditFilter, audit_page, audit_trail
 from credentials.services.audit import record
 
@@ -90,7 +91,7 @@ def snapshot(value: dict[str, Any] | None) -> str:
 
 
 @bp.get("/audit")
-@allow(Role.ADMIN)
+@allow(Role.ADMIN, duty=AdminDuty.AUDIT)
 def audit():
     form, filters = _filters()
     page = audit_page(db.session(), filters, before=_number("before"), after=_number("after"))
@@ -101,7 +102,7 @@ def audit():
 
 
 @bp.get("/audit.xlsx")
-@allow(Role.ADMIN)
+@allow(Role.ADMIN, duty=AdminDuty.AUDIT)
 def audit_export():
     """At most EXPORT_CAP rows; a larger set is refused with a message (never cut short silently). The rows are
     fixed at the newest one the count saw, and the export is recorded with its filters."""

@@ -1,6 +1,8 @@
-"""The administrator's accounts: the list (search by account or display name, role and state filters, XLSX) and
-one account's page with its duties: disable or enable, reset the password, lift sign-in waits. A worker's name
-and ID number show masked here as everywhere an officer reads them."""
+"""The accounts: the list (search by account or display name, role and state filters, XLSX) and one account's
+page with its duties: disable or enable, reset the password, change an administrator's duty (the security
+administrator's), lift sign-in waits (the security or the system administrator's). A worker's name and ID number
+show masked here as everywhere an officer reads them. The account's audit trail is not shown here: only the audit
+administrator reads the trail (三员分立)."""
 
 from __future__ import annotations
 
@@ -9,33 +11,40 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from sqlalchemy import func, select
-from wtforms import RadioField, StringField, TextAreaField
+from wtforms import RadioField, SelectField, StringField, TextAreaField
 from wtforms.validators import InputRequired, Length, ValidationError
 
 from credentials.identity import mask_name
-from credentials.models import Role, User
+from credentials.models import AdminDuty, Role, User
 from credentials.queries.accounts import STATES, accounts, active_admins
 from credentials.services.accounts import disable_user, enable_user, lift_throttles, reset_password
-from credentials.services.audit import trail_of
+from credentials.services.admin_duties import change_duty
+from credentials.services.second_factor import factor_state, reset_second_factor
 
 from ..access import allow
 from ..auth import current_actor
 from ..exports import stream, too_many_to_export, xlsx_response
 from ..extensions import db
 from ..lookups import vault
-from .admin_audit import moment
 from .admin_blueprint import bp
 from .forms import options
 from .pages import commit_or_show, form_status, paginate
 
 ROLE_LABELS = {Role.WORKER: _l("劳动者"), Role.INSTITUTION_STAFF: _l("机构人员"), Role.BUREAU_OFFICER: _l("人社局人员"),
                Role.ADMIN: _l("管理员")}
+DUTY_LABELS = {AdminDuty.SYSTEM: _l("系统管理员"), AdminDuty.SECURITY: _l("安全管理员"),
+               AdminDuty.AUDIT: _l("审计管理员")}
+ACCOUNT_READERS = (AdminDuty.SECURITY, AdminDuty.SYSTEM)  # the system administrator finds an account to lift waits
 STATE_LABELS = {"active": _l("有效"), "disabled": _l("已停用"), "must_change": _l("待改密码")}
-RECENT_EVENTS = 20
+SECOND_FACTOR_LABELS = {"on": _l("已启用"), "pending": _l("设置中（未确认）"), "off": _l("未启用")}
 
 
 class DisableForm(FlaskForm):
     reason = TextAreaField(_l("停用原因"), description=_l("例如：人员离职、账号疑似被他人使用；记入审计记录"))
+
+
+class DutyForm(FlaskForm):
+    admin_duty = SelectField(_l("管理员职责"), choices=options(DUTY_LABELS.items()))
 
 
 class ResetForm(FlaskForm):
@@ -80,7 +89,7 @@ def _filters() -> tuple[str, Role | None, str | None]:
 
 
 @bp.get("/users")
-@allow(Role.ADMIN)
+@allow(Role.ADMIN, duty=ACCOUNT_READERS)
 def users():
     search, role, state = _filters()
     page = paginate(accounts(search=search, role=role, state=state))
@@ -90,7 +99,7 @@ def users():
 
 
 @bp.get("/users.xlsx")
-@allow(Role.ADMIN)
+@allow(Role.ADMIN, duty=AdminDuty.SECURITY)
 def users_export():
     search, role, state = _filters()
     statement = accounts(search=search, role=role, state=state)
@@ -104,26 +113,28 @@ def users_export():
 
 
 @bp.get("/users/<int:user_id>")
-@allow(Role.ADMIN)
+@allow(Role.ADMIN, duty=ACCOUNT_READERS)
 def user(user_id: int):
     return _account_page(db.get_or_404(User, user_id))
 
 
 def _account_page(account: User, *, disable_form: DisableForm | None = None, reset_form: ResetForm | None = None,
-                  status: int = 200):
-    trail = db.session.scalars(trail_of("user", account.id).limit(RECENT_EVENTS)).all()
+                  duty_form: DutyForm | None = None, status: int = 200):
     admins = db.session.scalar(select(func.count()).select_from(active_admins().subquery())) or 0
-    is_last_admin = account.role is Role.ADMIN and account.is_active and admins <= 1
+    is_last_admin = account.admin_duty is AdminDuty.SECURITY and account.is_active and admins <= 1
     return render_template(
-        "admin/user.html", account=account, trail=trail, recent=RECENT_EVENTS, moment=moment,
+        "admin/user.html", account=account,
         disable_form=disable_form or DisableForm(formdata=None), reset_form=reset_form or ResetForm(formdata=None),
+        duty_form=duty_form or DutyForm(formdata=None, admin_duty=account.admin_duty and account.admin_duty.value),
+        duty_labels=DUTY_LABELS,
         is_self=account.id == current_actor().id, is_last_admin=is_last_admin, role_labels=ROLE_LABELS,
         state_labels=STATE_LABELS, state=state_of(account), account_name=account_name(account),
-        person_name=person_name(account), account_place=account_place(account)), status
+        person_name=person_name(account), account_place=account_place(account),
+        second_factor=factor_state(db.session(), account), second_factor_labels=SECOND_FACTOR_LABELS), status
 
 
 @bp.post("/users/<int:user_id>/disable")
-@allow(Role.ADMIN)
+@allow(Role.ADMIN, duty=AdminDuty.SECURITY)
 def disable(user_id: int):
     """Disabling ends every session and revokes every API token at once (credentials.services.accounts)."""
     account = db.get_or_404(User, user_id)
@@ -136,7 +147,7 @@ def disable(user_id: int):
 
 
 @bp.post("/users/<int:user_id>/enable")
-@allow(Role.ADMIN)
+@allow(Role.ADMIN, duty=AdminDuty.SECURITY)
 def enable(user_id: int):
     account = db.get_or_404(User, user_id)
     form = FlaskForm()
@@ -147,7 +158,7 @@ def enable(user_id: int):
 
 
 @bp.post("/users/<int:user_id>/reset-password")
-@allow(Role.ADMIN)
+@allow(Role.ADMIN, duty=AdminDuty.SECURITY)
 def reset(user_id: int):
     """The temporary password is shown in this one answer (never flashed: the session cookie is signed, not
     secret), and never again."""
@@ -163,12 +174,39 @@ def reset(user_id: int):
     return _account_page(account, reset_form=form, status=form_status(form))
 
 
+@bp.post("/users/<int:user_id>/duty")
+@allow(Role.ADMIN, duty=AdminDuty.SECURITY)
+def duty(user_id: int):
+    """Another administrator moves to another duty; their sessions and tokens end (credentials.services.admin_duties)."""
+    account = db.get_or_404(User, user_id)
+    form = DutyForm()
+    if form.validate_on_submit() and commit_or_show(form, lambda: change_duty(
+            db.session(), account, AdminDuty(form.admin_duty.data), by=current_actor()) or True):
+        flash(_("%(name)s 的职责现为：%(duty)s", name=person_name(account),
+                duty=DUTY_LABELS[AdminDuty(form.admin_duty.data)]), "success")
+        return redirect(url_for("admin.user", user_id=account.id))
+    return _account_page(account, duty_form=form, status=form_status(form))
+
+
 @bp.post("/users/<int:user_id>/lift-waits")
-@allow(Role.ADMIN)
+@allow(Role.ADMIN, duty=ACCOUNT_READERS)
 def lift_waits(user_id: int):
     """The unlock path: every sign-in wait on this account, from every client, is lifted (and audited)."""
     account = db.get_or_404(User, user_id)
     lifted = lift_throttles(db.session(), vault(), account, by=current_actor())
     db.session.commit()
     flash(_("已解除 %(name)s 的登录等待（%(count)s 处）", name=person_name(account), count=lifted), "success")
+    return redirect(url_for("admin.user", user_id=account.id))
+
+
+@bp.post("/users/<int:user_id>/reset-second-factor")
+@allow(Role.ADMIN, duty=AdminDuty.SECURITY)
+def reset_second_factor_of(user_id: int):
+    """A lost phone: the user's second factor and recovery codes go, their sessions end; they enrol again."""
+    account = db.get_or_404(User, user_id)
+    form = FlaskForm()
+    if form.validate_on_submit() and commit_or_show(form, lambda: reset_second_factor(
+            db.session(), account, by=current_actor()) or True):
+        flash(_("已重置 %(name)s 的两步验证：其所有登录已退出，下次登录后须重新设置。", name=person_name(account)),
+              "success")
     return redirect(url_for("admin.user", user_id=account.id))

@@ -4,20 +4,20 @@ from __future__ import annotations
 
 from flask import Blueprint, current_app, flash, redirect, render_template, request, session, url_for
 from flask_babel import lazy_gettext as _l
-from flask_login import login_user, logout_user
+from flask_login import logout_user
 from flask_wtf import FlaskForm
 from wtforms import PasswordField, StringField
 from wtforms.validators import DataRequired, Length
 
 from credentials import AuthenticationFailed
-from credentials.services.accounts import authenticate, end_session, start_session
+from credentials.services.accounts import authenticate, end_session
 
 from ..access import allow, public
 from ..auth import SESSION_KEY
 from ..extensions import db, limiter
 from ..i18n import error_text
 from ..lookups import vault
-from ..navigation import home_for, safe_next
+from .second_factor import finish_password_step
 
 bp = Blueprint("auth", __name__)
 
@@ -48,12 +48,8 @@ def login():
             current_app.logger.info("sign-in refused", extra={"outcome": error.code})
             form.password.errors = [error_text(error)]
             return render_template("auth/login.html", form=form), 401
-        session.clear()  # no fixation: a fresh session for the new identity
-        session[SESSION_KEY] = start_session(db.session(), user)
-        login_user(user)
-        db.session.commit()
-        current_app.logger.info("signed in", extra={"outcome": "ok"})
-        return redirect(safe_next(request.args.get("next")) or home_for(user))
+        # The session now, or (two-step verification) after the code: app/web/second_factor.py
+        return finish_password_step(user, request.args.get("next"))
     return render_template("auth/login.html", form=form)
 
 

@@ -90,11 +90,12 @@ class CredentialForm(FlaskForm):
         return None
 
 
-def _page(form: VerifyForm, credential_form: CredentialForm, *, verdict=None, report: CheckReport | None = None,
-          file_report: CheckReport | None = None, status: int = 200):
+def _page(form: VerifyForm, credential_form: CredentialForm, *, verdict=None, certificate: Certificate | None = None,
+          report: CheckReport | None = None, file_report: CheckReport | None = None, status: int = 200):
     checked_at = to_user_timezone(utcnow()).strftime("%Y-%m-%d %H:%M")
     return render_template("verify/check.html", form=form, credential_form=credential_form, verdict=verdict,
-                           report=report, file_report=file_report, checked_at=checked_at), status
+                           certificate=certificate, report=report, file_report=file_report,
+                           checked_at=checked_at), status
 
 
 @bp.route("/verify", methods=["GET", "POST"])
@@ -110,12 +111,16 @@ def check():
         form.number.data = number
     elif form.validate_on_submit():
         verdict = look_up(form.number.data, name=form.name.data)
-    report = None
+    report = certificate = None
     if verdict is not None and verdict.certificate is not None:
-        report = check_certificate(db.session(), verdict.certificate, trust.issuer(), trust.sealer())
+        # The page goes on to check the certificate's digital credential, which needs the whole record: loaded
+        # only once the holder is proven, so a wrong name still costs what an unknown number costs.
+        certificate = db.session.get(Certificate, verdict.certificate.id)
+    if certificate is not None:
+        report = check_certificate(db.session(), certificate, trust.issuer(), trust.sealer())
         db.session.commit()  # the registry's first key, if this is its first credential (as /.well-known/did.json)
-    return _page(form, CredentialForm(formdata=None, prefix="vc"), verdict=verdict, report=report,
-                 status=422 if form.errors else 200)
+    return _page(form, CredentialForm(formdata=None, prefix="vc"), verdict=verdict, certificate=certificate,
+                 report=report, status=422 if form.errors else 200)
 
 
 @bp.post("/verify/credential")

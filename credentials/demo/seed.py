@@ -24,7 +24,7 @@ from sqlalchemy.orm import Session
 
 from ..clock import china_today
 from ..identity import check_character
-from ..models import BureauScope, Institution, InstitutionKind, Occupation, Role, TargetGroup, User
+from ..models import AdminDuty, BureauScope, Institution, InstitutionKind, Occupation, Role, TargetGroup, User
 from ..services.accounts import create_user
 from ..services.appraisal import record_appraisal_result
 from ..services.census_refresh import refresh_all
@@ -147,8 +147,14 @@ INSTITUTIONS = (
     ("姑苏职业培训学校", InstitutionKind.SOCIAL_TRAINING_BODY, "intermediate"),
 )
 
+# One administrator per duty (三员分立). `admin` is the security one: existing installations' administrators become
+# security administrators too (migration 0026), and the demo's account journeys (reset, disable, create) are theirs.
+ADMINS = (
+    ("admin", "安全管理员", AdminDuty.SECURITY),
+    ("sysadmin", "系统管理员", AdminDuty.SYSTEM),
+    ("auditor", "审计管理员", AdminDuty.AUDIT),
+)
 OFFICERS = (
-    ("admin", "系统管理员", Role.ADMIN, None, None),
     ("suzhou-hrss", "苏州市人社局", Role.BUREAU_OFFICER, BureauScope.CITY, DEMO_CITY),
     ("jiangsu-hrss", "江苏省人社厅", Role.BUREAU_OFFICER, BureauScope.PROVINCE, "32"),
     ("mohrss", "人力资源社会保障部", Role.BUREAU_OFFICER, BureauScope.MINISTRY, None),
@@ -211,6 +217,9 @@ def seed_demo(session: Session, vault: PersonalDataVault) -> bool:
     load_reference_data(session)
     if session.scalar(select(User.id).where(User.username == "admin")) is not None:
         return False
+    for username, display, duty in ADMINS:
+        create_user(session, role=Role.ADMIN, username=username, display_name=display, password=DEMO_PASSWORD,
+                    admin_duty=duty, by=None)
     for username, display, role, scope, region in OFFICERS:
         create_user(session, role=role, username=username, display_name=display, password=DEMO_PASSWORD,
                     bureau_scope=scope, region_code=region, by=None)

@@ -157,5 +157,5 @@ def _resync_sequences(session: Session) -> None:
     if session.get_bind().dialect.name != "postgresql":
         return
     for table in ("workers", "certificates"):
-        session.execute(text(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "  # noqa: S608 - fixed names
+        session.execute(text(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "  # noqa: S608 - fixed names  # nosec B608
                              f"(SELECT COALESCE(MAX(id), 1) FROM {table}))"))

@@ -4,6 +4,10 @@
 body, so it owns its transactions: a short one to mark the job running, progress written on a separate
 connection while rows are checked, then ONE transaction holding every record of a commit together with
 the job's outcome. On an unexpected error everything is rolled back and the job says it failed.
+
+The upload is sealed as it is kept (kept_files.py), and read by the runner only, in a child process held to a CPU
+and memory budget (credentials.imports.sheet_budget): the web process sniffs the type and never parses. An
+institution has at most a few jobs queued or running at once (`max_active`).
 """
 
 from __future__ import annotations
@@ -15,7 +19,7 @@ import time
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import CursorResult, or_, select, update
+from sqlalchemy import CursorResult, func, or_, select, text, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -23,15 +27,18 @@ from ladder.i18n import Text
 
 from ..clock import china_today
 from ..errors import Conflict, CredentialsError, ImportRejected
-from ..models import ImportFile, ImportJob, ImportKind, ImportStatus, Institution, User, utcnow
+from ..models import ImportJob, ImportKind, ImportStatus, Institution, User, utcnow
 from ..services.audit import record
 from ..spreadsheets import read_sheet, sniff_format
 from ..vault import PersonalDataVault
 from .columns import data_rows, locate
+from .kept_files import FINISHED as FINISHED  # re-exported: the pages and the API read it here
+from .kept_files import file_removed, opened_content, sealed_file
 from .loader import write_results, write_training
 from .loader_people import write_facts, write_workers
 from .new_facts import NewFact
 from .report import Plan
+from .sheet_budget import ParseBudget, read_sheet_within_budget
 from .validate_results import NewResult, plan_results
 from .validate_training import NewTraining, plan_training
 from .validate_work_history import plan_work_history
@@ -52,9 +59,10 @@ KIND_NAMES = {
     ImportKind.WORKERS: Text("劳动者登记", "worker registrations"),
     ImportKind.WORK_HISTORY: Text("工作经历和学历", "work history and diplomas"),
 }
-FINISHED = (ImportStatus.VALIDATED, ImportStatus.REJECTED, ImportStatus.COMMITTED, ImportStatus.FAILED)
 _UNSAFE_NAME = re.compile(r"[\u202a-\u202e\u2066-\u2069\u200b-\u200f\ufeff\x00-\x1f\\/]")
 PROGRESS_SECONDS = 0.25
+STUCK_RUNNING, STUCK_QUEUED = timedelta(hours=1), timedelta(hours=24)  # past these, the runner is taken for dead
+_ROOM_LOCK_SPACE = 0x1A0B  # pg_advisory_xact_lock(space, institution id): the count of an institution's jobs
 
 
 def clean_filename(name: str | None) -> str:
@@ -71,26 +79,55 @@ def as_kind(kind: ImportKind | str) -> ImportKind:
 
 
 def create_import(session: Session, *, kind: ImportKind | str, institution: Institution, file_bytes: bytes,
-                  filename: str | None, dry_run: bool, by: User) -> ImportJob:
-    """Keep the uploaded file and queue its job; an empty, oversized or unreadable type is refused here."""
+                  filename: str | None, dry_run: bool, by: User, vault: PersonalDataVault,
+                  max_active: int | None = None) -> ImportJob:
+    """Keep the uploaded file, sealed, and queue its job; an empty, oversized or unreadable type is refused
+    here (by its first bytes: the file is parsed by the runner alone), and so is an upload while the
+    institution already has `max_active` jobs queued or running."""
     kind = as_kind(kind)
     sniff_format(file_bytes)
+    if max_active is not None:
+        check_room(session, institution, max_active)
     job = ImportJob(kind=kind, institution_id=institution.id, uploaded_by_id=by.id,
                     filename=clean_filename(filename), file_sha256=hashlib.sha256(file_bytes).hexdigest(),
                     file_size=len(file_bytes), dry_run=dry_run, status=ImportStatus.QUEUED, errors=[])
-    job.file = ImportFile(content=file_bytes)
     session.add(job)
+    session.flush()
+    job.file = sealed_file(vault, job.id, file_bytes)
     session.flush()
     record(session, actor=by, action="import.created", entity_type="import_job", entity_id=job.id,
            after=_summary(job))
     return job
 
 
-def commit_import(session: Session, job: ImportJob, *, by: User) -> ImportJob:
-    """Run a dry run that passed again, for real, from the file already kept (no second upload)."""
+def check_room(session: Session, institution: Institution, max_active: int, *, now: datetime | None = None) -> None:
+    """Conflict if the institution already has `max_active` jobs queued or running (one whose runner died, past
+    the sweep's limits, does not count). An advisory lock of the institution's own comes first, so two uploads at
+    once cannot both see room for one (PostgreSQL; SQLite runs one writer at a time anyway); not its row, which
+    a long import's commit may hold."""
+    now = now or utcnow()
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(text("SELECT pg_advisory_xact_lock(:space, :institution)"),
+                        {"space": _ROOM_LOCK_SPACE, "institution": institution.id})
+    active = session.scalar(select(func.count()).select_from(ImportJob).where(
+        ImportJob.institution_id == institution.id,
+        ((ImportJob.status == ImportStatus.RUNNING) & (ImportJob.started_at >= now - STUCK_RUNNING))
+        | ((ImportJob.status == ImportStatus.QUEUED) & (ImportJob.created_at >= now - STUCK_QUEUED))))
+    if (active or 0) >= max_active:
+        raise Conflict("imports_busy", field="file", count=active, limit=max_active)
+
+
+def commit_import(session: Session, job: ImportJob, *, by: User, max_active: int | None = None,
+                  retention_days: int | None = None) -> ImportJob:
+    """Run a dry run that passed again, for real, from the file already kept (no second upload); Conflict once
+    the retention rule has removed the file, or while the institution has `max_active` jobs on the go."""
     if not (job.dry_run and job.status is ImportStatus.VALIDATED):
         name = STATUS_NAMES[job.status]
         raise Conflict("wrong_state", state=(name.zh, name.en), action=Text("正式导入", "commit it"))
+    if job.file_removed_at is not None:
+        raise file_removed(job, retention_days)
+    if max_active is not None:
+        check_room(session, job.institution, max_active)
     job.dry_run = False
     job.status = ImportStatus.QUEUED
     job.rows_done = job.rows_created = job.rows_existing = job.rows_flagged = job.error_count = 0
@@ -102,9 +139,10 @@ def commit_import(session: Session, job: ImportJob, *, by: User) -> ImportJob:
 
 
 def run_import(session: Session, job_id: int, *, vault: PersonalDataVault, actor_id: int | None = None,
-               today: date | None = None) -> ImportJob | None:
+               today: date | None = None, budget: ParseBudget | None = None) -> ImportJob | None:
     """Check the job's file and, unless it is a dry run, write it all or nothing. Returns the finished job
-    (None if there is no such job); a job that is not queued is left alone, so a retried job runs once."""
+    (None if there is no such job); a job that is not queued is left alone, so a retried job runs once.
+    With a `budget` (the runner always gives one) the file is read in a child process held to it."""
     queued = (ImportJob.id == job_id, ImportJob.status == ImportStatus.QUEUED)
     claimed = session.execute(update(ImportJob).where(*queued).values(
         status=ImportStatus.RUNNING, started_at=utcnow(), rows_done=0, rows_total=0))
@@ -113,8 +151,8 @@ def run_import(session: Session, job_id: int, *, vault: PersonalDataVault, actor
     if claimed.rowcount != 1:
         return session.get(ImportJob, job_id)
     try:
-        _run(session, job_id, vault, actor_id, today or china_today())
-    except ImportRejected as error:  # the file as a whole (or the numbering) cannot go in
+        _run(session, job_id, vault, actor_id, today or china_today(), budget)
+    except (ImportRejected, Conflict) as error:  # the file as a whole (or the numbering) cannot go in
         session.rollback()
         _finish_rejected(session, job_id, error, actor_id)
     except IntegrityError:  # another writer got there between our checks and our inserts
@@ -127,10 +165,13 @@ def run_import(session: Session, job_id: int, *, vault: PersonalDataVault, actor
     return session.get(ImportJob, job_id)
 
 
-def _run(session: Session, job_id: int, vault: PersonalDataVault, actor_id: int | None, today: date) -> None:
+def _run(session: Session, job_id: int, vault: PersonalDataVault, actor_id: int | None, today: date,
+         budget: ParseBudget | None) -> None:
     job = session.get_one(ImportJob, job_id)
     progress = ProgressWriter(session, job_id)
-    sheet = read_sheet(job.file.content)
+    content = opened_content(vault, job)
+    sheet = read_sheet_within_budget(content, budget) if budget else read_sheet(content)
+    del content
     layout = locate(job.kind, sheet.rows)
     rows = data_rows(layout, sheet.rows)
     progress.start(len(rows))
@@ -197,8 +238,8 @@ def _finish_rejected(session: Session, job_id: int, error: CredentialsError, act
     session.commit()
 
 
-def fail_interrupted_imports(session: Session, *, running_for: timedelta = timedelta(hours=1),
-                             queued_for: timedelta = timedelta(hours=24), now: datetime | None = None) -> int:
+def fail_interrupted_imports(session: Session, *, running_for: timedelta = STUCK_RUNNING,
+                             queued_for: timedelta = STUCK_QUEUED, now: datetime | None = None) -> int:
     """Jobs whose runner died are marked failed ("interrupted"): their transaction rolled back with the
     process, so nothing was written. Returns how many it marked. Safe to run at any time."""
     now = now or utcnow()

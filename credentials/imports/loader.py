@@ -36,7 +36,7 @@ from ..models import (
 from ..services.applications import link_imported_results
 from ..services.audit import NewEvent, lock_chain, record_many
 from ..services.certificates import FRAMEWORK, NumberSeries, certificate_snapshot, number_series
-from ..services.tallies import count_inserted
+from ..services.tallies import count_inserted_where
 from ..services.training import level_label, training_snapshot
 from .lookups import latest_serials
 from .report import Plan
@@ -82,17 +82,18 @@ def write_results(session: Session, plan: Plan[NewResult], *, job: ImportJob, in
         _certificate_values(new, *numbers[index], institution_id=institution.id, now=now)
         for index, new in enumerate(records) if new.passed])
     certificate_id = _certificate_ids(session, [number for number, _ in numbers.values()])
-    count_inserted(session, Certificate, certificate_id.values())  # before anything changes them through the ORM
     _insert(session, AppraisalResult.__table__, [
         {**new.insert_values(institution.id, job.id), "created_at": now,
          "certificate_id": certificate_id[numbers[index][0]] if new.passed else None}
         for index, new in enumerate(records)])
+    of_job = AppraisalResult.import_job_id == job.id
+    # Counted set-based, before anything changes them through the ORM: the certificates are the results' own.
+    count_inserted_where(session, Certificate, Certificate.id.in_(select(AppraisalResult.certificate_id).where(of_job)))
+    count_inserted_where(session, AppraisalResult, of_job)
     keys = (AppraisalResult.worker_id, AppraisalResult.occupation_id, AppraisalResult.level,
             AppraisalResult.exam_date)
-    result_id = {tuple(key): found for found, *key in session.execute(
-        select(AppraisalResult.id, *keys).where(AppraisalResult.import_job_id == job.id))}
+    result_id = {tuple(key): found for found, *key in session.execute(select(AppraisalResult.id, *keys).where(of_job))}
     result_ids = [result_id[new.key] for new in records]
-    count_inserted(session, AppraisalResult, result_ids)
     written = record_many(session, actor=by, events=_result_events(records, result_ids, numbers, institution))
     link_imported_results(session, job_id=job.id, institution_id=institution.id, by=by)
     return written
@@ -131,13 +132,16 @@ def _numbers(session: Session, records: list[NewResult],
                if new.passed and new.number and new.scheme is not None}  # a number from the file has its scheme
     wanted: dict[tuple[str, int], list[int]] = defaultdict(list)
     series_of: dict[tuple[str, int], NumberSeries] = {}
+    key_of: dict[tuple[str, date], tuple[str, int]] = {}  # (level, exam date) -> its series: a session has few
     for index, new in enumerate(records):
         if new.passed and not new.number:
-            digit = get_level(new.level).nat_digit
-            assert digit is not None  # an appraised level (validation checked it)
-            series = number_series(institution, digit, new.exam_date)
-            key = (series.prefix, len(series.number(1)))
-            series_of[key] = series
+            key = key_of.get((new.level, new.exam_date))
+            if key is None:
+                digit = get_level(new.level).nat_digit
+                assert digit is not None  # an appraised level (validation checked it)
+                series = number_series(institution, digit, new.exam_date)
+                key = key_of[(new.level, new.exam_date)] = (series.prefix, len(series.number(1)))
+                series_of[key] = series
             wanted[key].append(index)
     latest = latest_serials(session, wanted)
     given = [number for number, _ in numbers.values()]
@@ -162,9 +166,9 @@ def write_training(session: Session, plan: Plan[NewTraining], *, job: ImportJob,
             [{**new.insert_values(job.id), "created_at": now} for new in records])
     keys = (TrainingRecord.worker_id, TrainingRecord.occupation_id, TrainingRecord.target_level,
             TrainingRecord.started_on)
-    record_id = {tuple(key): found for found, *key in session.execute(
-        select(TrainingRecord.id, *keys).where(TrainingRecord.import_job_id == job.id))}
-    count_inserted(session, TrainingRecord, record_id.values())
+    of_job = TrainingRecord.import_job_id == job.id
+    record_id = {tuple(key): found for found, *key in session.execute(select(TrainingRecord.id, *keys).where(of_job))}
+    count_inserted_where(session, TrainingRecord, of_job)
     return record_many(session, actor=by, events=(
         NewEvent("training.recorded", "training_record", record_id[new.key], after=training_snapshot(new))
         for new in records))

@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 
 from ladder.appraisal import judge
 from ladder.frameworks import get_level
-from ladder.history import HeldLevel
+from ladder.history import HeldLevel, WorkerHistory
 from ladder.i18n import Text
 
 from ..errors import Duplicate, ImportRejected, ValidationFailed
@@ -56,7 +56,9 @@ FIELD_COLUMNS: dict[str | None, str] = {  # error.field -> column key (None: the
 RULE_INPUTS = ("level", "exam_date", "theory_score", "practical_score", "review_score", "certificate_number")
 
 
-@dataclass(frozen=True)
+# Not frozen: a frozen dataclass sets every field through object.__setattr__, which cost as much as the rest of
+# placing a row; nothing changes one once made (dataclasses.replace makes a new one).
+@dataclass(slots=True)
 class NewResult:
     row: int
     worker_id: int
@@ -108,6 +110,7 @@ def plan_results(session: Session, vault: PersonalDataVault, layout: Layout, row
     seen = Seen(Text("身份证号、职业、等级和考试日期", "national ID, occupation, level and exam date"))
     candidates: list[tuple[Row, NewResult]] = []
     facts = _fact_checker(session, reader, layout, parsed, workers, today, plan)
+    sittings = SittingRules(institution, scope, today)
     for index, row in enumerate(parsed, start=1):
         worker = check_worker(reader, row, workers)
         occupation = find_occupation(reader, row, occupations)
@@ -115,7 +118,7 @@ def plan_results(session: Session, vault: PersonalDataVault, layout: Layout, row
             _record_facts(facts, row, worker.id, occupation)
         outcome = None
         if occupation is not None and row.ok(*RULE_INPUTS):
-            outcome = _check_sitting(reader, row, occupation, institution, scope, today)
+            outcome = sittings.check(reader, row, occupation)
         if worker is not None and occupation is not None and outcome is not None:
             new = _place(reader, row, worker.id, occupation, outcome, seen, existing, plan)
             if new is not None:
@@ -143,25 +146,42 @@ def _record_facts(facts: FactChecker, row: Row, worker_id: int, occupation: Occu
         facts.diploma(row, worker_id, major=occupation)
 
 
-def _check_sitting(reader: CellReader, row: Row, occupation: Occupation, institution: Institution,
-                   scope: AccreditationScope, today: date) -> str | None:
-    """The pass rule's verdict (passed, failed or incomplete), or None when the sitting breaks a rule."""
-    v = row.values
-    level, exam_date = typed(v, "level", str), typed(v, "exam_date", date)
-    theory, practical = typed(v, "theory_score", Decimal), typed(v, "practical_score", Decimal)
-    review = typed_or_none(v, "review_score", Decimal)
-    errors = result_problems(occupation=occupation, level=level, exam_date=exam_date, theory=theory, practical=practical,
-                             review=review, number=typed_or_none(v, "certificate_number", str), today=today)
-    for error in errors:
-        reader.fail(row, FIELD_COLUMNS.get(error.field, "level"), error)
-    if errors:
-        return None
-    if not scope.covers(occupation.id, level, exam_date):
-        reader.fail(row, "level", ValidationFailed("not_accredited", institution=institution.name,
-                                                   occupation=occupation.name, level=level_label(level)))
-        return None
-    verdict = judge(level, theory, practical, review, on=exam_date)
-    return verdict.outcome
+class SittingRules:
+    """The pass rule, the record's limits and the accreditation, judged once per distinct sitting: an exam session
+    repeats the same occupation, level, date and scores thousands of times, and the verdict depends on nothing
+    else (the certificate number only on whether one is given)."""
+
+    def __init__(self, institution: Institution, scope: AccreditationScope, today: date) -> None:
+        self.institution, self.scope, self.today = institution, scope, today
+        self._judged: dict[tuple[object, ...], tuple[list[tuple[str, ValidationFailed]], str | None]] = {}
+
+    def check(self, reader: CellReader, row: Row, occupation: Occupation) -> str | None:
+        """The pass rule's verdict (passed, failed or incomplete), or None when the sitting breaks a rule."""
+        v = row.values
+        key = (occupation.id, v["level"], v["exam_date"], v["theory_score"], v["practical_score"],
+               v.get("review_score"), bool(v.get("certificate_number")))
+        judged = self._judged.get(key)
+        if judged is None:
+            judged = self._judged[key] = self._judge(row, occupation)
+        problems, outcome = judged
+        for column, error in problems:
+            reader.fail(row, column, error)
+        return outcome
+
+    def _judge(self, row: Row, occupation: Occupation) -> tuple[list[tuple[str, ValidationFailed]], str | None]:
+        v = row.values
+        level, exam_date = typed(v, "level", str), typed(v, "exam_date", date)
+        theory, practical = typed(v, "theory_score", Decimal), typed(v, "practical_score", Decimal)
+        review = typed_or_none(v, "review_score", Decimal)
+        errors = result_problems(occupation=occupation, level=level, exam_date=exam_date, theory=theory,
+                                 practical=practical, review=review, number=typed_or_none(v, "certificate_number", str),
+                                 today=self.today)
+        if errors:
+            return [(FIELD_COLUMNS.get(error.field, "level"), error) for error in errors], None
+        if not self.scope.covers(occupation.id, level, exam_date):
+            return [("level", ValidationFailed("not_accredited", institution=self.institution.name,
+                                               occupation=occupation.name, level=level_label(level)))], None
+        return [], judge(level, theory, practical, review, on=exam_date).outcome
 
 
 def _place(reader: CellReader, row: Row, worker_id: int, occupation: Occupation, outcome: str, seen: Seen,
@@ -198,9 +218,13 @@ def _check_passes(session: Session, reader: CellReader, candidates: list[tuple[R
     taken = taken_numbers(session, given)
     numbers_seen: dict[str, int] = {}
     accepted: dict[int, NewResult] = {row.number: new for row, new in candidates if not new.passed}
+    verdicts: dict[tuple[WorkerHistory, str, str, date], Text | None] = {}  # a cohort shares its histories
     for row, new in sorted(passes, key=lambda pair: (pair[1].exam_date, pair[0].number)):
         code = new.occupation.code
-        problem = eligibility_problem(histories[new.worker_id], code, new.level, new.exam_date)
+        question = (histories[new.worker_id], code, new.level, new.exam_date)
+        if question not in verdicts:
+            verdicts[question] = eligibility_problem(*question)
+        problem = verdicts[question]
         if problem is not None:
             reader.fail(row, "level", ValidationFailed("not_eligible", level=level_label(new.level),
                                                        explanation=(problem.zh, problem.en)))

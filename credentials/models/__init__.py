@@ -1,6 +1,6 @@
 """Typed SQLAlchemy models of the registry, one aggregate per module."""
 
-from .accounts import ApiToken, BureauScope, LoginSession, LoginThrottle, Role, User, WorkerActivation
+from .accounts import AdminDuty, ApiToken, BureauScope, LoginSession, LoginThrottle, Role, User, WorkerActivation
 from .applications import (
     Application,
     ApplicationRoute,
@@ -66,6 +66,7 @@ from .record_corrections import (
 )
 from .reference import City, Occupation, Province
 from .reporting import PackageKind, RegionKind, ReportedCertificate, ReportPackage, RowChange
+from .second_factor import RecoveryCode, SecondFactor
 from .sharing import ShareLink, ShareLinkCertificate
 from .tallies import Tally, WorkerStanding
 from .training import (
@@ -87,13 +88,14 @@ __all__ = [
     "PromotionRequest", "PromotionState", "ProposalState", "ResultOutcome", "ReviewStage",
     "AppraisalResult", "Diploma", "ImportFile", "ImportJob", "ImportKind", "ImportStatus", "TrainingForm",
     "TrainingOutcome", "TrainingRecord", "TrainingType", "WorkPeriod",
-    "Accreditation", "ApiToken", "AuditEvent", "Base", "BureauScope", "Certificate", "CertificateKind",
+    "Accreditation", "AdminDuty", "ApiToken", "AuditEvent", "Base", "BureauScope", "Certificate", "CertificateKind",
     "CertificateRoute", "CertificateStatus", "City", "Gender", "Institution", "InstitutionKind", "IssuerKey",
     "LoginSession", "LoginThrottle", "WorkerActivation", "Occupation", "Province", "Role", "TargetGroup", "User", "Worker",
     "WorkerTargetGroup", "utcnow",
     "CorrectionEvidence", "CorrectionEvidenceBlob", "CorrectionRequest", "CorrectionState", "CorrectionSubject",
     "RecordAmendment", "SupersededCredential",
     "ShareLink", "ShareLinkCertificate",
+    "RecoveryCode", "SecondFactor",
     "DismissedDuplicate", "DuplicateKind", "WorkerMerge",
     "FlagKind", "FlagReview", "ReviewOutcome",
     "PackageKind", "RegionKind", "ReportedCertificate", "ReportPackage", "RowChange",

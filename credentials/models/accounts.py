@@ -20,6 +20,15 @@ class Role(enum.StrEnum):
     ADMIN = "admin"
 
 
+class AdminDuty(enum.StrEnum):
+    """Separate duties of administrators (三员分立, 等保 2.0 level 3): no one account both grants rights and reads
+    or exports the trail that records it. An administrator holds exactly one duty."""
+
+    SYSTEM = "system"  # 系统管理员: institutions, accreditation, historic records, campaign reading, sign-in waits
+    SECURITY = "security"  # 安全管理员: accounts — create, duty, disable, enable, reset a password
+    AUDIT = "audit"  # 审计管理员: reads, filters and exports the audit trail; changes nothing
+
+
 class BureauScope(enum.StrEnum):
     CITY = "city"
     PROVINCE = "province"
@@ -43,6 +52,7 @@ class User(Base):
             "bureau_scope IS NULL OR (bureau_scope = 'ministry') = (region_code IS NULL)",
             name="region_matches_scope",
         ),
+        CheckConstraint("(role = 'admin') = (admin_duty IS NOT NULL)", name="admin_iff_duty"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -55,6 +65,7 @@ class User(Base):
     bureau_scope: Mapped[BureauScope | None] = mapped_column(str_enum(BureauScope))
     # City code (4 digits) for city scope, province code (2 digits) for province scope.
     region_code: Mapped[str | None] = mapped_column(String(4), index=True)
+    admin_duty: Mapped[AdminDuty | None] = mapped_column(str_enum(AdminDuty))  # administrators only, exactly one
     is_active: Mapped[bool] = mapped_column(default=True)
     # Set when an administrator resets the password: every page sends the user to change it, the API refuses.
     must_change_password: Mapped[bool] = mapped_column(default=False, server_default=false())

@@ -19,6 +19,9 @@ class AuditEvent(Base):
         Index("ix_audit_events_actor_id_id", "actor_id", "id"),
     )
 
+    # On PostgreSQL the table is partitioned by year of occurred_at (migration 0025, credentials/services/partitions.py):
+    # there (id, occurred_at) is unique in place of the primary key and prev_hash/hash are unique per year's
+    # partition. The ORM keeps `id` alone as the identity: one sequence numbers every row, so an id names one event.
     id: Mapped[int] = mapped_column(primary_key=True)
     occurred_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
     actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))

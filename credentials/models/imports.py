@@ -1,4 +1,5 @@
-"""Bulk imports: the uploaded file, who ran it, its hash, progress and outcome (kept for good)."""
+"""Bulk imports: who ran them, the file's hash, progress and outcome (kept for good); the uploaded file itself,
+sealed, until the retention period (IMPORT_FILE_RETENTION_DAYS) ends."""
 
 from __future__ import annotations
 
@@ -60,19 +61,26 @@ class ImportJob(Base):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     started_at: Mapped[datetime | None]
     finished_at: Mapped[datetime | None]
+    # When the retention rule deleted the uploaded bytes (credentials/imports/kept_files.py): the outcome,
+    # the report, the hash and the size stay; the job can no longer be committed or run again.
+    file_removed_at: Mapped[datetime | None]
 
     institution: Mapped[Institution] = relationship()
     uploaded_by: Mapped[User] = relationship()
-    file: Mapped[ImportFile] = relationship(back_populates="job", cascade="all, delete-orphan", uselist=False)
+    file: Mapped[ImportFile | None] = relationship(back_populates="job", cascade="all, delete-orphan",
+                                                   uselist=False)
 
 
 class ImportFile(Base):
-    """The uploaded bytes, apart from the job so that listing jobs never loads them."""
+    """The uploaded bytes, apart from the job so that listing jobs never loads them. They hold every row's
+    national ID number, so they are sealed with the ID key set (AES-GCM, bound to the job): `key_id` names the
+    key; NULL only for a file kept in the clear before migration 0023, until `flask imports seal` seals it."""
 
     __tablename__ = "import_files"
 
     id: Mapped[int] = mapped_column(primary_key=True)
     job_id: Mapped[int] = mapped_column(ForeignKey("import_jobs.id"), unique=True)
     content: Mapped[bytes] = deferred(mapped_column(LargeBinary))
+    key_id: Mapped[str | None] = mapped_column(String(32))
 
     job: Mapped[ImportJob] = relationship(back_populates="file")

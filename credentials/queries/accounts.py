@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlalchemy import Select, or_, select
 from sqlalchemy.orm import selectinload
 
-from ..models import Role, User
+from ..models import AdminDuty, Role, User
 
 STATES = ("active", "disabled", "must_change")
 
@@ -30,5 +30,7 @@ def accounts(*, search: str = "", role: Role | None = None, state: str | None = 
 
 
 def active_admins() -> Select[int]:
-    """Ids of the active administrators (the page hides "disable" from the last one)."""
-    return select(User.id).where(User.role == Role.ADMIN, User.is_active.is_(True))
+    """Ids of the active security administrators, who alone manage accounts (the page hides "disable" and the duty
+    change from the last one)."""
+    return select(User.id).where(User.role == Role.ADMIN, User.is_active.is_(True),
+                                 User.admin_duty == AdminDuty.SECURITY)

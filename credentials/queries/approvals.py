@@ -204,9 +204,9 @@ class Recognition:
 
 
 def recognition_of(session: Session, worker_id: int, *, include_drafts: bool = False) -> Recognition:
-    requests = select(PromotionRequest).where(PromotionRequest.worker_id == worker_id)
+    own_requests = select(PromotionRequest).where(PromotionRequest.worker_id == worker_id)
     if not include_drafts:
-        requests = requests.where(PromotionRequest.state != PromotionState.DRAFT)
+        own_requests = own_requests.where(PromotionRequest.state != PromotionState.DRAFT)
     return Recognition(
         results=session.scalars(select(CompetitionResult).where(CompetitionResult.worker_id == worker_id)
                                 .options(selectinload(CompetitionResult.competition),
@@ -216,7 +216,7 @@ def recognition_of(session: Session, worker_id: int, *, include_drafts: bool = F
                                 .order_by(Honour.year.desc(), Honour.id.desc())).all(),
         allowances=session.scalars(select(Allowance).where(Allowance.worker_id == worker_id)
                                    .order_by(Allowance.starts_on.desc())).all(),
-        requests=session.scalars(requests.options(selectinload(PromotionRequest.occupation))
+        requests=session.scalars(own_requests.options(selectinload(PromotionRequest.occupation))
                                  .order_by(PromotionRequest.id.desc())).all(),
         proposals=session.scalars(select(CompetitionPromotion).where(CompetitionPromotion.worker_id == worker_id)
                                   .order_by(CompetitionPromotion.id.desc())).all(),

@@ -9,7 +9,7 @@ from decimal import Decimal
 from typing import overload
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import Session, joinedload
 
 from ladder.appraisal import judge
 from ladder.eligibility import Eligibility, NoRegularRoute, evaluate, get_rules, next_regular_target
@@ -174,22 +174,24 @@ def progression(session: Session, worker: Worker, *, today: date | None = None) 
     def entry(occupation: Occupation) -> OccupationProgress:
         return by_occupation.setdefault(occupation.id, OccupationProgress(occupation))
 
+    # Each list in one statement: its many-to-one details joined (selectinload ran a statement per detail per
+    # list, and loaded the same occupation again for each list).
     for certificate in session.scalars(
         select(Certificate).where(Certificate.worker_id == worker.id)
-        .options(selectinload(Certificate.occupation), selectinload(Certificate.institution))
+        .options(joinedload(Certificate.occupation), joinedload(Certificate.institution))
         .order_by(Certificate.issued_on, Certificate.id)
     ):
         entry(certificate.occupation).certificates.append(certificate)
     for training in session.scalars(
         select(TrainingRecord).where(TrainingRecord.worker_id == worker.id)
-        .options(selectinload(TrainingRecord.occupation), selectinload(TrainingRecord.institution))
+        .options(joinedload(TrainingRecord.occupation), joinedload(TrainingRecord.institution))
         .order_by(TrainingRecord.started_on.desc(), TrainingRecord.id.desc())
     ):
         entry(training.occupation).training.append(training)
     for result in session.scalars(
         select(AppraisalResult).where(AppraisalResult.worker_id == worker.id)
-        .options(selectinload(AppraisalResult.occupation), selectinload(AppraisalResult.institution),
-                 selectinload(AppraisalResult.certificate))
+        .options(joinedload(AppraisalResult.occupation), joinedload(AppraisalResult.institution),
+                 joinedload(AppraisalResult.certificate))
         .order_by(AppraisalResult.exam_date.desc(), AppraisalResult.id.desc())
     ):
         entry(result.occupation).results.append(result)

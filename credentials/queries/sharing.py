@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session, selectinload
 from ..models import Certificate, CertificateStatus, ShareLink, ShareLinkCertificate, Worker, utcnow
 from ..services.sharing import token_hash
 from .credential_check import Check, accreditation_check
-from .verification import Verdict
+from .verification import Verdict, VerifiedCertificate
 
 __all__ = ["SharedCertificate", "SharesOf", "open_share", "share_of", "shareable_certificates", "shared_certificate",
            "shared_certificates", "shares_of"]
@@ -89,13 +89,9 @@ class SharedCertificate:
     """One certificate as the link's page shows it: the verdict public verification gives for it, and whether its
     institution was accredited for it on the day of issue (the check verification runs)."""
 
+    certificate: Certificate
     verdict: Verdict
     accreditation: Check
-
-    @property
-    def certificate(self) -> Certificate:
-        assert self.verdict.certificate is not None  # a verdict built from a certificate on record
-        return self.verdict.certificate
 
 
 def shared_certificates(session: Session, link: ShareLink) -> list[SharedCertificate]:
@@ -105,6 +101,7 @@ def shared_certificates(session: Session, link: ShareLink) -> list[SharedCertifi
     shown = []
     for certificate in link.certificates:
         status = "revoked" if certificate.status is CertificateStatus.REVOKED else "valid"
-        verdict = Verdict(status, certificate.number, "on_record", certificate.number_scheme, certificate)
-        shown.append(SharedCertificate(verdict, accreditation_check(session, certificate)))
+        verdict = Verdict(status, certificate.number, "on_record", certificate.number_scheme,
+                          VerifiedCertificate.of(certificate))
+        shown.append(SharedCertificate(certificate, verdict, accreditation_check(session, certificate)))
     return shown

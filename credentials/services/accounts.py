@@ -15,6 +15,7 @@ from ladder.i18n import Text
 from ..errors import AuthenticationFailed, Conflict, Forbidden, ValidationFailed
 from ..identity import InvalidNationalId
 from ..models import (
+    AdminDuty,
     ApiToken,
     BureauScope,
     City,
@@ -29,6 +30,7 @@ from ..models import (
 )
 from ..passwords import check_password_policy, dummy_hash, hash_password, verify_password
 from ..permissions import may_manage_accounts
+from ..queries.accounts import active_admins
 from ..vault import PersonalDataVault
 from .audit import record
 
@@ -44,30 +46,35 @@ def create_user(
     institution: Institution | None = None,
     bureau_scope: BureauScope | None = None,
     region_code: str | None = None,
+    admin_duty: AdminDuty | None = None,
     by: User | None,
 ) -> User:
+    if by is not None:  # a security administrator; None is the command line, the seed, a worker's activation
+        _check_manager(by)
     check_password_policy(password)
-    _check_binding(session, role, username, worker, institution, bureau_scope, region_code)
+    _check_binding(session, role, username, worker, institution, bureau_scope, region_code, admin_duty)
     if username and session.scalar(select(User.id).where(User.username == username)) is not None:
         raise ValidationFailed("username_taken", field="username", username=username)
     user = User(
         role=role, username=username, password_hash=hash_password(password),
         display_name=display_name or (worker.name if worker else username),
-        worker=worker, institution=institution, bureau_scope=bureau_scope, region_code=region_code,
-    )
+        worker=worker, institution=institution, bureau_scope=bureau_scope, region_code=region_code, admin_duty=admin_duty)
     session.add(user)
     session.flush()
     record(session, actor=by, action="user.created", entity_type="user", entity_id=user.id,
-           after={"role": role.value, "username": username, "institution_id": user.institution_id,
-                  "scope": bureau_scope.value if bureau_scope else None, "region": region_code})
+           after={"role": role.value, "username": username, "institution_id": user.institution_id, "region": region_code,
+                  "scope": bureau_scope and bureau_scope.value, "admin_duty": admin_duty and admin_duty.value})
     return user
 
 
 def _check_binding(session: Session, role: Role, username: str | None, worker: Worker | None,
-                   institution: Institution | None, scope: BureauScope | None, region: str | None) -> None:
+                   institution: Institution | None, scope: BureauScope | None, region: str | None,
+                   duty: AdminDuty | None) -> None:
     def fail(zh: str, en: str) -> NoReturn:
         raise ValidationFailed("binding", field="role", reason=(zh, en))
 
+    if (role is Role.ADMIN) != (duty is not None):
+        fail("管理员账号须有且只有一项职责（系统、安全或审计）", "an administrator holds exactly one duty")
     if role is Role.WORKER:
         if worker is None:
             fail("劳动者账号必须关联劳动者", "a worker account needs a worker")
@@ -339,9 +346,9 @@ def disable_user(session: Session, user: User, *, by: User, reason: str) -> None
         raise ValidationFailed("binding", reason=Text("不能停用自己的账号", "You cannot disable your own account"))
     if not user.is_active:
         raise Conflict("wrong_state", state=Text("已停用", "disabled"), action=Text("停用", "disable it"))
-    if user.role is Role.ADMIN and not _other_active_admins(session, user):
-        raise ValidationFailed("binding", reason=Text(
-            "这是最后一个有效的管理员账号，不能停用", "This is the last active administrator: it cannot be disabled"))
+    if user.role is Role.ADMIN and user.admin_duty is AdminDuty.SECURITY and not _other_active_admins(session, user):
+        raise ValidationFailed("binding", reason=Text("这是最后一个有效的安全管理员账号，不能停用",
+                                                      "This is the last active security administrator: it stays"))
     user.is_active = False
     ended, revoked = _end_sessions(session, user), _revoke_api_tokens(session, user)
     record(session, actor=by, action="account.disabled", entity_type="user", entity_id=user.id,
@@ -369,10 +376,9 @@ def _check_manager(by: User) -> None:
 
 
 def _other_active_admins(session: Session, user: User) -> int:
-    """Active administrators besides `user`. Every active admin row is locked (PostgreSQL) so that two admins
-    disabling each other at once queue, and the second sees the first's change."""
-    admins = session.scalars(select(User.id).where(User.role == Role.ADMIN, User.is_active.is_(True))
-                             .with_for_update()).all()
+    """Active security administrators (who alone manage accounts) besides `user`. Those rows are locked (PostgreSQL)
+    so that two disabling each other at once queue, and the second sees the first's change."""
+    admins = session.scalars(active_admins().with_for_update()).all()
     return len([admin for admin in admins if admin != user.id])
 
 

@@ -16,7 +16,7 @@ from collections import defaultdict
 from datetime import date
 from decimal import Decimal
 
-from sqlalchemy import select
+from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from ladder.frameworks import level_rank
@@ -219,7 +219,14 @@ def record_session_result(
 def link_imported_results(session: Session, *, job_id: int, institution_id: int, by: User | None) -> int:
     """Attach each result of a bulk import to the candidate's open application at the institution, when there
     is one, and let it decide the application as a result entered by hand would. Returns how many linked."""
-    results = session.scalars(select(AppraisalResult).where(AppraisalResult.import_job_id == job_id)
+    linkable = select(Application.worker_id).where(Application.institution_id == institution_id,
+                                                   Application.state.in_(LINKABLE))
+    waiting = select(Application.worker_id).where(Application.state.in_(OPEN_APPLICATION_STATES)).union(
+        select(PromotionRequest.worker_id).where(PromotionRequest.state.in_((*PENDING, PromotionState.APPROVED))))
+    # Only the results that may link or overtake are loaded: a 100,000-row file mostly has neither.
+    concerned = or_(AppraisalResult.worker_id.in_(linkable),
+                    AppraisalResult.certificate_id.is_not(None) & AppraisalResult.worker_id.in_(waiting))
+    results = session.scalars(select(AppraisalResult).where(AppraisalResult.import_job_id == job_id, concerned)
                               .order_by(AppraisalResult.exam_date, AppraisalResult.id)).all()
     workers = sorted({r.worker_id for r in results})
     open_by_key: dict[tuple[int, int, str], list[Application]] = defaultdict(list)

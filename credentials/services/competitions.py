@@ -3,6 +3,7 @@ inclusion decision, and results entered one by one or imported from CSV/XLSX (al
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -32,7 +33,7 @@ from ..models import (
 from ..permissions import covers_city, may_run
 from ..queries.competition_rules import covers
 from ..queries.scopes import worker_scope
-from ..spreadsheets import Formula, read_sheet
+from ..spreadsheets import Formula, Sheet, read_sheet
 from ..vault import PersonalDataVault
 from .audit import record
 from .competition_promotions import evaluate_result
@@ -263,10 +264,12 @@ class ResultImport:
 
 
 def import_results(session: Session, vault: PersonalDataVault, competition: Competition, *, content: bytes,
-                   by: User, today: date | None = None) -> ResultImport:
-    """Every row or none: rows are checked and written inside a savepoint, rolled back on any error."""
+                   by: User, today: date | None = None,
+                   read: Callable[[bytes], Sheet] = read_sheet) -> ResultImport:
+    """Every row or none: rows are checked and written inside a savepoint, rolled back on any error. `read` parses
+    the file: the web passes a reader that runs in a child process within a CPU and memory budget."""
 
-    sheet = read_sheet(content)
+    sheet = read(content)
     if not sheet.rows:
         raise ValidationFailed("required", field="file")
     header_row, *rows = sheet.rows

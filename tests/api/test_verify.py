@@ -174,3 +174,19 @@ def test_a_wrong_name_costs_the_same_statements_as_an_unknown_number(app, certif
 
     with app.app_context():
         assert statements_for(certificate.number, "李四") == statements_for("S000032000001213000099", "王建国") == 1
+
+
+@pytest.mark.parametrize("state", ["valid", "revoked", "not_found"])
+def test_the_answer_is_exactly_what_the_verdict_schema_documents(client, certificate, make_user, db, state):
+    """The answer is built without the schema's dump (the hot path): it must still be what the schema says."""
+    from app.api.verify import VerdictSchema
+
+    if state == "revoked":
+        revoke_certificate(db.session(), certificate, reason="录入错误", by=make_user("bureau_officer"))
+        db.session.commit()
+    number = certificate.number if state != "not_found" else "S000032000001213000099"
+    body = verify(client, number=number, name="王建国").json
+
+    assert body["status"] == state
+    assert VerdictSchema().validate(body) == {}
+    assert VerdictSchema().dump(VerdictSchema().load(body)) == body

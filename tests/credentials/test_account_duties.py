@@ -11,7 +11,7 @@ from sqlalchemy import select
 
 from credentials import AuthenticationFailed, ValidationFailed
 from credentials.errors import Conflict, Forbidden
-from credentials.models import ApiToken, AuditEvent, LoginSession, Role, User
+from credentials.models import AdminDuty, ApiToken, AuditEvent, LoginSession, Role, User
 from credentials.passwords import check_password_policy, verify_password
 from credentials.services.accounts import (
     authenticate,
@@ -47,7 +47,7 @@ def live(db, token: str) -> bool:
 
 @pytest.fixture
 def admin(make_user):
-    return make_user("admin")
+    return make_user("admin", duty="security")
 
 
 # ------------------------------------------------------------------ change my password
@@ -191,15 +191,15 @@ def test_nobody_disables_themselves(db, admin):
 def test_the_last_active_administrator_stays_even_when_two_disable_each_other_at_once(db, make_user):
     """A and B disable each other at the same moment: B's request, loaded before A's change was committed, still
     holds B as an active administrator. The count of the others is read (and locked) afresh, so B is refused."""
-    first, second = make_user("admin"), make_user("admin")
-    as_seen_by_second = User(id=second.id, role=Role.ADMIN, is_active=True)  # B's stale copy, never added
+    first, second = make_user("admin", duty="security"), make_user("admin", duty="security")
+    as_seen_by_second = User(id=second.id, role=Role.ADMIN, admin_duty=AdminDuty.SECURITY, is_active=True)  # stale
     disable_user(db.session(), second, by=first, reason="交接")
     db.session.commit()
 
     with pytest.raises(ValidationFailed) as refused:
         disable_user(db.session(), first, by=as_seen_by_second, reason="交接")
 
-    assert "最后一个有效的管理员" in refused.value.message("zh")
+    assert "最后一个有效的安全管理员" in refused.value.message("zh")
     assert first.is_active
 
 

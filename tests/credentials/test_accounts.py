@@ -9,7 +9,7 @@ from sqlalchemy import select
 
 from credentials import AuthenticationFailed, ValidationFailed
 from credentials.identity import check_character
-from credentials.models import BureauScope, Role, User, utcnow
+from credentials.models import AdminDuty, BureauScope, Role, User, utcnow
 from credentials.services.accounts import (
     authenticate,
     create_user,
@@ -28,6 +28,8 @@ IDLE, ABSOLUTE = timedelta(minutes=30), timedelta(hours=12)
 
 def new_user(db, **kwargs) -> User:
     kwargs.setdefault("password", PASSWORD)
+    if kwargs["role"] is Role.ADMIN:
+        kwargs.setdefault("admin_duty", AdminDuty.SECURITY)
     user = create_user(db.session(), by=None, **kwargs)
     db.session.commit()
     return user
@@ -104,7 +106,7 @@ def staff(**extra) -> dict:
 
 
 def admin(**extra) -> dict:
-    return {"role": Role.ADMIN, "username": "a", **extra}
+    return {"role": Role.ADMIN, "username": "a", "admin_duty": AdminDuty.SYSTEM, **extra}
 
 
 @pytest.mark.parametrize("spec", [

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from flask import current_app
+
 from app.extensions import db
 from credentials.imports.jobs import create_import, fail_interrupted_imports
 from credentials.models import ImportStatus, utcnow
@@ -11,7 +13,8 @@ from credentials.models import ImportStatus, utcnow
 
 def _job(staff, *, status, age):
     job = create_import(db.session(), kind="appraisal_results", institution=staff.institution,
-                        file_bytes="身份证号\n".encode(), filename="x.csv", dry_run=True, by=staff)
+                        file_bytes="身份证号\n".encode(), filename="x.csv", dry_run=True, by=staff,
+                        vault=current_app.extensions["vault"])
     job.status = status
     job.created_at = job.started_at = utcnow() - age
     db.session.commit()

@@ -343,7 +343,7 @@ def test_a_concurrent_writer_of_the_same_rows_makes_the_job_fail_cleanly(setting
 def test_an_upload_that_cannot_be_a_table_is_refused_before_any_job_exists(setting, data, code):
     with pytest.raises(ImportRejected) as caught:
         create_import(db.session(), kind="appraisal_results", institution=setting.institution,
-                      file_bytes=data, filename="x", dry_run=True, by=setting.staff)
+                      file_bytes=data, filename="x", dry_run=True, by=setting.staff, vault=setting.vault)
 
     assert caught.value.code == code and caught.value.field == "file"
 
@@ -351,7 +351,7 @@ def test_an_upload_that_cannot_be_a_table_is_refused_before_any_job_exists(setti
 def test_an_unknown_kind_is_refused(setting):
     with pytest.raises(ImportRejected) as caught:
         create_import(db.session(), kind="diplomas", institution=setting.institution, file_bytes=b"a,b\n",
-                      filename="x.csv", dry_run=True, by=setting.staff)
+                      filename="x.csv", dry_run=True, by=setting.staff, vault=setting.vault)
 
     assert caught.value.field == "kind"
 
@@ -359,7 +359,7 @@ def test_an_unknown_kind_is_refused(setting):
 def test_the_file_name_is_kept_as_data_without_paths_or_hidden_controls(setting):
     job = create_import(db.session(), kind="appraisal_results", institution=setting.institution,
                         file_bytes=csv_bytes(RESULT_HEADERS), filename="C:\\考核\\..\\成绩\u202egpj.csv",
-                        dry_run=True, by=setting.staff)
+                        dry_run=True, by=setting.staff, vault=setting.vault)
 
     assert job.filename == "成绩gpj.csv" and len(job.file_sha256) == 64 and job.file_size > 0
 
@@ -371,7 +371,7 @@ def test_progress_written_by_the_job_is_visible_to_other_connections_at_once(set
 
     job = create_import(db.session(), kind="appraisal_results", institution=setting.institution,
                         file_bytes=csv_bytes(RESULT_HEADERS), filename="x.csv", dry_run=True,
-                        by=setting.staff)
+                        by=setting.staff, vault=setting.vault)
     db.session.commit()
     db.session.scalar(select(AppraisalResult.id))  # the job's own session is reading, as while it checks rows
     writer = ProgressWriter(db.session(), job.id)

@@ -26,7 +26,7 @@ def run_at_once(setting, *files: list[list[str]]) -> list[ImportStatus]:
     for rows in files:
         job = create_import(db.session(), kind="appraisal_results", institution=setting.institution,
                             file_bytes=csv_bytes(RESULT_HEADERS, *rows), filename="x.csv", dry_run=False,
-                            by=setting.staff)
+                            by=setting.staff, vault=setting.vault)
         jobs.append(job.id)
     db.session.commit()
     barrier = threading.Barrier(len(jobs), timeout=30)

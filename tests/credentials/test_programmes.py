@@ -294,7 +294,7 @@ def test_ending_and_removing_a_member_are_audited(cast):
     remove_programme_member(db.session(), mistaken, by=cast["city"])
     db.session.commit()
     assert [m.worker_id for m in found.members] == [cast["apprentice"].id]
-    actions = db.session.scalars(select(AuditEvent.action).where(AuditEvent.entity_type == "programme")).all()
+    actions = db.session.scalars(select(AuditEvent.action).where(AuditEvent.entity_type == "programme").order_by(AuditEvent.id)).all()
     assert actions == ["programme.created", "programme.member_added", "programme.member_ended",
                        "programme.member_added", "programme.member_removed"]
     removed = db.session.scalar(select(AuditEvent).where(AuditEvent.action == "programme.member_removed"))

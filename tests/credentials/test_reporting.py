@@ -263,7 +263,7 @@ def test_building_and_each_download_are_audited_with_counts_and_no_personal_data
     unpack(db, vault, package, officers["suzhou"])
     unpack(db, vault, package, officers["jiangsu"])
 
-    events = db.session.scalars(select(AuditEvent).where(AuditEvent.entity_type == "report_package")).all()
+    events = db.session.scalars(select(AuditEvent).where(AuditEvent.entity_type == "report_package").order_by(AuditEvent.id)).all()
     assert [e.action for e in events] == ["report.package_built", "report.package_downloaded",
                                          "report.package_downloaded"]
     assert events[0].after["counts"]["records"] == 1 and events[0].after["sha256"] == package.sha256

@@ -114,7 +114,7 @@ def test_the_ministry_creates_a_campaign_and_picks_its_cities(page, phone, live_
     picker = page.get_by_label("城市名称或代码")
     for name, code in (("苏州", "3205"), ("西宁", "6301")):
         picker.fill(name)
-        expect(page.locator(f'#cities-form datalist option[value="{code}"]')).to_have_count(1)
+        expect(page.locator(f'#cities-form datalist option[value="{code}"]')).to_have_count(1, timeout=15_000)
         picker.fill(code)
         expect(page.locator(f'#campaign-cities tr[data-city="{code}"] input[type=checkbox]')).to_be_checked()
     expect(page.locator("#picked-status")).to_contain_text("西宁市")

@@ -95,7 +95,7 @@ def test_the_audit_keeps_the_change_and_never_the_password(client, db, login, ma
 def reset_staff(db, make_user):
     """An institution clerk whose password an administrator reset: returns (user, temporary password)."""
     staff = make_user("institution_staff")
-    temporary = reset_password(db.session(), staff, by=make_user("admin"))
+    temporary = reset_password(db.session(), staff, by=make_user("admin", duty="security"))
     db.session.commit()
     return staff, temporary
 

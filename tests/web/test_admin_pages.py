@@ -13,7 +13,15 @@ from tests.web.html import field_error
 
 @pytest.fixture
 def admin_client(client, login, make_user):
-    login(client, make_user("admin"))
+    """The security administrator: accounts are theirs."""
+    login(client, make_user("admin", duty="security"))
+    return client
+
+
+@pytest.fixture
+def system_client(client, login, make_user):
+    """The system administrator: institutions and their accreditation are theirs."""
+    login(client, make_user("admin", duty="system"))
     return client
 
 
@@ -39,14 +47,15 @@ def test_admin_sees_a_field_error_for_a_short_password(admin_client, db):
 
 def test_admin_form_accepts_a_post_without_the_optional_region_code(admin_client, db):
     response = admin_client.post("/admin/users/new", data={
-        "username": "ops", "password": "a-long-enough-passphrase", "role": "admin", "institution_id": "",
-        "bureau_scope": ""})
+        "username": "ops", "password": "a-long-enough-passphrase", "role": "admin", "admin_duty": "audit",
+        "institution_id": "", "bureau_scope": ""})
 
     assert response.status_code == 302
     assert db.session.scalar(select(User.role).where(User.username == "ops")).value == "admin"
 
 
-def test_admin_creates_an_institution_and_accredits_it(admin_client, db):
+def test_admin_creates_an_institution_and_accredits_it(system_client, db):
+    admin_client = system_client
     response = admin_client.post("/admin/institutions/new", data={
         "name": "无锡技师学院", "kind": "technician_college", "city_code": "3202"})
     assert response.status_code == 302

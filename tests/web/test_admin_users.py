@@ -15,7 +15,7 @@ from tests.web.html import field_error, rows, sheet_rows
 
 @pytest.fixture
 def admin(make_user):
-    return make_user("admin", username="root-admin")
+    return make_user("admin", username="root-admin", duty="security")
 
 
 @pytest.fixture

@@ -19,7 +19,7 @@ from tests.web.html import rows, sheet_rows
 
 @pytest.fixture
 def admin(make_user):
-    return make_user("admin", username="root-admin")
+    return make_user("admin", username="root-admin", duty="audit")
 
 
 @pytest.fixture

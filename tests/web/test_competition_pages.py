@@ -13,6 +13,8 @@ from sqlalchemy import select
 
 from app.extensions import db
 from credentials.models import Certificate, Competition, CompetitionPromotion, Honour
+from tests.credentials.test_import_budget import declared_huge_xlsx
+from tests.web.html import field_error
 
 
 @pytest.fixture
@@ -91,6 +93,23 @@ def test_an_import_with_errors_shows_the_row_report_and_writes_nothing(setting, 
 
     assert response.status_code == 422 and 'id="import-errors"' in response.text
     assert "登记簿中（或本单位的劳动者中）没有该身份证号" in response.text and "110101********1234" in response.text
+    assert db.session.scalar(select(Competition)).results == []
+
+
+def test_a_results_file_too_costly_to_read_is_refused_beside_the_file_field_and_the_page_lives(app, setting):
+    """The bureau's results workbook is read in a child process within the import budget, like the institutions'.
+    150,000 rows: a file under 500 kB, which the test client keeps in memory (a bigger body is spooled to a file)."""
+    ministry = setting["clients"]["ministry"]
+    register(ministry)
+    competition = db.session.scalar(select(Competition))
+    usual, app.config["IMPORT_PARSE_CPU_SECONDS"] = app.config["IMPORT_PARSE_CPU_SECONDS"], 1
+    try:
+        response = ministry.post(f"/bureau/competitions/{competition.id}/import", content_type="multipart/form-data",
+                                 data={"file": (BytesIO(declared_huge_xlsx(150_000)), "results.xlsx")})
+    finally:
+        app.config["IMPORT_PARSE_CPU_SECONDS"] = usual
+    assert response.status_code == 422
+    assert "1 秒" in field_error(response.text, "file")
     assert db.session.scalar(select(Competition)).results == []
 
 

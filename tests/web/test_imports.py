@@ -154,7 +154,7 @@ def test_a_running_job_page_shows_a_progress_bar_and_loads_the_poller(clerk, set
 
     job = create_import(db.session(), kind="appraisal_results", institution=setting.institution,
                         file_bytes=csv_bytes(RESULT_HEADERS, setting.result(0)), filename="x.csv",
-                        dry_run=True, by=setting.staff)
+                        dry_run=True, by=setting.staff, vault=setting.vault)
     db.session.commit()
 
     page = clerk.get(f"/institution/imports/{job.id}")

@@ -232,10 +232,13 @@ def test_the_results_form_shows_that_the_institution_is_not_accredited(staff_cli
     ("worker", ["/worker/"]),
     ("institution_staff", ["/institution/", "/institution/workers", "/institution/certificates"]),
     ("bureau_officer", ["/bureau/", "/bureau/certificates"]),
-    ("admin", ["/admin/", "/admin/users/new", "/admin/institutions/new"]),
+    ("admin", ["/admin/", "/admin/institutions/new"]),  # the system administrator
+    ("admin:security", ["/admin/", "/admin/users/new"]),
+    ("admin:audit", ["/admin/", "/admin/audit"]),
 ])
 def test_authenticated_pages_are_not_cached_and_carry_the_csp(client, login, make_user, role, paths):
-    login(client, make_user(role))
+    role, _, duty = role.partition(":")
+    login(client, make_user(role, duty=duty or None))
 
     for path in paths:
         response = client.get(path)
@@ -279,10 +282,13 @@ def test_every_export_is_recorded_in_the_audit_trail_without_the_search_terms(st
 
 
 def test_institution_home_answers_did_my_upload_go_in(staff_client, staff, db):
+    from flask import current_app
+
     from credentials.imports.jobs import create_import
 
     create_import(db.session(), kind="appraisal_results", institution=staff.institution,
-                  file_bytes="身份证号,姓名\n".encode(), filename="六月考试.csv", dry_run=True, by=staff)
+                  file_bytes="身份证号,姓名\n".encode(), filename="六月考试.csv", dry_run=True, by=staff,
+                  vault=current_app.extensions["vault"])
     db.session.commit()
 
     panel = staff_client.get("/institution/").text.split('id="recent-imports"')[1].split("</section>")[0]

@@ -87,7 +87,7 @@ def test_the_download_is_the_signed_zip_an_attachment_never_cached_and_audited(d
     with zipfile.ZipFile(io.BytesIO(response.data)) as archive:
         [record] = json.loads(archive.read("records.json"))["records"]
     assert record["document_number"] == NUMBER and record["holder_name"] == "孙丽华"
-    actions = db.session.scalars(select(AuditEvent.action).where(AuditEvent.entity_type == "report_package")).all()
+    actions = db.session.scalars(select(AuditEvent.action).where(AuditEvent.entity_type == "report_package").order_by(AuditEvent.id)).all()
     assert actions == ["report.package_built", "report.package_downloaded"]
 
 
@@ -108,7 +108,7 @@ def test_a_stored_archive_altered_since_it_was_built_is_refused_clearly_and_neve
 
     assert response.status_code == 409 and response.mimetype != "application/zip"
     assert "已损坏或被改动" in response.text and "请重新生成" in response.text
-    actions = db.session.scalars(select(AuditEvent.action).where(AuditEvent.entity_type == "report_package")).all()
+    actions = db.session.scalars(select(AuditEvent.action).where(AuditEvent.entity_type == "report_package").order_by(AuditEvent.id)).all()
     assert actions == ["report.package_built"]  # nothing was downloaded
 
 

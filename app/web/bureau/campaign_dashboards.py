@@ -24,7 +24,7 @@ from credentials.queries.scopes import officer_region
 from ...access import allow
 from ...auth import current_actor
 from ...exports import csv_response, xlsx_response
-from ...extensions import db
+from ...extensions import db, read_session
 from .blueprint import bp
 from .campaign_filters import level_codes, read_filters
 from .campaign_tables import (
@@ -72,7 +72,7 @@ def campaign_dashboard():
 
 def _scope(code: str, region_code: str) -> Scope:
     """The dashboard the request asks for, or 404 when the officer may not read it."""
-    user, session = current_actor(), db.session()
+    user, session = current_actor(), read_session()
     try:
         region = Region.of(region_code)
     except ValidationFailed:
@@ -97,7 +97,7 @@ def _scope(code: str, region_code: str) -> Scope:
 
 
 def _page(scope: Scope) -> str:
-    session = db.session()
+    session = read_session()
     found = figures(session, scope)
     tables: dict[str, Table] = {}
     for key in TABLES_OF[scope.region.kind]:
@@ -151,7 +151,8 @@ def campaign_table(code: str, table: str, fmt: str) -> Response:
     scope = _scope(code, request.args.get("region", ""))
     if table not in TABLES_OF[scope.region.kind]:
         abort(404)
-    built = indicators_table(db.session(), scope) if table == "indicators" else BUILDERS[table](db.session(), scope)
+    session = read_session()
+    built = indicators_table(session, scope) if table == "indicators" else BUILDERS[table](session, scope)
     first, last = scope.filters.months
     name = f"{scope.region_name}_{built.title}_{first:%Y-%m}_{last:%Y-%m}"
     if fmt == "csv":
@@ -196,13 +197,13 @@ def _breadcrumbs(scope: Scope) -> list[tuple[str, str | None]]:
 
 
 def _province_name(code: str) -> str:
-    province = db.session.get(Province, code)
+    province = read_session().get(Province, code)
     return province.name if province else code
 
 
 def campaign_glance(user: User) -> dict[str, object] | None:
     """The bureau home's card: the current campaign's headline figures for the officer's own region, whole campaign."""
-    session = db.session()
+    session = read_session()
     campaigns = visible_campaigns(session, user)
     if not campaigns:
         return None

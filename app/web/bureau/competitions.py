@@ -4,7 +4,7 @@ worker's record. Joins `bureau.bp`."""
 
 from __future__ import annotations
 
-from flask import flash, redirect, render_template, request, url_for
+from flask import current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
@@ -13,6 +13,7 @@ from wtforms.validators import Optional
 
 from credentials import CredentialsError
 from credentials.clock import china_today
+from credentials.imports.sheet_budget import read_sheet_within_budget
 from credentials.models import AllowancePeriod, Competition, ResultOutcome, Role
 from credentials.permissions import may_judge_again, may_run
 from credentials.queries.approvals import competitions_for, recognition_of, worldskills_pool
@@ -31,6 +32,7 @@ from ...auth import current_actor
 from ...exports import xlsx_response
 from ...extensions import db
 from ...i18n import error_text, level_name, localized
+from ...jobs import parse_budget
 from ...lookups import competition_or_404, competition_rule_or_404, vault, worker_or_404
 from ..approval_forms import AllowanceForm, CompetitionForm, HonourForm, ImportForm, PlanDecisionForm, ResultForm
 from ..approvals import OUTCOME_NAMES, ListPage
@@ -188,8 +190,9 @@ def competition_import(competition_id: int):
     if not form.validate_on_submit():
         return _competition_page(found, import_form=form, status=422)
     try:
+        budget = parse_budget(current_app)  # the workbook is read by a child process, never by this one
         report = import_results(db.session(), vault(), found, content=form.file.data.read(32 * 1024 * 1024),
-                                by=current_actor())
+                                by=current_actor(), read=lambda data: read_sheet_within_budget(data, budget))
     except CredentialsError as error:
         _fail(form, error)
         return _competition_page(competition_or_404(competition_id), import_form=form, status=error.status)

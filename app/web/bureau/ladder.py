@@ -31,7 +31,7 @@ from ...access import allow
 from ...auth import current_actor
 from ...career import MATCHING_TITLES, kind_name, lang, node_name
 from ...exports import xlsx_response
-from ...extensions import db
+from ...extensions import read_session
 from ...ladder_svg import Texts, ladder_svg, legend
 from .blueprint import bp
 from .home import _region_name
@@ -75,11 +75,11 @@ def region_ladder(user: User) -> RegionLadder:
     region = Region.of(officer_region(user))
     g = graph_for(today)
     by_level = {key: int(value or 0) for key, value in
-                indicator_breakdown(db.session(), "certified_workforce", region, today, today, by="level")}
+                indicator_breakdown(read_session(), "certified_workforce", region, today, today, by="level")}
     levels = [n for n, track in g.nodes(data="track") if track == framework]
     levels.sort(key=lambda n: -g.nodes[n]["rank"])
     nodes = [(node, node_name(g, node), by_level.get(node.partition(":")[2], 0)) for node in levels]
-    snapshot = latest_snapshot(db.session(), region.code, framework)
+    snapshot = latest_snapshot(read_session(), region.code, framework)
     census = census_of(snapshot) if snapshot is not None else None
     edges = _edge_rows(census) if census is not None else []
     return RegionLadder(today, framework, nodes, sum(by_level.values()), snapshot, census, edges)

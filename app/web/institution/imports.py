@@ -7,8 +7,20 @@ The job runs outside the request (app/jobs.py); its page polls a small JSON stat
 from __future__ import annotations
 
 import io
+from datetime import timedelta
 
-from flask import abort, flash, jsonify, redirect, render_template, request, send_file, url_for
+from flask import (
+    abort,
+    current_app,
+    flash,
+    jsonify,
+    make_response,
+    redirect,
+    render_template,
+    request,
+    send_file,
+    url_for,
+)
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
@@ -35,8 +47,8 @@ from ...auth import current_actor
 from ...exports import XLSX_MIMETYPE, xlsx_response
 from ...extensions import db
 from ...i18n import error_text, format_date, is_english, localized
-from ...jobs import enqueue_import
-from ...lookups import import_job_or_404
+from ...jobs import enqueue_import, upload_limit, upload_limit_message
+from ...lookups import import_job_or_404, vault
 from ..forms import options
 from ..pages import commit_or_show, form_status, paginate
 from .blueprint import bp
@@ -90,12 +102,25 @@ def import_template(kind: str, fmt: str):
     return send_file(io.BytesIO(body), mimetype=mimetype, as_attachment=True, download_name=name)
 
 
-@bp.route("/imports/new", methods=["GET", "POST"])
-@allow(Role.INSTITUTION_STAFF)
-def new_import():
-    user = current_actor()
+def _upload_form() -> ImportForm:
     form = ImportForm()
     form.kind.choices = options((kind.value, localized(KIND_NAMES[kind])) for kind in ImportKind)
+    return form
+
+
+def _too_many_uploads(limit):
+    """IMPORT_UPLOAD_RATE reached: the upload page again, the reason beside the file field (429)."""
+    form = _upload_form()
+    form.file.errors = [upload_limit_message()]
+    return make_response(render_template("institution/import_new.html", form=form), 429)
+
+
+@bp.route("/imports/new", methods=["GET", "POST"])
+@allow(Role.INSTITUTION_STAFF)
+@upload_limit(methods=["POST"], on_breach=_too_many_uploads)
+def new_import():
+    user = current_actor()
+    form = _upload_form()
     if request.method == "GET" and request.args.get("kind") in {k.value for k in ImportKind}:
         form.kind.data = request.args["kind"]
     if form.validate_on_submit():
@@ -103,7 +128,7 @@ def new_import():
         job = commit_or_show(form, lambda: create_import(
             db.session(), kind=form.kind.data, institution=user.institution,
             file_bytes=upload.read(MAX_FILE_BYTES + 1), filename=upload.filename, dry_run=form.dry_run.data,
-            by=user))
+            by=user, vault=vault(), max_active=current_app.config["IMPORTS_PER_INSTITUTION"]))
         if job is not None:
             enqueue_import(job.id, user.id)
             return redirect(url_for("institution.import_job", job_id=job.id))
@@ -114,8 +139,11 @@ def new_import():
 @allow(Role.INSTITUTION_STAFF)
 def import_job(job_id: int):
     job = import_job_or_404(job_id)
+    days = current_app.config["IMPORT_FILE_RETENTION_DAYS"]
+    kept_until = job.finished_at + timedelta(days=days) if job.finished_at and not job.file_removed_at else None
     return render_template("institution/import_job.html", job=job, finished=job.status in FINISHED,
-                           failure=failure_text(job), status_text=_status(job))
+                           failure=failure_text(job), status_text=_status(job), retention_days=days,
+                           file_kept_until=kept_until)
 
 
 @bp.get("/imports/<int:job_id>/status")
@@ -152,7 +180,8 @@ def commit_job(job_id: int):
     user = current_actor()
     job = import_job_or_404(job_id)
     try:
-        commit_import(db.session(), job, by=user)
+        commit_import(db.session(), job, by=user, max_active=current_app.config["IMPORTS_PER_INSTITUTION"],
+                      retention_days=current_app.config["IMPORT_FILE_RETENTION_DAYS"])
     except CredentialsError as error:
         db.session.rollback()
         flash(error_text(error), "error")
