@@ -66,9 +66,12 @@ def replicated_app(app, database_url) -> Iterator[Flask]:
 
 def wait_until_replayed(application: Flask, timeout: float = 120) -> None:
     """Until the replica has replayed everything the primary has written so far (this test database's creation
-    included: the wait asks the replica's `postgres` database). Milliseconds on a quiet machine."""
+    included: the wait asks the replica's `postgres` database). Milliseconds on a quiet machine.
+
+    The test database commits asynchronously (synchronous_commit off), so a commit record may sit in the WAL
+    buffers past pg_current_wal_lsn(), which only counts what has been written out: wait for the insert position."""
     with application.app_context(), _db.engines[None].connect() as primary:
-        written = primary.execute(text("SELECT pg_current_wal_lsn()")).scalar_one()
+        written = primary.execute(text("SELECT pg_current_wal_insert_lsn()")).scalar_one()
     replica = create_engine(make_url(REPLICA_TEST_URL).set(drivername="postgresql+psycopg", database="postgres"),
                             poolclass=NullPool)
     deadline = time.monotonic() + timeout
