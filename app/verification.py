@@ -7,6 +7,7 @@ from datetime import date
 
 from flask import current_app, g, request
 from flask_babel import gettext, to_user_timezone
+from sqlalchemy import Connection
 
 from credentials.queries.verification import Verdict, verify_certificate
 
@@ -31,10 +32,20 @@ def look_up(number: str, *, name: str | None = None, token: str | None = None) -
     # few milliseconds the replica lags, which a public look-up can bear (README "Scale-out").
     # One Core statement on a connection of its own, as a bare route would run it: no ORM session, no transaction
     # kept open, nothing for the session's teardown to roll back.
-    with read_engine().connect() as reader:
+    with _single_statement_connection() as reader:
         verdict = verify_certificate(reader, number, name=name, token=token, link_key=trust.link_key())
     g.outcome = verdict.status  # logged on the request's line (app.logs), never the name
     return verdict
+
+
+def _single_statement_connection() -> Connection:
+    """A connection for one SELECT, which is atomic by itself. On PostgreSQL it runs in autocommit: a
+    transaction around it would cost a BEGIN and a ROLLBACK round trip, which halved the look-ups per second
+    under load. SQLite's driver opens no transaction for a SELECT anyway, and switching it costs a PRAGMA."""
+    engine = read_engine()
+    if engine.dialect.name == "postgresql":
+        return engine.connect().execution_options(isolation_level="AUTOCOMMIT")
+    return engine.connect()
 
 
 def revoked_on(verdict: Verdict) -> date | None:
