@@ -34,6 +34,7 @@ def normalise_database_url(url: str) -> str:
 # The read-only engine (a streaming replica) that verification, dashboards and big exports read through:
 # app.extensions.read_session(). Unset, those reads go to the primary like everything else.
 REPLICA_BIND = "replica"
+REPLICA_CONNECT_TIMEOUT_SECONDS = 3
 
 
 def replica_engine_options(url: str) -> dict:
@@ -42,7 +43,9 @@ def replica_engine_options(url: str) -> dict:
     url = normalise_database_url(url)
     options: dict = {"url": url, "pool_pre_ping": True, "hide_parameters": True}
     if url.startswith("postgresql"):
-        options["connect_args"] = {"options": "-c default_transaction_read_only=on"}
+        # connect_timeout: an unreachable replica costs the lag guard (app/replica_lag.py) seconds, not minutes.
+        options["connect_args"] = {"options": "-c default_transaction_read_only=on",
+                                   "connect_timeout": REPLICA_CONNECT_TIMEOUT_SECONDS}
     return options
 
 
@@ -128,6 +131,11 @@ def load_config(overrides: dict | None = None) -> dict:
     }
     if os.environ.get("DATABASE_REPLICA_URL"):
         config["SQLALCHEMY_BINDS"] = {REPLICA_BIND: replica_engine_options(os.environ["DATABASE_REPLICA_URL"])}
+    # The replica serves those reads only while its replay is at most this far behind, else they go to the
+    # primary (a revoked certificate must not verify as valid for long); the lag is measured at most once per
+    # REPLICA_LAG_CHECK_SECONDS in each process (app/replica_lag.py).
+    config["REPLICA_MAX_LAG_SECONDS"] = _seconds("REPLICA_MAX_LAG_SECONDS", "10")
+    config["REPLICA_LAG_CHECK_SECONDS"] = _seconds("REPLICA_LAG_CHECK_SECONDS", "1")
     config["ID_HASH_KEY"] = _key_from_env("ID_HASH_KEY") or _derived_key(secret, "id-hash")
     config["ID_ENCRYPTION_KEYS"] = {"k1": _key_from_env("ID_ENCRYPTION_KEY") or _derived_key(secret, "id-enc")}
     config["ID_ENCRYPTION_KEY_ID"] = "k1"
@@ -146,6 +154,17 @@ def load_config(overrides: dict | None = None) -> dict:
     if overrides:
         config.update(overrides)
     return config
+
+
+def _seconds(name: str, default: str) -> float:
+    raw = os.environ.get(name) or default  # set but empty: the default, as for the other settings
+    try:
+        seconds = float(raw)
+    except ValueError:
+        seconds = -1.0
+    if not seconds >= 0:  # also refuses NaN
+        raise ConfigError(f"{name} must be a number of seconds, 0 or more; got {raw!r}")
+    return seconds
 
 
 def _audit_retention_days(raw: str) -> int:

@@ -28,8 +28,9 @@ verify_rate_limit = limiter.shared_limit(
 
 
 def look_up(number: str, *, name: str | None = None, token: str | None = None) -> Verdict:
-    # Through the replica when there is one: a certificate issued a moment ago may answer "not found" for the
-    # few milliseconds the replica lags, which a public look-up can bear (README "Scale-out").
+    # Through the replica when there is one: a certificate issued a moment ago may answer "not found" while the
+    # replica lags, which a public look-up can bear; beyond REPLICA_MAX_LAG_SECONDS the primary answers
+    # (app/replica_lag.py, README "Scale-out").
     # One Core statement on a connection of its own, as a bare route would run it: no ORM session, no transaction
     # kept open, nothing for the session's teardown to roll back.
     with _single_statement_connection() as reader:
