@@ -32,6 +32,7 @@ which also cuts query strings from gunicorn's error messages and masks ID number
 
 from __future__ import annotations
 
+import gc
 import logging
 import os
 import sys
@@ -77,6 +78,14 @@ def on_starting(server) -> None:
         logger = logging.getLogger(name)
         if not any(isinstance(f, QueryStringFilter) for f in logger.filters):
             logger.addFilter(QueryStringFilter())
+
+
+def pre_fork(server, worker) -> None:
+    """Freeze what the preloaded master holds (the app, its templates, reference data) into the collector's
+    permanent generation before forking, as Python's gc documentation advises for pre-fork servers: a worker's
+    full collections then neither walk those objects (a pause of 100+ ms in the middle of a request) nor write
+    to their pages, which the worker would otherwise copy out of the memory it shares with the master."""
+    gc.freeze()
 
 
 def post_fork(server, worker) -> None:

@@ -202,11 +202,13 @@ def issue_digital_credentials(
     scopes = _accreditations(session, certificates)
     key = active_issuer_key(session, sealer, by=by)
     private, created = signing_key(key, sealer), timestamp(utcnow())
-    unsigned = [build_credential(session, certificate, issuer, scopes=scopes) for certificate in certificates]
+    # Built as they are signed, and signed without a copy: the batch holds each credential once (half the
+    # objects, so fewer garbage collector passes, and no copying).
+    unsigned = (build_credential(session, certificate, issuer, scopes=scopes) for certificate in certificates)
     signed: list[dict[str, Any] | str]
     if fmt == "json":
         signed = list(batch.sign_many(unsigned, private, issuer.verification_method(key.key_id), created,
-                                      processes=processes))
+                                      processes=processes, owned=True))
     else:
         signed = [_sign(credential, fmt, private, key.key_id, issuer, created) for credential in unsigned]
     record_many(session, actor=by, events=(

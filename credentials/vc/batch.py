@@ -10,7 +10,7 @@ documents only and touch nothing else they inherit (database connections stay th
 from __future__ import annotations
 
 import multiprocessing
-from collections.abc import Sequence
+from collections.abc import Iterable
 from concurrent.futures import ProcessPoolExecutor
 from typing import Any
 
@@ -29,16 +29,25 @@ def _start_worker(private_key: Ed25519PrivateKey, verification_method: str, crea
 
 
 def _sign_chunk(documents: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    return [sign_data_integrity(document, _worker["key"], _worker["method"], _worker["created"])
+    # The chunk is this worker's own unpickled copy, and pickled again on the way back: nothing to copy.
+    return [sign_data_integrity(document, _worker["key"], _worker["method"], _worker["created"], deep_copy=False)
             for document in documents]
 
 
-def sign_many(documents: Sequence[dict[str, Any]], private_key: Ed25519PrivateKey, verification_method: str,
-              created: str, *, processes: int = 1) -> list[dict[str, Any]]:
+def sign_many(documents: Iterable[dict[str, Any]], private_key: Ed25519PrivateKey, verification_method: str,
+              created: str, *, processes: int = 1, owned: bool = False) -> list[dict[str, Any]]:
     """`sign_data_integrity` of every document, in order; on `processes` forked workers when there is more
-    than a chunk for each (Linux and the like: where fork is not available, in this process)."""
-    if processes <= 1 or len(documents) < 2 * CHUNK or "fork" not in multiprocessing.get_all_start_methods():
-        return [sign_data_integrity(document, private_key, verification_method, created) for document in documents]
+    than a chunk for each (Linux and the like: where fork is not available, in this process).
+
+    `owned`: the documents were built to be signed and are used for nothing else, so a signed document shares
+    their nested values rather than copying them; in this process, a generator of them is then drawn one
+    document at a time, so a batch holds each credential once, not an unsigned and a signed copy of it."""
+    if processes <= 1 or "fork" not in multiprocessing.get_all_start_methods():
+        return [sign_data_integrity(document, private_key, verification_method, created, deep_copy=not owned)
+                for document in documents]
+    documents = list(documents)
+    if len(documents) < 2 * CHUNK:
+        return sign_many(documents, private_key, verification_method, created, owned=owned)
     sign_data_integrity(documents[0], private_key, verification_method, created)  # workers inherit the shape
     chunks = [list(documents[start:start + CHUNK]) for start in range(0, len(documents), CHUNK)]
     with ProcessPoolExecutor(processes, mp_context=multiprocessing.get_context("fork"), initializer=_start_worker,

@@ -231,6 +231,13 @@ class _Template:
             (node, number): rdfc.line(self.lines[number], rdfc.first_degree_labels(node, [self.lines[number]]))
             for node, numbers in self.mentions.items() for number in numbers
             if all(isinstance(t, str) for t in self.lines[number])}
+        # Per line, where its blank nodes stand, and its slot terms as (position, slot, before, after, literal):
+        # a document's quads are the fixed lines with those terms written in, no per-term tests.
+        self.blanks = [tuple(i for i, t in enumerate(line) if isinstance(t, str) and t[:2] == "_:")
+                       for line in self.lines]
+        self.fixed_quads = [tuple(t if isinstance(t, str) else "" for t in line) for line in self.lines]
+        self.slot_lines = [(number, [(i, *t) for i, t in enumerate(line) if not isinstance(t, str)])
+                           for number, line in enumerate(self.lines) if not all(isinstance(t, str) for t in line)]
 
     def dataset(self, values: list[str]) -> dict[str, list[dict[str, Any]]]:
         """PyLD's form of the document's dataset (for PyLD's URDNA2015)."""
@@ -251,30 +258,57 @@ class _Template:
     def terms(self, values: list[str]) -> list[tuple[str, ...]]:
         """The document's quads as N-Quads terms (subject, predicate, object, and graph unless default),
         line for line."""
-        return [tuple([term if isinstance(term, str) else
-                       term[1] + (escape(values[term[0]]) if term[3] else values[term[0]]) + term[2]
-                       for term in line]) for line in self.lines]
+        quads = self.fixed_quads.copy()
+        for number, slots in self.slot_lines:
+            terms = list(quads[number])
+            for position, slot, before, after, literal in slots:
+                value = values[slot]
+                terms[position] = before + (_escape(value) if literal else value) + after
+            quads[number] = tuple(terms)
+        return quads
 
     def canonical(self, values: list[str]) -> str | None:
         """`rdfc.canonical_when_simple` of the document, the first-degree hashing of its slot-free lines done
-        already."""
+        already, and the blank nodes relabelled where the template says they stand (`rdfc.line` looks at
+        every term)."""
         quads = self.terms(values)
         if len(set(quads)) != len(quads):  # equal values: PyLD's node map keeps one such quad
             return rdfc.canonical_when_simple(list(dict.fromkeys(quads)))
         hashes = {}
-        fixed = self.fixed_first_degree
+        fixed, blanks = self.fixed_first_degree, self.blanks
         for node, numbers in self.mentions.items():
-            labels = None
             lines = []
             for number in numbers:
                 line = fixed.get((node, number))
                 if line is None:
-                    labels = labels or rdfc.first_degree_labels(node, [quads[n] for n in numbers])
-                    line = rdfc.line(quads[number], labels)
+                    terms = list(quads[number])
+                    for position in blanks[number]:
+                        terms[position] = "_:a" if terms[position] == node else "_:z"
+                    line = " ".join(terms) + " .\n"
                 lines.append(line)
             lines.sort()
             hashes[hashlib.sha256("".join(lines).encode()).hexdigest()] = node
-        return rdfc.relabel(quads, hashes, len(self.mentions))
+        if len(hashes) != len(self.mentions):
+            return None  # two blank nodes share a first-degree hash: n-degree hashing (`rdfc.relabel`)
+        labels = {hashes[h]: f"_:c14n{n}" for n, h in enumerate(sorted(hashes))}
+        written = []
+        for quad, positions in zip(quads, blanks, strict=True):
+            if positions:
+                terms = list(quad)
+                for position in positions:
+                    terms[position] = labels[terms[position]]
+                quad = tuple(terms)
+            written.append(" ".join(quad) + " .\n")
+        written.sort()
+        return "".join(written)
+
+
+_NEEDS_ESCAPE = re.compile(r'[\\\t\n\r"]')
+
+
+def _escape(value: str) -> str:
+    """PyLD's N-Quads `escape`, which most strings (nothing to escape) skip."""
+    return escape(value) if _NEEDS_ESCAPE.search(value) else value
 
 
 def _placeholder(value: str, mark: str) -> str:

@@ -28,6 +28,7 @@ __all__ = [
 _B58 = "123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz"
 _B58_INDEX = {c: i for i, c in enumerate(_B58)}
 _B58_CHUNK = 58**10
+_B58_PAIRS = [high + low for high in _B58 for low in _B58]  # 58**2 two-digit strings
 ED25519_PUB_PREFIX = b"\xed\x01"  # multicodec ed25519-pub, varint-encoded
 DID_CONTEXTS = ["https://www.w3.org/ns/did/v1", "https://w3id.org/security/multikey/v1",
                 "https://w3id.org/security/jwk/v1"]
@@ -41,9 +42,9 @@ def b58encode(data: bytes) -> str:
     out = []
     while n:
         n, chunk = divmod(n, _B58_CHUNK)  # ten digits per big-integer division: a signature is 88 digits
-        for _ in range(10):
-            chunk, r = divmod(chunk, 58)
-            out.append(_B58[r])
+        for _ in range(5):  # two digits per small division (a signature is signed for every credential)
+            chunk, pair = divmod(chunk, 3364)
+            out.append(_B58_PAIRS[pair])
     digits = "".join(reversed(out)).lstrip("1")  # the last chunk's leading zero digits
     return "1" * zeros + digits
 

@@ -94,11 +94,12 @@ def issuer_id(document: dict[str, Any]) -> str | None:
 
 def sign_data_integrity(
     document: dict[str, Any], private_key: Ed25519PrivateKey, verification_method: str, created: str,
-    *, proof_purpose: str = "assertionMethod",
+    *, proof_purpose: str = "assertionMethod", deep_copy: bool = True,
 ) -> dict[str, Any]:
     """A copy of `document` with an embedded eddsa-rdfc-2022 proof, as a one-element `proof` array.
 
-    `created` is an XML dateTime with zone."""
+    `created` is an XML dateTime with zone. `deep_copy=False`: the copy shares the document's nested values,
+    for a caller that built the document to be signed and keeps no other use of it (a batch saves the copy)."""
     if "proof" in document:
         raise ValueError("document already carries a proof (proof sets/chains are not supported)")
     if not isinstance(created, str) or not _DATETIME.fullmatch(created):
@@ -111,7 +112,7 @@ def sign_data_integrity(
         "proofPurpose": proof_purpose,
     }
     signature = private_key.sign(hash_data(document, proof))
-    signed: dict[str, Any] = _json_copy(document)
+    signed: dict[str, Any] = _json_copy(document) if deep_copy else dict(document)
     signed["proof"] = [{**proof, "proofValue": "z" + b58encode(signature)}]
     return signed
 
