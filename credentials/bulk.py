@@ -9,11 +9,12 @@ from __future__ import annotations
 
 import enum
 import json
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from itertools import islice
 from typing import Any, TypeVar
 
-from sqlalchemy import JSON, ColumnElement, String, Table, any_, bindparam, func, literal_column, select
+from sqlalchemy import JSON, ColumnElement, Date, DateTime, Numeric, String, Table, any_, bindparam, func, literal_column, select
+from sqlalchemy import Enum as SAEnum
 from sqlalchemy.dialects import postgresql
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import InstrumentedAttribute, Session
@@ -58,6 +59,13 @@ def _copy(session: Session, table: Table, rows: Sequence[Row]) -> None:
         raise DBAPIError.instance(statement, None, error, psycopg.Error) from error
 
 
+class JsonText(str):
+    """A JSON column's value already serialised (the audit trail serialises each event once, for its hash and its
+    column): written as it is, where any other value of a JSON column is serialised here."""
+
+    __slots__ = ()
+
+
 def _written_columns(table: Table, rows: Sequence[Row]) -> tuple[list[str], dict[str, Any]]:
     """The columns the rows give, then those they leave to a client-side default (and those defaults)."""
     given = {key for row in rows for key in row}
@@ -67,46 +75,72 @@ def _written_columns(table: Table, rows: Sequence[Row]) -> tuple[list[str], dict
     return names, {column.name: column.default for column in defaulted}
 
 
+Convert = Callable[[Any], Any]
+# Types whose values an import repeats (one exam date, one timestamp, a few levels and scores): each distinct value
+# is converted once per chunk. Equal values of these types convert alike (Decimal("60") and Decimal("60.0") alike).
+_REPEATED = (Date, DateTime, Numeric, SAEnum)
+
+
+def _value_rows(table: Table, rows: Sequence[Row], names: list[str], fixed: dict[str, Any],
+                convert: list[Convert | None]) -> Iterator[list[tuple[Any, ...]]]:
+    """Chunks of the rows' values in `names` order: given, else the column's default (a column no row gives),
+    else None; converted a whole column at a time by its converter, chosen once per column."""
+    for chunk in batches(rows, CHUNK):
+        columns: list[list[Any]] = []
+        for name, process in zip(names, convert, strict=True):
+            default = fixed.get(name)
+            values = ([_default(default) for _ in chunk] if default is not None
+                      else [row.get(name) for row in chunk])
+            if process is not None and isinstance(table.c[name].type, _REPEATED):
+                converted = {value: process(value) for value in set(values)}
+                values = list(map(converted.__getitem__, values))
+            elif process is not None:
+                values = list(map(process, values))
+            columns.append(values)
+        yield list(zip(*columns, strict=True))
+
+
 def _executemany(session: Session, table: Table, rows: Sequence[Row]) -> None:
     """The driver's own executemany over values converted by each column type's bind processor, as SQLAlchemy
     converts them: its per-row parameter handling cost more than the inserts themselves at 100,000 rows."""
     names, fixed = _written_columns(table, rows)
     dialect = session.get_bind().dialect
-    processors = [table.c[name].type._cached_bind_processor(dialect) for name in names]
-    columns = list(zip(names, processors, strict=True))
+    convert = [_unless_serialised(process) if isinstance(table.c[name].type, JSON) and process is not None else process
+               for name in names for process in [table.c[name].type._cached_bind_processor(dialect)]]
     quoted = ", ".join(f'"{name}"' for name in names)
     statement = f'INSERT INTO "{table.name}" ({quoted}) VALUES ({", ".join("?" * len(names))})'  # noqa: S608 - table's own names  # nosec B608
     connection = session.connection()
-    for chunk in batches(rows, CHUNK):
-        values = []
-        for row in chunk:
-            value_row = []
-            for name, process in columns:
-                value = row[name] if name in row else _default(fixed[name]) if name in fixed else None
-                value_row.append(value if process is None else process(value))
-            values.append(tuple(value_row))
-        connection.exec_driver_sql(statement, values)
+    for chunk in _value_rows(table, rows, names, fixed, convert):
+        connection.exec_driver_sql(statement, chunk)
+
+
+def _unless_serialised(process: Convert) -> Convert:
+    return lambda value: str(value) if type(value) is JsonText else process(value)
 
 
 def _copy_rows(session: Session, table: Table, rows: Sequence[Row]) -> None:
-    from psycopg.types.json import Json
-
     names, fixed = _written_columns(table, rows)
-    json_columns = {column.name for column in table.columns if isinstance(column.type, JSON)}
+    convert = [_copy_converter(table, name, rows) for name in names]
     quoted = ", ".join(f'"{name}"' for name in names)
     raw = session.connection().connection.driver_connection
     assert raw is not None  # a live psycopg connection inside the session's transaction
     with raw.cursor() as cursor, cursor.copy(f'COPY "{table.name}" ({quoted}) FROM STDIN') as copy:
-        for row in rows:
-            values = []
-            for name in names:
-                value = row[name] if name in row else _default(fixed[name]) if name in fixed else None
-                if isinstance(value, enum.Enum):
-                    value = value.value
-                elif name in json_columns and value is not None:
-                    value = Json(value)
-                values.append(value)
-            copy.write_row(values)
+        for chunk in _value_rows(table, rows, names, fixed, convert):
+            for values in chunk:
+                copy.write_row(values)
+
+
+def _copy_converter(table: Table, name: str, rows: Sequence[Row]) -> Convert | None:
+    """How COPY takes a column's values: JSON wrapped for psycopg (unless already text), enum members as their
+    values; None (as they are) for a column whose type and first value are neither."""
+    from psycopg.types.json import Json
+
+    if isinstance(table.c[name].type, JSON):
+        return lambda value: value if value is None else str(value) if type(value) is JsonText else Json(value)
+    first = next((row[name] for row in rows if row.get(name) is not None), None)
+    if isinstance(table.c[name].type, SAEnum) or isinstance(first, enum.Enum):
+        return lambda value: value.value if isinstance(value, enum.Enum) else value
+    return None
 
 
 def _default(default: Any) -> object:  # a ColumnDefault (scalar or callable)

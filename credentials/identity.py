@@ -11,9 +11,11 @@ import base64
 import binascii
 import hashlib
 import hmac
+import operator
 import os
 import re
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 
@@ -26,7 +28,7 @@ from .clock import china_today
 
 __all__ = [
     "PROVINCE_CODES", "NationalId", "InvalidNationalId", "DecryptionError", "IdCipher",
-    "normalize_national_id", "parse_national_id", "check_character", "blind_index",
+    "normalize_national_id", "parse_national_id", "check_character", "blind_index", "blind_indexer",
     "mask_national_id", "mask_name", "LOG_ID_PATTERN", "redact_ids", "clean_person_name", "person_name_problem",
 ]
 
@@ -41,6 +43,7 @@ PROVINCE_CODES: dict[str, str] = {
 
 _WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)  # 2^(18-i) mod 11, ISO 7064 MOD 11-2
 _CHECK_CHARS = "10X98765432"
+_WEIGHTED_ZEROS = ord("0") * sum(_WEIGHTS)
 # Full-width digits and Ｘ/ｘ only: NFKC would also turn ① or ² into digits, which no one types by mistake.
 _FULL_WIDTH = {0xFF10 + i: str(i) for i in range(10)} | {0xFF38: "X", 0xFF58: "X", ord("x"): "X"}
 _RE_18 = re.compile(r"[0-9]{17}[0-9X]")
@@ -96,7 +99,9 @@ def check_character(first17: str) -> str:
     """The ISO 7064 MOD 11-2 check character for 17 ASCII digits."""
     if len(first17) != 17 or not first17.isascii() or not first17.isdigit():
         raise ValueError("check_character needs exactly 17 ASCII digits")
-    return _CHECK_CHARS[sum(int(c) * w for c, w in zip(first17, _WEIGHTS, strict=True)) % 11]
+    # The digits' code points less 48 each: the sum of the weights times 48 is subtracted once (a bulk import
+    # checks 100,000 numbers; int() per character was most of the cost).
+    return _CHECK_CHARS[(sum(map(operator.mul, first17.encode("ascii"), _WEIGHTS)) - _WEIGHTED_ZEROS) % 11]
 
 
 def parse_national_id(raw: str, *, today: date | None = None) -> NationalId:
@@ -137,10 +142,22 @@ def blind_index(number: str, key: bytes) -> str:
     The number is parsed first, so a 15-digit ID and its 18-digit upgrade, or full-width input, index the
     same; an invalid number raises InvalidNationalId.
     """
+    return blind_indexer(key)(number)
+
+
+def blind_indexer(key: bytes) -> Callable[[str], str]:
+    """`blind_index` under one key, for many numbers: the HMAC keyed once and its state copied for each number
+    (the same digests; keying costs two SHA-256 blocks per number that a bulk import of 100,000 would repeat)."""
     if not isinstance(key, bytes) or len(key) < 32:
         raise ValueError("blind index key must be at least 32 bytes")
-    canonical = parse_national_id(number).number
-    return hmac.new(key, canonical.encode("ascii"), hashlib.sha256).hexdigest()
+    keyed = hmac.new(key, digestmod=hashlib.sha256)
+
+    def index(number: str) -> str:
+        mac = keyed.copy()
+        mac.update(parse_national_id(number).number.encode("ascii"))
+        return mac.hexdigest()
+
+    return index
 
 
 _KEY_ID = re.compile(r"[A-Za-z0-9_-]{1,32}")

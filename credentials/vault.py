@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+from collections.abc import Callable
 from dataclasses import dataclass
+from functools import cached_property
 
-from .identity import IdCipher, NationalId, blind_index, mask_national_id, parse_national_id
+from .identity import IdCipher, NationalId, blind_indexer, mask_national_id, parse_national_id
 
 
 @dataclass(frozen=True)
@@ -24,12 +26,17 @@ class PersonalDataVault:
 
     def index(self, raw_number: str) -> str:
         """Blind index of a national ID (InvalidNationalId for a malformed one: blind_index parses it)."""
-        return blind_index(raw_number, self._hash_key)
+        return self._indexer(raw_number)
+
+    @cached_property
+    def _indexer(self) -> Callable[[str], str]:
+        """Keyed on first use (a key too short fails there, as it always has, not when the app starts)."""
+        return blind_indexer(self._hash_key)
 
     def seal(self, raw_number: str) -> SealedId:
         parsed = parse_national_id(raw_number)
         return SealedId(
-            hash=blind_index(parsed.number, self._hash_key),
+            hash=self._indexer(parsed.number),
             ciphertext=self._cipher.encrypt(parsed.number),
             masked=mask_national_id(parsed.number),
             parsed=parsed,

@@ -131,8 +131,8 @@ class WorkerHistory:
         (counted from then). Only in an occupation the worker has work in (现岗位), and only while a national
         crossover policy is in force on `on`.
         """
-        if not any(p.occupation_code == occupation_code for p in self.work_periods):
-            return ()
+        if not self.titles or not any(p.occupation_code == occupation_code for p in self.work_periods):
+            return ()  # most workers hold no title: skip the scan of their work periods and the policy lookup
         ladder = get_framework(DEFAULT_FRAMEWORK).appraised
         below = {upper.code: lower.code for lower, upper in zip(ladder, ladder[1:], strict=False)}
         if target_level not in below:

@@ -12,12 +12,13 @@ import json
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from json.encoder import encode_basestring  # what JSONEncoder(ensure_ascii=False) encodes a string with
 from typing import Any, Protocol
 
 from sqlalchemy import ScalarResult, Select, Table, select, text
 from sqlalchemy.orm import Session
 
-from ..bulk import insert_rows
+from ..bulk import JsonText, insert_rows
 from ..models import AuditEvent, User, utcnow
 
 GENESIS = "0" * 64
@@ -119,42 +120,36 @@ class NewEvent:
     before: dict[str, Any] | None = None
 
 
-class _EventRow(dict[str, object]):
-    """An insert row that `event_digest` can read like an AuditEvent."""
-
-    # Read through __getattr__ (declared for the type checker; a dict has no such attributes of its own).
-    occurred_at: datetime
-    actor_id: int | None
-    action: str
-    entity_type: str
-    entity_id: str
-    before: dict[str, Any] | None
-    after: dict[str, Any] | None
-
-    def __getattr__(self, name: str) -> object:
-        try:
-            return self[name]
-        except KeyError:
-            raise AttributeError(name) from None
-
-
 def record_many(session: Session, *, actor: User | None, events: Iterable[NewEvent],
                 chunk: int = 5_000) -> int:
     """Append many events at once (bulk imports): the same chain as `record` makes one by one, taking the
-    lock and reading the chain's end once, then inserting with executemany. Returns how many it appended."""
+    lock and reading the chain's end once, then inserting in bulk. Returns how many it appended.
+
+    Each snapshot is serialised once, canonically, for both the hash and its column: the hashed text is put
+    together from those pieces exactly as `event_digest` encodes the whole body (keys in sorted order)."""
     lock_chain(session)
     last = select(AuditEvent.hash).order_by(AuditEvent.id.desc()).limit(1)
     prev = session.execute(last).scalar() or GENESIS
     occurred_at, actor_id = utcnow(), actor.id if actor is not None else None
+    # Keys in sorted order: action, actor_id, after, before, entity, occurred_at.
+    actor_part = f',"actor_id":{_CANONICAL_JSON.encode(actor_id)},"after":'
+    tail = f',"occurred_at":{_CANONICAL_JSON.encode(_timestamp(occurred_at))}}}'
+    actions: dict[str, str] = {}
     table, count = AuditEvent.__table__, 0
-    batch: list[_EventRow] = []
+    batch: list[dict[str, object]] = []
     for event in events:
-        row = _EventRow(occurred_at=occurred_at, actor_id=actor_id, action=event.action,
-                        entity_type=event.entity_type, entity_id=str(event.entity_id), before=event.before,
-                        after=event.after, prev_hash=prev)
-        row["hash"] = prev = event_digest(prev, row)
-        if row["before"] is None:
-            del row["before"]  # SQL NULL reads back as None just like JSON null, and skips a serialisation
+        action = actions.get(event.action) or actions.setdefault(event.action, _CANONICAL_JSON.encode(event.action))
+        entity_id = str(event.entity_id)
+        after = None if event.after is None else JsonText(_CANONICAL_JSON.encode(event.after))
+        before = None if event.before is None else JsonText(_CANONICAL_JSON.encode(event.before))
+        canonical = (f'{{"action":{action}{actor_part}{after or "null"},"before":{before or "null"},'
+                     f'"entity":{encode_basestring(f"{event.entity_type}:{entity_id}")}{tail}')
+        row: dict[str, object] = {
+            "occurred_at": occurred_at, "actor_id": actor_id, "action": event.action,
+            "entity_type": event.entity_type, "entity_id": entity_id, "after": after, "prev_hash": prev,
+            "hash": (prev := hashlib.sha256(f"{prev}\n{canonical}".encode()).hexdigest())}
+        if before is not None:  # left out when None: SQL NULL reads back as None just like JSON null
+            row["before"] = before
         # One executemany wants the same columns in every row; rows go in chain order, as ids must follow it.
         if batch and (len(batch) >= chunk or batch[-1].keys() != row.keys()):
             count += _append(session, table, batch)
@@ -163,7 +158,7 @@ def record_many(session: Session, *, actor: User | None, events: Iterable[NewEve
     return count + (_append(session, table, batch) if batch else 0)
 
 
-def _append(session: Session, table: Table, rows: Sequence[_EventRow]) -> int:
+def _append(session: Session, table: Table, rows: Sequence[dict[str, object]]) -> int:
     insert_rows(session, table, rows)
     return len(rows)
 

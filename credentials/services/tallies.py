@@ -46,6 +46,7 @@ from ..bulk import in_list_batches, one_of
 from ..models import Base, Tally, Worker, WorkerStanding, WorkerTargetGroup
 from ..models.tallies import regions_of
 from .programme_series import PROGRAMME_SOURCES
+from .tally_fields import counted_attributes
 from .tally_rebuild import TallyDifference, fill, standing_differences, tally_differences
 from .tally_series import SOURCES as RECORD_SOURCES
 from .tally_series import (
@@ -262,7 +263,7 @@ def _note(session: Session, recount: _Recount, obj: Any, *, new: bool = False, d
     if source is not None:
         if new:
             recount.new_objects.append((source, obj))
-        elif deleted or session.is_modified(obj, include_collections=False):
+        elif deleted or _changed(obj, counted_attributes(session, source)):  # not any column: only what counts
             recount.ids[source.table_name].add(obj.id)
     for owner, link in _LINKS:
         if isinstance(obj, link.model) and (new or deleted or link.fields is None or _changed(obj, link.fields)):
