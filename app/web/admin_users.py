@@ -1,22 +1,26 @@
-"""The accounts: the list (search by account or display name, role and state filters, XLSX) and one account's
-page with its duties: disable or enable, reset the password, change an administrator's duty (the security
-administrator's), lift sign-in waits (the security or the system administrator's). A worker's name and ID number
-show masked here as everywhere an officer reads them. The account's audit trail is not shown here: only the audit
-administrator reads the trail (三员分立)."""
+"""The accounts: the list (search by account or display name or a worker's ID number, role and state filters,
+XLSX) and one account's page with its duties: disable or enable, reset the password, change an administrator's duty
+(the security administrator's), lift sign-in waits (the security or the system administrator's). A worker's name
+and ID number show masked here as everywhere an officer reads them. The account's audit trail is not shown here:
+only the audit administrator reads the trail (三员分立)."""
 
 from __future__ import annotations
 
-from flask import flash, redirect, render_template, request, url_for
+import hmac
+
+from flask import abort, flash, make_response, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from sqlalchemy import func, select
-from wtforms import RadioField, SelectField, StringField, TextAreaField
+from wtforms import HiddenField, RadioField, SelectField, StringField, TextAreaField
 from wtforms.validators import InputRequired, Length, ValidationError
 
+from credentials.clock import china_now
 from credentials.identity import mask_name
 from credentials.models import AdminDuty, Role, User
-from credentials.queries.accounts import STATES, accounts, active_admins
+from credentials.queries.accounts import STATES, accounts, active_admins, last_password_change
+from credentials.queries.reporting import region_name
 from credentials.services.accounts import disable_user, enable_user, lift_throttles, reset_password
 from credentials.services.admin_duties import change_duty
 from credentials.services.second_factor import factor_state, reset_second_factor
@@ -52,6 +56,9 @@ class ResetForm(FlaskForm):
         ("generate", _l("由系统生成（推荐）")), ("set", _l("由我设定"))]))
     temporary_password = StringField(_l("我设定的临时密码"), validators=[Length(max=256)],
                                      description=_l("选“由我设定”时填写：至少 12 个字符"))
+    # The account's password state when the form was drawn (password_stamp): a reload or a second click posts
+    # the old stamp, and finds the password already reset.
+    stamp = HiddenField()
 
     def validate_temporary_password(self, field: StringField) -> None:
         if self.mode.data == "set" and not (field.data or "").strip():
@@ -70,9 +77,18 @@ def person_name(user: User) -> str:
 
 
 def account_place(user: User) -> str:
+    """The institution, or the bureau's city or province by name (苏州市, 江苏省), the code only if unknown."""
     if user.institution is not None:
         return user.institution.name
-    return user.region_code or "—"
+    if user.region_code is None:
+        return "—"
+    return region_name(db.session(), user.region_code) or user.region_code
+
+
+def password_stamp(account: User) -> str:
+    """A keyed digest of the account's current password state: it changes with every reset or change of the
+    password, it tells nothing about the hash (keyed, one way), and it is bound to this account."""
+    return vault().keyed_digest("password-stamp", f"{account.id}|{account.password_hash}")
 
 
 def state_of(user: User) -> str:
@@ -92,7 +108,7 @@ def _filters() -> tuple[str, Role | None, str | None]:
 @allow(Role.ADMIN, duty=ACCOUNT_READERS)
 def users():
     search, role, state = _filters()
-    page = paginate(accounts(search=search, role=role, state=state))
+    page = paginate(accounts(search=search, role=role, state=state, id_index=vault().index))
     return render_template("admin/users.html", page=page, search=search, role=role, state=state,
                            role_labels=ROLE_LABELS, state_labels=STATE_LABELS, account_name=account_name,
                            person_name=person_name, account_place=account_place, state_of=state_of)
@@ -102,7 +118,7 @@ def users():
 @allow(Role.ADMIN, duty=AdminDuty.SECURITY)
 def users_export():
     search, role, state = _filters()
-    statement = accounts(search=search, role=role, state=state)
+    statement = accounts(search=search, role=role, state=state, id_index=vault().index)
     if too_many_to_export(statement):
         return redirect(url_for("admin.users", **request.args))
     headers = [_("编号"), _("账号"), _("显示名称"), _("角色"), _("机构或地区"), _("状态"), _("创建时间"),
@@ -119,12 +135,14 @@ def user(user_id: int):
 
 
 def _account_page(account: User, *, disable_form: DisableForm | None = None, reset_form: ResetForm | None = None,
-                  duty_form: DutyForm | None = None, status: int = 200):
+                  duty_form: DutyForm | None = None, reset_notice: str = "", status: int = 200):
     admins = db.session.scalar(select(func.count()).select_from(active_admins().subquery())) or 0
     is_last_admin = account.admin_duty is AdminDuty.SECURITY and account.is_active and admins <= 1
+    reset_form = reset_form or ResetForm(formdata=None)
+    reset_form.stamp.data = password_stamp(account)  # always today's: a refused stale form is drawn fresh
     return render_template(
         "admin/user.html", account=account,
-        disable_form=disable_form or DisableForm(formdata=None), reset_form=reset_form or ResetForm(formdata=None),
+        disable_form=disable_form or DisableForm(formdata=None), reset_form=reset_form, reset_notice=reset_notice,
         duty_form=duty_form or DutyForm(formdata=None, admin_duty=account.admin_duty and account.admin_duty.value),
         duty_labels=DUTY_LABELS,
         is_self=account.id == current_actor().id, is_last_admin=is_last_admin, role_labels=ROLE_LABELS,
@@ -161,17 +179,34 @@ def enable(user_id: int):
 @allow(Role.ADMIN, duty=AdminDuty.SECURITY)
 def reset(user_id: int):
     """The temporary password is shown in this one answer (never flashed: the session cookie is signed, not
-    secret), and never again."""
-    account = db.get_or_404(User, user_id)
+    secret), and never again. The form's stamp must still match the password: a reload, a double click, another
+    administrator's reset or the user's own change since the form was drawn leave the password as it is."""
+    account = db.session.get(User, user_id, with_for_update=True)  # two administrators at once: one waits
+    if account is None:
+        abort(404)
     form = ResetForm()
     if form.validate_on_submit():
+        if not hmac.compare_digest(form.stamp.data or "", password_stamp(account)):
+            return _account_page(account, reset_notice=_already_reset(account), status=409)
         chosen = form.temporary_password.data if form.mode.data == "set" else None
         temporary = commit_or_show(form, lambda: reset_password(db.session(), account, by=current_actor(),
                                                                  temporary=chosen))
         if temporary is not None:
-            return render_template("admin/password_reset.html", account=account, temporary=temporary,
-                                   account_name=account_name(account), person_name=person_name(account))
+            response = make_response(render_template(
+                "admin/password_reset.html", account=account, temporary=temporary,
+                account_name=account_name(account), person_name=person_name(account)))
+            response.headers["Cache-Control"] = "no-store"  # app-wide too (app/security.py); this page above all
+            return response
     return _account_page(account, reset_form=form, status=form_status(form))
+
+
+def _already_reset(account: User) -> str:
+    changed = last_password_change(db.session(), account.id)
+    if changed is None:
+        return _("此账号的密码在此页面打开后已重置或更改，本次没有再重置。临时密码只在重置后显示一次；"
+                 "如未记下或需要另发一个，请在下方重新重置。")
+    return _("此账号的密码已于 %(time)s（北京时间）重置或更改，本次没有再重置。临时密码只在重置后显示一次；"
+             "如未记下或需要另发一个，请在下方重新重置。", time=china_now(changed).strftime("%Y-%m-%d %H:%M"))
 
 
 @bp.post("/users/<int:user_id>/duty")

@@ -22,9 +22,14 @@ from .second_factor import finish_password_step
 bp = Blueprint("auth", __name__)
 
 
+# What every form says of an empty required field (credentials.errors "required", campaign rows), not WTForms'
+# own "该字段是必填字段。".
+REQUIRED = _l("必填")
+
+
 class LoginForm(FlaskForm):
-    account = StringField(_l("身份证号或账号"), validators=[DataRequired(), Length(max=64)])
-    password = PasswordField(_l("密码"), validators=[DataRequired(), Length(max=256)])
+    account = StringField(_l("身份证号或账号"), validators=[DataRequired(REQUIRED), Length(max=64)])
+    password = PasswordField(_l("密码"), validators=[DataRequired(REQUIRED), Length(max=256)])
 
 
 def _login_limit() -> str:

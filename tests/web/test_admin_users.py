@@ -8,7 +8,9 @@ import re
 import pytest
 from sqlalchemy import select
 
+from credentials.clock import china_now
 from credentials.models import AuditEvent, User
+from credentials.services.accounts import change_password
 from tests.conftest import PASSWORD
 from tests.web.html import field_error, rows, sheet_rows
 
@@ -26,6 +28,18 @@ def admin_client(client, login, admin):
 
 def audit(db, action: str) -> list[AuditEvent]:
     return list(db.session.scalars(select(AuditEvent).where(AuditEvent.action == action)))
+
+
+def stamp_on(client, account) -> str:
+    """The reset form's stamp as the account page draws it now."""
+    page = client.get(f"/admin/users/{account.id}").text
+    return re.search(r'<input id="stamp" name="stamp" type="hidden" value="([^"]+)"', page).group(1)
+
+
+def post_reset(client, account, **data):
+    """The reset form posted as the page drew it (with its stamp), unless `stamp` is given."""
+    data.setdefault("stamp", stamp_on(client, account))
+    return client.post(f"/admin/users/{account.id}/reset-password", data=data)
 
 
 # ------------------------------------------------------------------ the list
@@ -148,7 +162,7 @@ def test_a_generated_password_is_shown_once_and_must_be_changed(app, admin_clien
     worker = make_user("worker")
     national_id = vault.reveal(worker.worker.id_ciphertext)
 
-    shown = admin_client.post(f"/admin/users/{worker.id}/reset-password", data={"mode": "generate"})
+    shown = post_reset(admin_client, worker, mode="generate")
 
     assert shown.status_code == 200 and shown.headers["Cache-Control"] == "no-store"
     temporary = re.search(r'id="temporary-password"><code>([^<]+)</code>', shown.text).group(1)
@@ -164,8 +178,7 @@ def test_a_generated_password_is_shown_once_and_must_be_changed(app, admin_clien
 def test_the_administrator_may_set_the_temporary_password(app, admin_client, make_user):
     staff = make_user("institution_staff")
 
-    shown = admin_client.post(f"/admin/users/{staff.id}/reset-password",
-                              data={"mode": "set", "temporary_password": "read out by phone"})
+    shown = post_reset(admin_client, staff, mode="set", temporary_password="read out by phone")
 
     assert "read out by phone" in shown.text
     login = app.test_client().post("/login", data={"account": staff.username, "password": "read out by phone"})
@@ -179,7 +192,7 @@ def test_the_administrator_may_set_the_temporary_password(app, admin_client, mak
 def test_a_temporary_password_i_set_is_checked_beside_its_field(admin_client, make_user, data, says):
     staff = make_user("institution_staff")
 
-    response = admin_client.post(f"/admin/users/{staff.id}/reset-password", data=data)
+    response = post_reset(admin_client, staff, **data)
 
     assert response.status_code == 422 and says in field_error(response.text, "temporary_password")
 
@@ -207,3 +220,85 @@ def test_lifting_waits_lives_on_the_account_page(admin_client, make_user):
 def test_an_unknown_account_is_not_found(admin_client):
     assert admin_client.get("/admin/users/999999").status_code == 404
     assert admin_client.post("/admin/users/999999/disable", data={"reason": "x"}).status_code == 404
+
+
+# ------------------------------------------------------------------ a reset posted again (reload, double click)
+
+def test_a_reload_of_the_reset_does_not_reset_again_and_says_when_it_was_reset(app, admin_client, db, make_user,
+                                                                              vault):
+    worker = make_user("worker")
+    stamp = stamp_on(admin_client, worker)
+    first = post_reset(admin_client, worker, mode="generate", stamp=stamp)
+    temporary = re.search(r'id="temporary-password"><code>([^<]+)</code>', first.text).group(1)
+
+    again = post_reset(admin_client, worker, mode="generate", stamp=stamp)  # the browser's reload: the same form
+
+    [event] = audit(db, "account.password_reset")  # one reset, not two
+    when = china_now(event.occurred_at).strftime("%Y-%m-%d %H:%M")
+    assert again.status_code == 409 and 'id="temporary-password"' not in again.text
+    notice = re.search(r'id="reset-notice"[^>]*>([^<]+)<', again.text).group(1)
+    assert f"已于 {when}（北京时间）重置或更改" in notice and "请在下方重新重置" in notice
+    account = vault.reveal(worker.worker.id_ciphertext)
+    assert app.test_client().post("/login", data={"account": account, "password": temporary}).status_code == 302
+    fresh = re.search(r'name="stamp" type="hidden" value="([^"]+)"', again.text).group(1)
+    assert fresh != stamp and post_reset(admin_client, worker, mode="generate", stamp=fresh).status_code == 200
+    assert len(audit(db, "account.password_reset")) == 2  # reset again on purpose, from the form drawn fresh
+
+
+def test_a_password_changed_since_the_form_was_drawn_is_not_reset(admin_client, db, make_user):
+    staff = make_user("institution_staff")
+    stamp = stamp_on(admin_client, staff)
+    change_password(db.session(), db.session.get(User, staff.id), current_password=PASSWORD,
+                    new_password="my own new password 42")  # the user's own change meanwhile
+    db.session.commit()
+
+    refused = post_reset(admin_client, staff, mode="set", temporary_password="read out by phone", stamp=stamp)
+    forged = post_reset(admin_client, staff, mode="generate", stamp="")
+
+    assert refused.status_code == forged.status_code == 409 and not audit(db, "account.password_reset")
+    assert "read out by phone" not in refused.text
+
+
+def test_the_stamp_is_keyed_and_never_the_hash(admin_client, make_user):
+    staff = make_user("institution_staff")
+    other = make_user("institution_staff")
+    stamp = stamp_on(admin_client, staff)
+
+    assert re.fullmatch(r"[0-9a-f]{64}", stamp) and staff.password_hash not in admin_client.get(
+        f"/admin/users/{staff.id}").text
+    assert stamp != stamp_on(admin_client, other)  # bound to the account
+    assert post_reset(admin_client, other, mode="generate", stamp=stamp).status_code == 409
+
+
+def test_the_refusal_reads_in_english(admin_client, make_user):
+    staff = make_user("institution_staff")
+    admin_client.get("/lang/en")
+    refused = post_reset(admin_client, staff, mode="generate", stamp="stale")
+    assert refused.status_code == 409 and "The temporary password is shown once" in refused.text
+
+
+# ------------------------------------------------------------------ search by ID number, places by name
+
+def test_a_workers_account_is_found_by_their_id_number(admin_client, make_user, make_worker, vault):
+    wang = make_user("worker", worker=make_worker("王小明"))
+    make_user("worker", worker=make_worker("李四"))
+    number = vault.reveal(wang.worker.id_ciphertext)
+
+    found = rows(admin_client.get(f"/admin/users?q={number}").text, "accounts-table")
+    typed_loosely = rows(admin_client.get(f"/admin/users?q= {number.lower()} ").text, "accounts-table")
+    not_a_number = rows(admin_client.get(f"/admin/users?q={number[:-1]}9").text, "accounts-table")
+
+    assert len(found) == 1 and "王*明" in found[0] and wang.worker.id_masked in found[0]
+    assert typed_loosely == found
+    assert not_a_number == [] or number[-1] == "9"
+
+
+def test_places_are_named_not_coded(admin_client, make_user):
+    make_user("bureau_officer", username="suzhou-hrss", region="3205")
+    make_user("bureau_officer", username="jiangsu-hrss", scope="province", region="32")
+
+    listed = "".join(rows(admin_client.get("/admin/users?role=bureau_officer").text, "accounts-table"))
+    home = "".join(rows(admin_client.get("/admin/").text, "users-table"))
+
+    for page in (listed, home):
+        assert "苏州市" in page and "江苏省" in page and ">3205<" not in page and ">32<" not in page
