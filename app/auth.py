@@ -6,6 +6,7 @@ from datetime import timedelta
 
 from flask import Flask, current_app, g, request, session
 from flask_login import current_user
+from sqlalchemy.orm import Session
 
 from credentials import AuthenticationFailed
 from credentials.services.accounts import resolve_api_token, resolve_session
@@ -43,11 +44,18 @@ def load_user(user_id: str):
         idle=timedelta(minutes=current_app.config["SESSION_IDLE_MINUTES"]),
         absolute=timedelta(hours=current_app.config["SESSION_ABSOLUTE_HOURS"]),
     )
-    db.session.commit()  # keeps last_seen_at / expiry
+    if _has_changes(db.session()):
+        # Keeps last_seen_at (written once a minute) or a revocation. A commit with nothing to write would cost a
+        # round trip and expire the user, who would then be read again by the page.
+        db.session.commit()
     if user is None or str(user.id) != user_id:
         session.pop(SESSION_KEY, None)
         return None
     return user
+
+
+def _has_changes(orm_session: Session) -> bool:
+    return bool(orm_session.new or orm_session.dirty or orm_session.deleted)
 
 
 def bearer_user():

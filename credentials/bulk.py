@@ -161,3 +161,17 @@ def one_of(session: Session, column: ColumnElement[Any] | InstrumentedAttribute[
         listed = func.json_each(bindparam(None, json.dumps(values, ensure_ascii=False), type_=String))
         return column.in_(select(literal_column("value")).select_from(listed))
     return column.in_(values)
+
+
+def bound_one_of(dialect: str, column: InstrumentedAttribute[int], name: str) -> ColumnElement[bool]:
+    """`column IN (:name)` written as `one_of` writes it, the values bound at execution (`bound_values`) so that
+    the statement can be built once: an array on PostgreSQL, JSON on SQLite."""
+    if dialect == "postgresql":
+        return column == any_(bindparam(name, type_=postgresql.ARRAY(column.type)))
+    if dialect == "sqlite":
+        return column.in_(select(literal_column("value")).select_from(func.json_each(bindparam(name, type_=String))))
+    return column.in_(bindparam(name, expanding=True))
+
+
+def bound_values(dialect: str, values: list[int]) -> object:
+    return json.dumps(values) if dialect == "sqlite" else values

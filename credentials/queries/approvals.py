@@ -3,11 +3,12 @@ WorldSkills candidate pool. Another's record is simply not found (404), never re
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 
-from sqlalchemy import Select, false, func, or_, select
+from sqlalchemy import BindParameter, Select, String, bindparam, cast, false, func, literal, or_, select, union_all
 from sqlalchemy.orm import Session, selectinload
 
 from ladder.frameworks import appraised_levels, level_rank
@@ -137,13 +138,12 @@ def work_queue(session: Session, user: User, *, kind: str | None = None, occupat
         proposals = proposals.where(CompetitionPromotion.occupation.has(Occupation.code == occupation_code))
         plans = plans.where(Competition.occupation.has(Occupation.code == occupation_code))
     counts = {k.value: 0 for k in PromotionKind} | {"competition": 0, "plan": 0}
-    for found_kind, count in session.execute(
-            requests.with_only_columns(PromotionRequest.kind, func.count()).group_by(PromotionRequest.kind)
-            .order_by(None)):
-        counts[found_kind.value] = count
-    counts["competition"] = session.scalar(
-        proposals.with_only_columns(func.count()).order_by(None)) or 0
-    counts["plan"] = session.scalar(plans.with_only_columns(func.count()).order_by(None)) or 0
+    request_kind = cast(PromotionRequest.kind, String)
+    for found_kind, count in session.execute(union_all(  # the three counts in one round trip
+            requests.with_only_columns(request_kind, func.count()).group_by(request_kind).order_by(None),
+            proposals.with_only_columns(literal("competition", String), func.count()).order_by(None),
+            plans.with_only_columns(literal("plan", String), func.count()).order_by(None))):
+        counts[found_kind] += count
     items: list[QueueItem] = []
     if kind in (None, "", *[k.value for k in PromotionKind]):
         if kind:
@@ -203,25 +203,53 @@ class Recognition:
     certified: Mapping[int, str] = field(default_factory=dict)  # request id -> the number its approval earned
 
 
-def recognition_of(session: Session, worker_id: int, *, include_drafts: bool = False) -> Recognition:
-    own_requests = select(PromotionRequest).where(PromotionRequest.worker_id == worker_id)
+@dataclass(frozen=True)
+class _RecognitionStatements:
+    results: Select[CompetitionResult]
+    honours: Select[Honour]
+    allowances: Select[Allowance]
+    requests: Select[PromotionRequest]
+    proposals: Select[CompetitionPromotion]
+    certified: Select[int | None, str]
+
+
+@functools.cache
+def _recognition_statements(include_drafts: bool, with_decisions: bool) -> _RecognitionStatements:
+    """Built once, the worker bound at execution: building them cost as much as running them (every decision page
+    and the worker's own page read a recognition)."""
+    worker: BindParameter[int] = bindparam("worker_id")
+    own_requests = select(PromotionRequest).where(PromotionRequest.worker_id == worker)
     if not include_drafts:
         own_requests = own_requests.where(PromotionRequest.state != PromotionState.DRAFT)
+    if with_decisions:
+        own_requests = own_requests.options(selectinload(PromotionRequest.decisions))
+    return _RecognitionStatements(
+        results=select(CompetitionResult).where(CompetitionResult.worker_id == worker)
+        .options(selectinload(CompetitionResult.competition), selectinload(CompetitionResult.proposal))
+        .order_by(CompetitionResult.id.desc()),
+        honours=select(Honour).where(Honour.worker_id == worker).order_by(Honour.year.desc(), Honour.id.desc()),
+        allowances=select(Allowance).where(Allowance.worker_id == worker).order_by(Allowance.starts_on.desc()),
+        requests=own_requests.options(selectinload(PromotionRequest.occupation)).order_by(PromotionRequest.id.desc()),
+        proposals=select(CompetitionPromotion).where(CompetitionPromotion.worker_id == worker)
+        .order_by(CompetitionPromotion.id.desc()),
+        certified=select(Certificate.promotion_request_id, Certificate.number)
+        .where(Certificate.worker_id == worker, Certificate.promotion_request_id.is_not(None)),
+    )
+
+
+def recognition_of(session: Session, worker_id: int, *, include_drafts: bool = False,
+                   with_decisions: bool = False) -> Recognition:
+    """`with_decisions`: also every request's decisions, in one statement (the worker's own page shows each
+    request's last reason, which otherwise loads them request by request). A proposal's result and competition
+    need nothing more: `results` has them in the session already."""
+    statements = _recognition_statements(include_drafts, with_decisions)
+    worker: dict[str, object] = {"worker_id": worker_id}
     return Recognition(
-        results=session.scalars(select(CompetitionResult).where(CompetitionResult.worker_id == worker_id)
-                                .options(selectinload(CompetitionResult.competition),
-                                         selectinload(CompetitionResult.proposal))
-                                .order_by(CompetitionResult.id.desc())).all(),
-        honours=session.scalars(select(Honour).where(Honour.worker_id == worker_id)
-                                .order_by(Honour.year.desc(), Honour.id.desc())).all(),
-        allowances=session.scalars(select(Allowance).where(Allowance.worker_id == worker_id)
-                                   .order_by(Allowance.starts_on.desc())).all(),
-        requests=session.scalars(own_requests.options(selectinload(PromotionRequest.occupation))
-                                 .order_by(PromotionRequest.id.desc())).all(),
-        proposals=session.scalars(select(CompetitionPromotion).where(CompetitionPromotion.worker_id == worker_id)
-                                  .order_by(CompetitionPromotion.id.desc())).all(),
-        certified={request_id: number for request_id, number in session.execute(
-            select(Certificate.promotion_request_id, Certificate.number).where(
-                Certificate.worker_id == worker_id, Certificate.promotion_request_id.is_not(None)))
-            if request_id is not None},
+        results=session.scalars(statements.results, worker).all(),
+        honours=session.scalars(statements.honours, worker).all(),
+        allowances=session.scalars(statements.allowances, worker).all(),
+        requests=session.scalars(statements.requests, worker).all(),
+        proposals=session.scalars(statements.proposals, worker).all(),
+        certified={request_id: number for request_id, number in session.execute(statements.certified, worker)
+                   if request_id is not None},
     )

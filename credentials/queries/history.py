@@ -7,12 +7,15 @@ withdrawn row is history, not a fact).
 
 from __future__ import annotations
 
+import functools
 from collections import defaultdict
 from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, select
-from sqlalchemy.orm import Session, aliased
+from sqlalchemy import ColumnElement, Select, and_, select
+from sqlalchemy.orm import InstrumentedAttribute, Session, aliased
 
 from ladder.eligibility import Diploma as DiplomaFact
 from ladder.eligibility import HeldLevel, WorkerHistory
@@ -20,11 +23,12 @@ from ladder.eligibility import TrainingRecord as TrainingFact
 from ladder.eligibility import WorkPeriod as WorkFact
 from ladder.history import HeldTitle
 
-from ..bulk import in_list_batches, one_of
+from ..bulk import bound_one_of, bound_values, in_list_batches
 from ..models import (
     Apprenticeship,
     Attestation,
     Certificate,
+    CertificateRoute,
     CertificateStatus,
     Diploma,
     FactState,
@@ -36,11 +40,55 @@ from ..models import (
 )
 
 APPRENTICE = "apprentice"  # 学徒期满 is holding the apprentice level from the term's end (conditions-*.toml)
+WORKER_IDS = "worker_ids"  # the parameter of the statements below
 
 
 def counting(model: Any) -> ColumnElement[bool]:
     """The facts eligibility reads: current (not corrected, not withdrawn) and attested (not a bare claim)."""
     return and_(model.state == FactState.CURRENT, model.attestation == Attestation.ATTESTED)
+
+
+@dataclass(frozen=True)
+class _HistoryStatements:
+    held: Select[int, str, str, date, CertificateRoute]
+    apprenticeships: Select[int, str, date | None]
+    work: Select[int, str, str, date, date | None]
+    training: Select[int, str, str, int, date | None]
+    diplomas: Select[int, str, str, str, date | None, bool]
+    titles: Select[int, str, str, date]
+
+
+@functools.cache
+def _statements(dialect: str) -> _HistoryStatements:
+    """The six statements, built once per dialect with the worker ids bound at execution: building them is most of
+    the Python time of one worker's history (every worker page, every eligibility check reads one)."""
+    def of_workers(column: InstrumentedAttribute[int]) -> ColumnElement[bool]:
+        return bound_one_of(dialect, column, WORKER_IDS)
+
+    related, major = aliased(Occupation), aliased(Occupation)
+    return _HistoryStatements(
+        held=select(Certificate.worker_id, Occupation.code, Certificate.level, Certificate.issued_on, Certificate.route)
+        .join(Occupation, Occupation.id == Certificate.occupation_id)
+        .where(of_workers(Certificate.worker_id), Certificate.status == CertificateStatus.VALID),
+        apprenticeships=select(Apprenticeship.worker_id, Occupation.code, Apprenticeship.ended_on)
+        .join(Occupation, Occupation.id == Apprenticeship.occupation_id)
+        .where(of_workers(Apprenticeship.worker_id), counting(Apprenticeship), Apprenticeship.completed),
+        work=select(WorkPeriod.worker_id, Occupation.code, related.code, WorkPeriod.started_on, WorkPeriod.ended_on)
+        .join(Occupation, Occupation.id == WorkPeriod.occupation_id)
+        .outerjoin(related, related.id == WorkPeriod.related_to_id)
+        .where(of_workers(WorkPeriod.worker_id), counting(WorkPeriod)),
+        training=select(TrainingRecord.worker_id, Occupation.code, TrainingRecord.target_level, TrainingRecord.hours,
+                        TrainingRecord.completed_on)
+        .join(Occupation, Occupation.id == TrainingRecord.occupation_id)
+        .where(of_workers(TrainingRecord.worker_id), TrainingRecord.outcome == TrainingOutcome.COMPLETED),
+        diplomas=select(Diploma.worker_id, Diploma.school_type, Diploma.stream, major.code, Diploma.graduated_on,
+                        Diploma.is_current_graduate)
+        .outerjoin(major, major.id == Diploma.major_occupation_id)
+        .where(of_workers(Diploma.worker_id), counting(Diploma)),
+        titles=select(ProfessionalTitle.worker_id, ProfessionalTitle.series, ProfessionalTitle.grade,
+                      ProfessionalTitle.obtained_on)
+        .where(of_workers(ProfessionalTitle.worker_id), counting(ProfessionalTitle)),
+    )
 
 
 def histories_for(session: Session, worker_ids: Iterable[int]) -> dict[int, WorkerHistory]:
@@ -49,48 +97,23 @@ def histories_for(session: Session, worker_ids: Iterable[int]) -> dict[int, Work
     held: defaultdict[int, list[HeldLevel]] = defaultdict(list)
     work: defaultdict[int, list[WorkFact]] = defaultdict(list)
     training, diplomas, titles = (defaultdict(list) for _ in range(3))
-    related = aliased(Occupation)
+    dialect = session.get_bind().dialect.name
+    statements = _statements(dialect)
     for chunk in in_list_batches(session, ids):
-        for worker_id, code, level, issued_on, route in session.execute(
-            select(Certificate.worker_id, Occupation.code, Certificate.level, Certificate.issued_on, Certificate.route)
-            .join(Occupation, Occupation.id == Certificate.occupation_id)
-            .where(one_of(session, Certificate.worker_id, chunk), Certificate.status == CertificateStatus.VALID)
-        ):
+        bound = {WORKER_IDS: bound_values(dialect, chunk)}
+        for worker_id, code, level, issued_on, route in session.execute(statements.held, bound):
             held[worker_id].append(HeldLevel(code, level, issued_on, route.value))
-        for worker_id, code, ended_on in session.execute(
-            select(Apprenticeship.worker_id, Occupation.code, Apprenticeship.ended_on)
-            .join(Occupation, Occupation.id == Apprenticeship.occupation_id)
-            .where(one_of(session, Apprenticeship.worker_id, chunk), counting(Apprenticeship), Apprenticeship.completed)
-        ):
+        for worker_id, code, ended_on in session.execute(statements.apprenticeships, bound):
             if ended_on is not None:  # a completed apprenticeship has ended (the table's check)
                 held[worker_id].append(HeldLevel(code, APPRENTICE, ended_on))
-        for worker_id, code, related_code, started_on, ended_on in session.execute(
-            select(WorkPeriod.worker_id, Occupation.code, related.code, WorkPeriod.started_on, WorkPeriod.ended_on)
-            .join(Occupation, Occupation.id == WorkPeriod.occupation_id)
-            .outerjoin(related, related.id == WorkPeriod.related_to_id)
-            .where(one_of(session, WorkPeriod.worker_id, chunk), counting(WorkPeriod))
-        ):
+        for worker_id, code, related_code, started_on, ended_on in session.execute(statements.work, bound):
             work[worker_id] += [WorkFact(c, started_on, ended_on) for c in (code, related_code) if c is not None]
-        for worker_id, code, target, hours, completed_on in session.execute(
-            select(TrainingRecord.worker_id, Occupation.code, TrainingRecord.target_level, TrainingRecord.hours,
-                   TrainingRecord.completed_on)
-            .join(Occupation, Occupation.id == TrainingRecord.occupation_id)
-            .where(one_of(session, TrainingRecord.worker_id, chunk), TrainingRecord.outcome == TrainingOutcome.COMPLETED)
-        ):
+        for worker_id, code, target, hours, completed_on in session.execute(statements.training, bound):
             training[worker_id].append(TrainingFact(code, target, hours, completed_on))
-        major = aliased(Occupation)
         for worker_id, school_type, stream, major_code, graduated_on, is_current in session.execute(
-            select(Diploma.worker_id, Diploma.school_type, Diploma.stream, major.code, Diploma.graduated_on,
-                   Diploma.is_current_graduate)
-            .outerjoin(major, major.id == Diploma.major_occupation_id)
-            .where(one_of(session, Diploma.worker_id, chunk), counting(Diploma))
-        ):
+                statements.diplomas, bound):
             diplomas[worker_id].append(DiplomaFact(school_type, stream, major_code, graduated_on, is_current))
-        for worker_id, series, grade, obtained_on in session.execute(
-            select(ProfessionalTitle.worker_id, ProfessionalTitle.series, ProfessionalTitle.grade,
-                   ProfessionalTitle.obtained_on)
-            .where(one_of(session, ProfessionalTitle.worker_id, chunk), counting(ProfessionalTitle))
-        ):
+        for worker_id, series, grade, obtained_on in session.execute(statements.titles, bound):
             titles[worker_id].append(HeldTitle(series, grade, obtained_on))
     return {
         worker_id: WorkerHistory(

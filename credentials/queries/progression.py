@@ -3,12 +3,13 @@ the next level on the regular route: eligible now, or from when, and what is mis
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 from typing import overload
 
-from sqlalchemy import select
+from sqlalchemy import BindParameter, Select, bindparam, select
 from sqlalchemy.orm import Session, joinedload
 
 from ladder.appraisal import judge
@@ -166,6 +167,37 @@ class OccupationProgress:
         return sorted(entries, key=lambda e: (e.on, order[e.kind], e.item.id), reverse=True)
 
 
+@dataclass(frozen=True)
+class _ProgressionStatements:
+    certificates: Select[Certificate]
+    training: Select[TrainingRecord]
+    results: Select[AppraisalResult]
+    worked_in: Select[Occupation]
+
+
+@functools.cache
+def _statements() -> _ProgressionStatements:
+    """Built once, the worker bound at execution (building them cost about as much as running them). Each list in
+    one statement: its many-to-one details joined (selectinload ran a statement per detail per list, and loaded
+    the same occupation again for each list)."""
+    worker: BindParameter[int] = bindparam("worker_id")
+    worked_in = select(WorkPeriod.occupation_id).where(WorkPeriod.worker_id == worker,
+                                                       WorkPeriod.state == FactState.CURRENT)
+    return _ProgressionStatements(
+        certificates=select(Certificate).where(Certificate.worker_id == worker)
+        .options(joinedload(Certificate.occupation), joinedload(Certificate.institution))
+        .order_by(Certificate.issued_on, Certificate.id),
+        training=select(TrainingRecord).where(TrainingRecord.worker_id == worker)
+        .options(joinedload(TrainingRecord.occupation), joinedload(TrainingRecord.institution))
+        .order_by(TrainingRecord.started_on.desc(), TrainingRecord.id.desc()),
+        results=select(AppraisalResult).where(AppraisalResult.worker_id == worker)
+        .options(joinedload(AppraisalResult.occupation), joinedload(AppraisalResult.institution),
+                 joinedload(AppraisalResult.certificate))
+        .order_by(AppraisalResult.exam_date.desc(), AppraisalResult.id.desc()),
+        worked_in=select(Occupation).where(Occupation.id.in_(worked_in)),
+    )
+
+
 def progression(session: Session, worker: Worker, *, today: date | None = None) -> list[OccupationProgress]:
     """Every occupation the worker has a certificate, training, result or work period in."""
     today = today or china_today()
@@ -174,30 +206,14 @@ def progression(session: Session, worker: Worker, *, today: date | None = None) 
     def entry(occupation: Occupation) -> OccupationProgress:
         return by_occupation.setdefault(occupation.id, OccupationProgress(occupation))
 
-    # Each list in one statement: its many-to-one details joined (selectinload ran a statement per detail per
-    # list, and loaded the same occupation again for each list).
-    for certificate in session.scalars(
-        select(Certificate).where(Certificate.worker_id == worker.id)
-        .options(joinedload(Certificate.occupation), joinedload(Certificate.institution))
-        .order_by(Certificate.issued_on, Certificate.id)
-    ):
+    statements, bound = _statements(), {"worker_id": worker.id}
+    for certificate in session.scalars(statements.certificates, bound):
         entry(certificate.occupation).certificates.append(certificate)
-    for training in session.scalars(
-        select(TrainingRecord).where(TrainingRecord.worker_id == worker.id)
-        .options(joinedload(TrainingRecord.occupation), joinedload(TrainingRecord.institution))
-        .order_by(TrainingRecord.started_on.desc(), TrainingRecord.id.desc())
-    ):
+    for training in session.scalars(statements.training, bound):
         entry(training.occupation).training.append(training)
-    for result in session.scalars(
-        select(AppraisalResult).where(AppraisalResult.worker_id == worker.id)
-        .options(joinedload(AppraisalResult.occupation), joinedload(AppraisalResult.institution),
-                 joinedload(AppraisalResult.certificate))
-        .order_by(AppraisalResult.exam_date.desc(), AppraisalResult.id.desc())
-    ):
+    for result in session.scalars(statements.results, bound):
         entry(result.occupation).results.append(result)
-    worked_in = select(WorkPeriod.occupation_id).where(WorkPeriod.worker_id == worker.id,
-                                                       WorkPeriod.state == FactState.CURRENT)
-    for occupation in session.scalars(select(Occupation).where(Occupation.id.in_(worked_in))):
+    for occupation in session.scalars(statements.worked_in, bound):
         entry(occupation)
     history = history_of(session, worker.id)
     for progress in by_occupation.values():

@@ -8,7 +8,7 @@ from datetime import UTC, datetime, timedelta
 from typing import NoReturn
 
 from sqlalchemy import CursorResult, delete, select, update
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, joinedload
 
 from ladder.i18n import Text
 
@@ -229,7 +229,8 @@ def resolve_session(
     session: Session, token: str, *, idle: timedelta, absolute: timedelta, now: datetime | None = None
 ) -> User | None:
     now = now or utcnow()
-    login = session.scalar(select(LoginSession).where(LoginSession.token_hash == _digest(token)))
+    login = session.scalar(select(LoginSession).where(LoginSession.token_hash == _digest(token))  # every signed-in
+                           .options(joinedload(LoginSession.user).joinedload(User.worker)))  # page reads all three
     if login is None or login.revoked_at is not None or not login.user.is_active:
         return None
     if now - _aware(login.last_seen_at) > idle or now - _aware(login.created_at) > absolute:

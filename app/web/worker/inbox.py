@@ -31,7 +31,7 @@ def promotions_block():
         user = current_actor()
         if user is None or user.role is not Role.WORKER:
             return None
-        return recognition_of(db.session(), user.worker_id)
+        return recognition_of(db.session(), user.worker_id, with_decisions=True)
 
     def inbox_unread() -> int:
         user = current_actor()
