@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
 
 from sqlalchemy import CursorResult, Select, func, select, update
 from sqlalchemy.orm import Session
+
+from ladder.i18n import Text
 
 from ..models import InboxMessage, User, utcnow
 
@@ -112,9 +116,9 @@ MESSAGES: dict[str, tuple[str, str, str, str]] = {
                             "您关于{subject}的更正申请已提交给{responsible}处理。",
                             "Your request to correct {subject} was sent to {responsible}."),
     "correction.accepted": ("记录已更正", "Record corrected",
-                            "您关于{subject}的更正申请已由{responsible}受理并更正：{changes}。说明：{reason}",
+                            "您关于{subject}的更正申请已由{responsible}受理并更正：{changes}。{aftermath}说明：{reason}",
                             "{responsible} accepted your request about {subject} and corrected it: {changes}. "
-                            "Note: {reason}"),
+                            "{aftermath}Note: {reason}"),
     "correction.refused": ("更正申请未获同意", "Correction refused",
                            "{responsible}未同意您关于{subject}的更正申请。理由：{reason}",
                            "{responsible} refused your request to correct {subject}. Reason: {reason}"),
@@ -124,22 +128,75 @@ MESSAGES: dict[str, tuple[str, str, str, str]] = {
 }
 
 
+# What a record's own service tells the worker, when it runs to answer their correction request, said in one
+# sentence of "correction.accepted" instead of a message of its own (the changed fields are listed there already).
+FOLDED: dict[str, tuple[str, str]] = {
+    "appraisal.corrected": ("", ""),
+    "appraisal.voided": ("", ""),
+    "certificate.corrected": ("此前下载的数字凭证已失效，请重新下载。",
+                              "Digital credentials downloaded before no longer verify: download them again. "),
+    "certificate.revoked": ("证书（编号 {number}）已撤销。", "Certificate {number} is revoked. "),
+    "certificate.issued": ("已发给您证书，编号 {number}。", "Certificate {number} is issued to you. "),
+}
+_HELD = "inbox.held"  # Session.info key: the holding in force, if any
+
+
+@dataclass
+class Held:
+    """Messages kept back from `recipients` while a holding is in force, in the order they were sent."""
+
+    recipients: frozenset[int]
+    messages: list[tuple[str, dict[str, object]]]
+
+    def aftermath(self) -> Text:
+        """What the kept-back messages had to say, as one text to add to the message that replaces them."""
+        said = [(_shown(template_zh, params, "zh"), _shown(template_en, params, "en"))
+                for code, params in self.messages for template_zh, template_en in [FOLDED[code]]]
+        return Text("".join(zh for zh, _ in said), "".join(en for _, en in said))
+
+
+@contextmanager
+def held_back(session: Session, recipients: Iterable[User | None]) -> Iterator[Held]:
+    """While this runs, the FOLDED messages to `recipients` are not stored but collected, for the caller to say
+    in its own message: one event, one message. Other messages, and messages to anyone else, go as usual."""
+    held = Held(frozenset(user.id for user in recipients if user is not None), [])
+    outer = session.info.get(_HELD)
+    session.info[_HELD] = held
+    try:
+        yield held
+    finally:
+        if outer is None:
+            session.info.pop(_HELD, None)
+        else:
+            session.info[_HELD] = outer
+
+
+def _shown(template: str, params: dict[str, object], lang: str) -> str:
+    values = {key: (value.get(lang, "") if isinstance(value, dict) else value) for key, value in params.items()}
+    return template.format_map(_Blank(values))
+
+
 def bilingual(pair: tuple[str, str] | list[str]) -> dict[str, str]:
     return {"zh": pair[0], "en": pair[1]}
 
 
 def notify(session: Session, users: Iterable[User | None], code: str, *, entity_type: str, entity_id: int,
            **params: object) -> list[InboxMessage]:
-    """One message per distinct recipient (None and repeats are skipped)."""
+    """One message per distinct recipient (None and repeats are skipped; those held back, see `held_back`)."""
     if code not in MESSAGES:
         raise KeyError(f"no inbox message {code!r}")
     stored = {key: bilingual(value) if isinstance(value, tuple) else value for key, value in params.items()}
+    held: Held | None = session.info.get(_HELD) if code in FOLDED else None
     seen: set[int] = set()
     messages = []
     for user in users:
         if user is None or user.id in seen:
             continue
         seen.add(user.id)
+        if held is not None and user.id in held.recipients:
+            if (code, stored) not in held.messages:  # said once, however many accounts the worker has
+                held.messages.append((code, stored))
+            continue
         message = InboxMessage(user_id=user.id, code=code, params=stored, entity_type=entity_type,
                                entity_id=entity_id)
         session.add(message)

@@ -10,7 +10,8 @@ Accepting applies the fix through the ordinary service of that record (`fix`, wh
 a RecordAmendment, a ResultCorrection, a superseded fact row, a revocation) and closes the request in the same
 transaction; the request keeps what the fix changed (before, after: `record_fixes.Fix`). Refusing needs a reason. Every state change
 is conditional on the state the actor saw (`move_state`), audited, and told: the responsible staff when it is
-filed or withdrawn, the worker at every step.
+filed or withdrawn, the worker at every step, once: what the record's service would tell the worker while
+fixing it (a result corrected, a certificate revoked or issued) is said in "correction.accepted" instead.
 """
 
 from __future__ import annotations
@@ -47,7 +48,7 @@ from ..permissions import may_answer_correction
 from ..queries.record_corrections import connected_institutions, describe_subject, subject_record
 from ..uploads import MAX_FILES_PER_REQUEST, RefusedFile, check_evidence_file
 from .audit import record
-from .inbox import notify
+from .inbox import held_back, notify
 from .record_fixes import Fix, change_text
 from .state_changes import move_state
 
@@ -198,7 +199,9 @@ def accept_correction(session: Session, request: CorrectionRequest, *, fix: Call
     commits, or rolls both back). The fix must be on the record the request is about."""
     _may_answer(request, by)
     note = _text(note, "note", MAX_NOTE)
-    applied = fix()
+    worker_account = _worker_account(session, request)
+    with held_back(session, [worker_account]) as held:  # the record's service tells the worker in our message
+        applied = fix()
     expected = (request.subject_kind.value, request.subject_id)
     if request.subject_kind is CorrectionSubject.IDENTITY_NAME:
         expected = ("identity_name", None)
@@ -206,8 +209,8 @@ def accept_correction(session: Session, request: CorrectionRequest, *, fix: Call
         raise ValidationFailed("binding", field="note", reason=Text("更正的不是申请所指的记录",
                                                                     "the fix is not on the record asked about"))
     _move(session, request, CorrectionState.ACCEPTED, by=by, reason=note, resolution=asdict(applied))
-    _tell(session, request, "correction.accepted", [_worker_account(session, request)], reason=note,
-          changes=change_text(applied.changes))
+    _tell(session, request, "correction.accepted", [worker_account], reason=note,
+          changes=change_text(applied.changes), aftermath=held.aftermath())
     return request
 
 
