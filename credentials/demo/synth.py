@@ -100,6 +100,10 @@ def synthesize(
     record(session, actor=None, action="synth.generated", entity_type="dataset", entity_id=f"seed-{seed}",
            after={"workers": made_workers, "certificates": made_certificates})
     session.commit()
+    # Planner statistics for what was just loaded, as after any bulk load: autovacuum would get there in its own
+    # time, and until then PostgreSQL plans the fresh tables as tiny (a hash join over every occupation).
+    session.execute(text("ANALYZE"))
+    session.commit()
     return SynthResult(made_workers, made_certificates, time.perf_counter() - started)
 
 
