@@ -9,6 +9,7 @@ from flask_babel import get_locale
 
 from credentials import CredentialsError
 from credentials.clock import china_date
+from credentials.services.overtaken import reason_text
 from ladder.frameworks import get_level, level_rank
 from ladder.i18n import Text, localize
 
@@ -45,6 +46,13 @@ def localized(value: Text | tuple[str, str] | list[str] | dict[str, str] | None)
     return localize(value, "en" if is_english() else "zh")
 
 
+def stored_reason(reason: str | None) -> str:
+    """A stored free-text reason in the page's language: the system's bilingual ones (`reason_text`) in one
+    language, a person's own words as typed."""
+    text = reason_text(reason or "")
+    return localized(text) if isinstance(text, Text) else text
+
+
 def level_name(code: str | None, framework: str = "skill-2022") -> str:
     if not code:
         return ""
@@ -69,5 +77,5 @@ def init_app(app: Flask) -> None:
                    default_translation_directories=str(ROOT / "app" / "translations"))
     app.jinja_env.filters["date"] = format_date
     app.jinja_env.globals.update(level_name=level_name, level_rank=level_rank, is_english=is_english,
-                                 locale_code=locale_code, localized=localized,
+                                 locale_code=locale_code, localized=localized, stored_reason=stored_reason,
                                  error_text=error_text)

@@ -10,7 +10,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import PasswordField
-from wtforms.validators import DataRequired, EqualTo, Length
+from wtforms.validators import EqualTo, Length
 
 from credentials.models import User
 from credentials.services.accounts import change_password
@@ -21,6 +21,7 @@ from ..auth import SESSION_KEY, current_actor, is_api_request
 from ..errors import problem
 from ..extensions import db, limiter
 from ..navigation import home_for
+from .forms import Required
 from .pages import commit_or_show, form_status
 
 bp = Blueprint("account", __name__, url_prefix="/account")
@@ -31,11 +32,11 @@ STILL_OPEN = frozenset({"account.password", "auth.logout", "auth.login", "public
 
 
 class PasswordForm(FlaskForm):
-    current_password = PasswordField(_l("当前密码"), validators=[DataRequired(), Length(max=256)])
-    new_password = PasswordField(_l("新密码"), validators=[DataRequired(), Length(max=256)],
+    current_password = PasswordField(_l("当前密码"), validators=[Required(), Length(max=256)])
+    new_password = PasswordField(_l("新密码"), validators=[Required(), Length(max=256)],
                                  description=_l("至少 12 个字符（空格不计），可以是一句好记的话；不要用常见密码"))
     confirm_password = PasswordField(_l("再次输入新密码"), validators=[
-        DataRequired(), EqualTo("new_password", _l("两次输入的新密码不一致"))])
+        Required(), EqualTo("new_password", _l("两次输入的新密码不一致"))])
 
 
 @bp.route("/password", methods=["GET", "POST"])

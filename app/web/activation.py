@@ -8,7 +8,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import PasswordField, StringField
-from wtforms.validators import DataRequired, EqualTo, Length
+from wtforms.validators import EqualTo, Length
 
 from credentials import CredentialsError
 from credentials.models import Role
@@ -18,18 +18,19 @@ from ..access import allow, public
 from ..auth import current_actor
 from ..extensions import db, limiter
 from ..lookups import vault, worker_or_404
+from .forms import Required
 from .pages import commit_or_show, form_status
 
 bp = Blueprint("activation", __name__)
 
 
 class ActivationForm(FlaskForm):
-    national_id = StringField(_l("身份证号"), validators=[DataRequired(), Length(min=15, max=20)])
-    code = StringField(_l("开通码"), validators=[DataRequired(), Length(max=16)],
+    national_id = StringField(_l("身份证号"), validators=[Required(), Length(min=15, max=20)])
+    code = StringField(_l("开通码"), validators=[Required(), Length(max=16)],
                        description=_l("为您登记的机构发给您的 8 位开通码"))
-    password = PasswordField(_l("设置密码"), validators=[DataRequired(), Length(max=256)],
+    password = PasswordField(_l("设置密码"), validators=[Required(), Length(max=256)],
                              description=_l("至少 12 个字符（空格不计），可以是一句好记的话"))
-    confirm = PasswordField(_l("再次输入密码"), validators=[DataRequired(), EqualTo("password", _l("两次输入的密码不一致"))])
+    confirm = PasswordField(_l("再次输入密码"), validators=[Required(), EqualTo("password", _l("两次输入的密码不一致"))])
 
 
 @bp.route("/activate", methods=["GET", "POST"])
@@ -43,6 +44,10 @@ def activate():
             password=form.password.data))
         if user is not None:
             flash(_("账号已开通，请用身份证号和新密码登录"), "success")
+            if user.worker is not None and user.worker.id_hash != vault().index(form.national_id.data):
+                # a code of a record merged into another: the account signs in with the surviving record's number
+                flash(_("您的这份记录已与您的另一份记录合并，请用身份证号 %(id_masked)s 登录",
+                        id_masked=user.worker.id_masked), "info")
             return redirect(url_for("auth.login"))
     return render_template("auth/activate.html", form=form), form_status(form)
 

@@ -12,7 +12,7 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from sqlalchemy import select
 from wtforms import DateField, PasswordField, SelectField, StringField
-from wtforms.validators import DataRequired, Length, Optional
+from wtforms.validators import Length, Optional
 
 from credentials.clock import china_today
 from credentials.models import AdminDuty, BureauScope, CertificateRoute, Institution, InstitutionKind, Role, User
@@ -31,8 +31,7 @@ from .admin_blueprint import bp
 from .admin_users import DUTY_LABELS, ROLE_LABELS, account_place, state_of
 from .appraisal_forms import HistoricCertificateForm
 from .approvals import uploaded_files
-from .auth_views import REQUIRED
-from .forms import city_field, occupation_field, options
+from .forms import Required, city_field, occupation_field, options
 from .pages import commit_or_show, form_status, paginate
 
 STAFF_ROLES = (Role.INSTITUTION_STAFF, Role.BUREAU_OFFICER, Role.ADMIN)
@@ -45,9 +44,9 @@ KIND_LABELS = {
 
 
 class UserForm(FlaskForm):
-    username = StringField(_l("账号"), validators=[DataRequired(REQUIRED), Length(max=64)])
+    username = StringField(_l("账号"), validators=[Required(), Length(max=64)])
     display_name = StringField(_l("显示名称"), validators=[Optional(), Length(max=64)])
-    password = PasswordField(_l("初始密码"), validators=[DataRequired(REQUIRED), Length(max=256)])
+    password = PasswordField(_l("初始密码"), validators=[Required(), Length(max=256)])
     role = SelectField(_l("角色"), choices=options((r.value, ROLE_LABELS[r]) for r in STAFF_ROLES))
     admin_duty = SelectField(_l("管理员职责"), choices=options([("", "—")] + list(DUTY_LABELS.items())), default="",
                              description=_l("仅管理员账号填写：系统、安全、审计三者分立，一个账号只担一项"))
@@ -59,7 +58,7 @@ class UserForm(FlaskForm):
 
 
 class InstitutionForm(FlaskForm):
-    name = StringField(_l("机构名称"), validators=[DataRequired(REQUIRED), Length(max=128)])
+    name = StringField(_l("机构名称"), validators=[Required(), Length(max=128)])
     kind = SelectField(_l("机构类型"), choices=options((k.value, label) for k, label in KIND_LABELS.items()))
     city_code = city_field(_l("所在城市"))
 
@@ -67,7 +66,7 @@ class InstitutionForm(FlaskForm):
 class AccreditationForm(FlaskForm):
     occupation_code = occupation_field()
     max_level = SelectField(_l("最高等级"))
-    valid_from = DateField(_l("生效日期"), validators=[DataRequired(REQUIRED)], default=china_today)
+    valid_from = DateField(_l("生效日期"), validators=[Required()], default=china_today)
 
 
 @bp.get("/")

@@ -14,7 +14,7 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from sqlalchemy import func, select
 from wtforms import HiddenField, RadioField, SelectField, StringField, TextAreaField
-from wtforms.validators import InputRequired, Length, ValidationError
+from wtforms.validators import Length, ValidationError
 
 from credentials.clock import china_now
 from credentials.identity import mask_name
@@ -31,7 +31,7 @@ from ..exports import stream, too_many_to_export, xlsx_response
 from ..extensions import db
 from ..lookups import vault
 from .admin_blueprint import bp
-from .forms import options
+from .forms import RequiredInput, options
 from .pages import commit_or_show, form_status, paginate
 
 ROLE_LABELS = {Role.WORKER: _l("劳动者"), Role.INSTITUTION_STAFF: _l("机构人员"), Role.BUREAU_OFFICER: _l("人社局人员"),
@@ -52,7 +52,7 @@ class DutyForm(FlaskForm):
 
 
 class ResetForm(FlaskForm):
-    mode = RadioField(_l("临时密码"), default="generate", validators=[InputRequired()], choices=options([
+    mode = RadioField(_l("临时密码"), default="generate", validators=[RequiredInput()], choices=options([
         ("generate", _l("由系统生成（推荐）")), ("set", _l("由我设定"))]))
     temporary_password = StringField(_l("我设定的临时密码"), validators=[Length(max=256)],
                                      description=_l("选“由我设定”时填写：至少 12 个字符"))

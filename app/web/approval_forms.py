@@ -16,13 +16,13 @@ from wtforms import (
     StringField,
     TextAreaField,
 )
-from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
+from wtforms.validators import Length, NumberRange, Optional
 
 from ladder.competitions import medals, tiers
 from ladder.frameworks import appraised_levels, vocabulary
 
 from ..i18n import level_name, localized
-from .forms import NumberField, city_field, occupation_field, options
+from .forms import NumberField, Required, RequiredInput, city_field, occupation_field, options
 
 REASON_MAX = 2000
 
@@ -40,11 +40,11 @@ def level_options(*, blank: bool = False):
 
 class NominationForm(FlaskForm):
     occupation_code = occupation_field()
-    kind = SelectField(_l("晋升方式"), validators=[DataRequired()])
-    target_level = SelectField(_l("申报等级"), validators=[DataRequired()])
-    grounds = SelectMultipleField(_l("提名理由"), validators=[DataRequired()],
+    kind = SelectField(_l("晋升方式"), validators=[Required()])
+    target_level = SelectField(_l("申报等级"), validators=[Required()])
+    grounds = SelectMultipleField(_l("提名理由"), validators=[Required()],
                                   description=_l("可多选（按住 Ctrl 或 ⌘ 键）"))
-    statement = TextAreaField(_l("事迹陈述"), validators=[DataRequired(), Length(max=4000)],
+    statement = TextAreaField(_l("事迹陈述"), validators=[Required(), Length(max=4000)],
                               description=_l("技能水平与工作业绩的具体事实：成果、时间、效益、带徒人数等"))
     rule_id = SelectField(_l("所依据的政策条款"), validators=[Optional()])
     evidence = MultipleFileField(_l("证明材料"), description=_l("PDF、JPEG 或 PNG，每个不超过 10 MB，至多 10 个"))
@@ -67,9 +67,9 @@ class EvidenceForm(FlaskForm):
 class DecisionForm(FlaskForm):
     action = HiddenField()
     version = HiddenField()
-    reason = TextAreaField(_l("理由"), validators=[DataRequired(), Length(max=REASON_MAX)],
+    reason = TextAreaField(_l("理由"), validators=[Required(), Length(max=REASON_MAX)],
                            description=_l("将告知提名单位和劳动者"))
-    confirmed = BooleanField(_l("我已核对申请与材料，确认作出此决定"), validators=[DataRequired()])
+    confirmed = BooleanField(_l("我已核对申请与材料，确认作出此决定"), validators=[Required()])
 
 
 class TakeUpForm(FlaskForm):
@@ -83,16 +83,16 @@ class ProposalForm(FlaskForm):
                             description=_l("本辖区获准评价该职业此等级的机构"))
     reason = TextAreaField(_l("理由"), validators=[Optional(), Length(max=REASON_MAX)],
                            description=_l("不予确认时必填，将告知劳动者"))
-    confirmed = BooleanField(_l("我已核对竞赛成绩与奖励办法，确认作出此决定"), validators=[DataRequired()])
+    confirmed = BooleanField(_l("我已核对竞赛成绩与奖励办法，确认作出此决定"), validators=[Required()])
 
 
 class CompetitionForm(FlaskForm):
-    name = StringField(_l("竞赛名称"), validators=[DataRequired(), Length(max=200)])
-    tier = SelectField(_l("竞赛级别"), validators=[DataRequired()])
+    name = StringField(_l("竞赛名称"), validators=[Required(), Length(max=200)])
+    tier = SelectField(_l("竞赛级别"), validators=[Required()])
     occupation_code = occupation_field()
-    starts_on = DateField(_l("开始日期"), validators=[DataRequired()])
-    ends_on = DateField(_l("结束日期"), validators=[DataRequired()])
-    organizer = StringField(_l("主办单位"), validators=[DataRequired(), Length(max=200)])
+    starts_on = DateField(_l("开始日期"), validators=[Required()])
+    ends_on = DateField(_l("结束日期"), validators=[Required()])
+    organizer = StringField(_l("主办单位"), validators=[Required(), Length(max=200)])
     city_code = city_field(_l("举办城市"), required=False,
                            description=_l("市级和企业竞赛必填：输入城市名称或代码，从列表中选择"))
     paper_level = SelectField(_l("试卷等级"), validators=[Optional()])
@@ -106,8 +106,8 @@ class CompetitionForm(FlaskForm):
 
 
 class PlanDecisionForm(FlaskForm):
-    decision = SelectField(_l("决定"), validators=[DataRequired()])
-    reason = TextAreaField(_l("理由"), validators=[DataRequired(), Length(max=REASON_MAX)])
+    decision = SelectField(_l("决定"), validators=[Required()])
+    reason = TextAreaField(_l("理由"), validators=[Required(), Length(max=REASON_MAX)])
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -115,10 +115,10 @@ class PlanDecisionForm(FlaskForm):
 
 
 class ResultForm(FlaskForm):
-    national_id = StringField(_l("身份证号"), validators=[DataRequired(), Length(min=15, max=20)])
+    national_id = StringField(_l("身份证号"), validators=[Required(), Length(min=15, max=20)])
     rank = IntegerField(_l("名次"), validators=[Optional(), NumberRange(min=1, max=100_000)])
     medal = SelectField(_l("奖项"), validators=[Optional()])
-    team_size = IntegerField(_l("团队人数"), default=1, validators=[InputRequired(), NumberRange(min=1, max=10)])
+    team_size = IntegerField(_l("团队人数"), default=1, validators=[RequiredInput(), NumberRange(min=1, max=10)])
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -131,9 +131,9 @@ class ImportForm(FlaskForm):
 
 
 class HonourForm(FlaskForm):
-    title = SelectField(_l("荣誉称号"), validators=[DataRequired()])
-    year = IntegerField(_l("年份"), validators=[InputRequired(), NumberRange(min=1949, max=2100)])
-    awarding_body = StringField(_l("授予单位"), validators=[DataRequired(), Length(max=128)])
+    title = SelectField(_l("荣誉称号"), validators=[Required()])
+    year = IntegerField(_l("年份"), validators=[RequiredInput(), NumberRange(min=1949, max=2100)])
+    awarding_body = StringField(_l("授予单位"), validators=[Required(), Length(max=128)])
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -141,11 +141,11 @@ class HonourForm(FlaskForm):
 
 
 class AllowanceForm(FlaskForm):
-    kind = SelectField(_l("津贴类别"), validators=[DataRequired()])
-    amount = NumberField(_l("金额（元）"), places=2, validators=[InputRequired(), NumberRange(min=0.01)])
-    period = SelectField(_l("发放周期"), validators=[DataRequired()])
-    payer = StringField(_l("发放单位"), validators=[DataRequired(), Length(max=128)])
-    starts_on = DateField(_l("起始日期"), validators=[DataRequired()])
+    kind = SelectField(_l("津贴类别"), validators=[Required()])
+    amount = NumberField(_l("金额（元）"), places=2, validators=[RequiredInput(), NumberRange(min=0.01)])
+    period = SelectField(_l("发放周期"), validators=[Required()])
+    payer = StringField(_l("发放单位"), validators=[Required(), Length(max=128)])
+    starts_on = DateField(_l("起始日期"), validators=[Required()])
     ends_on = DateField(_l("终止日期"), validators=[Optional()])
 
     def __init__(self, *args, **kwargs):

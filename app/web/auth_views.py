@@ -7,7 +7,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import logout_user
 from flask_wtf import FlaskForm
 from wtforms import PasswordField, StringField
-from wtforms.validators import DataRequired, Length
+from wtforms.validators import Length
 
 from credentials import AuthenticationFailed
 from credentials.services.accounts import authenticate, end_session
@@ -17,19 +17,15 @@ from ..auth import SESSION_KEY
 from ..extensions import db, limiter
 from ..i18n import error_text
 from ..lookups import vault
+from .forms import Required
 from .second_factor import finish_password_step
 
 bp = Blueprint("auth", __name__)
 
 
-# What every form says of an empty required field (credentials.errors "required", campaign rows), not WTForms'
-# own "该字段是必填字段。".
-REQUIRED = _l("必填")
-
-
 class LoginForm(FlaskForm):
-    account = StringField(_l("身份证号或账号"), validators=[DataRequired(REQUIRED), Length(max=64)])
-    password = PasswordField(_l("密码"), validators=[DataRequired(REQUIRED), Length(max=256)])
+    account = StringField(_l("身份证号或账号"), validators=[Required(), Length(max=64)])
+    password = PasswordField(_l("密码"), validators=[Required(), Length(max=256)])
 
 
 def _login_limit() -> str:

@@ -16,7 +16,7 @@ from flask_babel.speaklater import LazyString
 from flask_wtf import FlaskForm
 from flask_wtf.file import MultipleFileField
 from wtforms import DateField, IntegerField, SelectField, StringField, TextAreaField
-from wtforms.validators import DataRequired, InputRequired, Length, Optional
+from wtforms.validators import Length, Optional
 
 from credentials.models import CorrectionRequest, CorrectionSubject, User
 from credentials.models.record_corrections import FACT_SUBJECTS
@@ -40,30 +40,30 @@ from ..extensions import db
 from ..lookups import occupation_or_field_error
 from .fact_forms import FORMS as FACT_FORMS
 from .fact_forms import form_for, write_fact
-from .forms import NumberField, occupation_field, options
+from .forms import NumberField, Required, RequiredInput, occupation_field, options
 from .record_forms import OUTCOME_LABELS
 
 
 class FileCorrectionForm(FlaskForm):
     """The worker's request (phone first): what is wrong, what it should say, why, and the proof."""
 
-    field = SelectField(_l("哪一项有误"), validators=[DataRequired()])
+    field = SelectField(_l("哪一项有误"), validators=[Required()])
     proposed_value = StringField(_l("应当是"), validators=[Optional(), Length(max=MAX_PROPOSED)],
                                  description=_l("选填：正确的内容，如“2020-06-30”"))
     institution_id = SelectField(_l("应由哪个单位登记"), validators=[Optional()],
                                  description=_l("不确定时选“人社部门”"))
-    explanation = TextAreaField(_l("说明"), validators=[DataRequired(), Length(max=MAX_EXPLANATION)],
+    explanation = TextAreaField(_l("说明"), validators=[Required(), Length(max=MAX_EXPLANATION)],
                                 description=_l("写明哪里不对、正确的是什么，以及依据"))
     evidence = MultipleFileField(_l("证明材料"), description=_l("选填：PDF、JPEG 或 PNG，每个不超过 10 MB，至多 10 个"))
 
 
 class RefuseForm(FlaskForm):
-    reason = TextAreaField(_l("不予更正的理由"), validators=[DataRequired(), Length(max=MAX_EXPLANATION)],
+    reason = TextAreaField(_l("不予更正的理由"), validators=[Required(), Length(max=MAX_EXPLANATION)],
                            description=_l("将告知劳动者"))
 
 
 def _note() -> TextAreaField:
-    return TextAreaField(_l("更正说明"), validators=[DataRequired(), Length(max=MAX_NOTE)],
+    return TextAreaField(_l("更正说明"), validators=[Required(), Length(max=MAX_NOTE)],
                          description=_l("告知劳动者，并记入该记录的更正历史和审计记录"))
 
 
@@ -72,30 +72,30 @@ class NoteForm(FlaskForm):
 
 
 class NameForm(NoteForm):
-    name = StringField(_l("正确的姓名"), validators=[DataRequired(), Length(max=64)])
+    name = StringField(_l("正确的姓名"), validators=[Required(), Length(max=64)])
 
 
 class CertificateForm(NoteForm):
-    issued_on = DateField(_l("发证日期"), validators=[DataRequired()])
+    issued_on = DateField(_l("发证日期"), validators=[Required()])
     occupation_code = occupation_field()
 
 
 class TrainingForm(NoteForm):
-    started_on = DateField(_l("开始日期"), validators=[DataRequired()])
+    started_on = DateField(_l("开始日期"), validators=[Required()])
     completed_on = DateField(_l("结业日期"), validators=[Optional()], description=_l("未结业则留空"))
-    hours = IntegerField(_l("学时"), validators=[InputRequired()])
-    outcome = SelectField(_l("培训结果"), validators=[DataRequired()],
+    hours = IntegerField(_l("学时"), validators=[RequiredInput()])
+    outcome = SelectField(_l("培训结果"), validators=[Required()],
                           choices=options((o.value, label) for o, label in OUTCOME_LABELS.items()))
 
 
 class ScoresForm(NoteForm):
-    theory = NumberField(_l("理论知识考试成绩"), places=None, validators=[InputRequired()])
-    practical = NumberField(_l("操作技能考核成绩"), places=None, validators=[InputRequired()])
+    theory = NumberField(_l("理论知识考试成绩"), places=None, validators=[RequiredInput()])
+    practical = NumberField(_l("操作技能考核成绩"), places=None, validators=[RequiredInput()])
     review = NumberField(_l("综合评审成绩"), places=None, validators=[Optional()])
 
 
 class RecordForm(NoteForm):
-    record = SelectField(_l("新登记的记录"), validators=[DataRequired()],
+    record = SelectField(_l("新登记的记录"), validators=[Required()],
                          description=_l("申请提交后为该劳动者登记的记录"))
 
 

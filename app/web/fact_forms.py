@@ -7,7 +7,7 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, DateField, SelectField, StringField, TextAreaField
-from wtforms.validators import DataRequired, Length, Optional
+from wtforms.validators import Length, Optional
 
 from credentials.models import Apprenticeship, Diploma, ProfessionalTitle, User, Worker, WorkPeriod
 from credentials.models.worker_facts import REASON_MAX
@@ -24,7 +24,7 @@ from ladder.frameworks import all_title_series, get_title_series, vocabulary
 from ..extensions import db
 from ..i18n import level_name, localized
 from ..lookups import occupation_or_field_error
-from .forms import occupation_field, options
+from .forms import Required, occupation_field, options
 
 Fact = WorkPeriod | Diploma | Apprenticeship | ProfessionalTitle
 KINDS = ("work_period", "diploma", "apprenticeship", "title")
@@ -38,7 +38,7 @@ def _optional_occupation(label, description) -> StringField:
 
 class WorkPeriodForm(FlaskForm):
     occupation_code = occupation_field(_l("从事的职业"))
-    started_on = DateField(_l("开始日期"), validators=[DataRequired()])
+    started_on = DateField(_l("开始日期"), validators=[Required()])
     ended_on = DateField(_l("结束日期"), validators=[Optional()], description=_l("仍在从事则留空"))
     employer_name = StringField(_l("工作单位"), validators=[Optional(), Length(max=128)],
                                 description=_l("与本系统中的机构名称完全相同时，由该机构证实"))
@@ -46,8 +46,8 @@ class WorkPeriodForm(FlaskForm):
 
 
 class DiplomaForm(FlaskForm):
-    school_type = SelectField(_l("学校类型"), validators=[DataRequired()])
-    stream = SelectField(_l("班级类型"), validators=[DataRequired()], default="none")
+    school_type = SelectField(_l("学校类型"), validators=[Required()])
+    stream = SelectField(_l("班级类型"), validators=[Required()], default="none")
     major_code = _optional_occupation(_l("所学专业（对应职业）"), _l("选填：与申报职业相同即“本专业”"))
     school_name = StringField(_l("学校名称"), validators=[Optional(), Length(max=128)])
     graduated_on = DateField(_l("毕业日期"), validators=[Optional()], description=_l("在校应届毕业生可留空"))
@@ -64,8 +64,8 @@ class ApprenticeshipForm(FlaskForm):
     enterprise_name = StringField(_l("企业"), validators=[Optional(), Length(max=128)],
                                   description=_l("留空则为本机构"))
     occupation_code = occupation_field(_l("职业"))
-    target_level = SelectField(_l("培养目标等级"), validators=[DataRequired()])
-    started_on = DateField(_l("学徒开始日期"), validators=[DataRequired()])
+    target_level = SelectField(_l("培养目标等级"), validators=[Required()])
+    started_on = DateField(_l("学徒开始日期"), validators=[Required()])
     ended_on = DateField(_l("学徒结束日期"), validators=[Optional()], description=_l("计划或实际结束日期"))
     completed = BooleanField(_l("学徒期满"))
 
@@ -75,9 +75,9 @@ class ApprenticeshipForm(FlaskForm):
 
 
 class TitleForm(FlaskForm):
-    series = SelectField(_l("职称系列"), validators=[DataRequired()])
-    grade = SelectField(_l("职称等级"), validators=[DataRequired()])
-    obtained_on = DateField(_l("取得日期"), validators=[DataRequired()])
+    series = SelectField(_l("职称系列"), validators=[Required()])
+    grade = SelectField(_l("职称等级"), validators=[Required()])
+    obtained_on = DateField(_l("取得日期"), validators=[Required()])
     issuer_name = StringField(_l("评审或发证单位"), validators=[Optional(), Length(max=128)])
 
     def __init__(self, *args, **kwargs):
@@ -88,7 +88,7 @@ class TitleForm(FlaskForm):
 
 
 class WithdrawForm(FlaskForm):
-    reason = TextAreaField(_l("撤回原因"), validators=[DataRequired(), Length(max=REASON_MAX)],
+    reason = TextAreaField(_l("撤回原因"), validators=[Required(), Length(max=REASON_MAX)],
                            description=_l("将记入审计记录；撤回的记录仍保留在历史中"))
 
 

@@ -9,9 +9,28 @@ from flask_babel import lazy_gettext as _l
 from flask_babel.speaklater import LazyString
 from flask_wtf import FlaskForm
 from wtforms import DecimalField, SelectChoice, SelectMultipleField, StringField
-from wtforms.validators import DataRequired, Length, Optional
+from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
 from credentials.models import TargetGroup
+
+# What every form says of an empty required field (credentials.errors "required" and the campaign rows say the
+# same), not WTForms' own "该字段是必填字段。": one message, kept here so every form shares it.
+REQUIRED = _l("必填")
+
+
+class Required(DataRequired):
+    """The field must hold something; says REQUIRED. For text, choices, dates and check boxes."""
+
+    def __init__(self, message: str | LazyString | None = None) -> None:
+        super().__init__(message or REQUIRED)
+
+
+class RequiredInput(InputRequired):
+    """The field must have been filled in, though 0 is a fine answer; says REQUIRED. For numbers."""
+
+    def __init__(self, message: str | LazyString | None = None) -> None:
+        super().__init__(message or REQUIRED)
+
 
 OCCUPATION = _l("职业")
 CITY = _l("城市")
@@ -20,14 +39,14 @@ CITY = _l("城市")
 def occupation_field(label: str | LazyString = OCCUPATION, **kwargs: Any) -> StringField:
     """An occupation picked by name or code from a searchable list (static/js/pickers.js)."""
     kwargs.setdefault("description", _l("输入职业名称或编码，从列表中选择，如“车工”或 6-18-01-01"))
-    return StringField(label, validators=[DataRequired(), Length(max=64)],
+    return StringField(label, validators=[Required(), Length(max=64)],
                        render_kw={"data-picker": "occupation", "autocomplete": "off"}, **kwargs)
 
 
 def city_field(label: str | LazyString = CITY, *, required: bool = True, **kwargs: Any) -> StringField:
     """A prefecture-level city picked by name or code from a searchable list."""
     kwargs.setdefault("description", _l("输入城市名称或代码，从列表中选择，如“苏州”或 3205"))
-    return StringField(label, validators=[DataRequired() if required else Optional(), Length(max=32)],
+    return StringField(label, validators=[Required() if required else Optional(), Length(max=32)],
                        render_kw={"data-picker": "city", "autocomplete": "off"}, **kwargs)
 
 
@@ -60,8 +79,8 @@ TARGET_GROUP_LABELS = {
 
 
 class WorkerForm(FlaskForm):
-    name = StringField(_l("姓名"), validators=[DataRequired(), Length(max=64)])
-    national_id = StringField(_l("身份证号"), validators=[DataRequired(), Length(min=15, max=20)])
+    name = StringField(_l("姓名"), validators=[Required(), Length(max=64)])
+    national_id = StringField(_l("身份证号"), validators=[Required(), Length(min=15, max=20)])
     city_code = city_field(_l("所在城市"))
     employer_name = StringField(_l("工作单位"), validators=[Optional(), Length(max=128)])
     target_groups = SelectMultipleField(

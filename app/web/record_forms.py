@@ -13,7 +13,7 @@ from wtforms import (
     StringField,
     TextAreaField,
 )
-from wtforms.validators import DataRequired, InputRequired, Length, Optional
+from wtforms.validators import Length, Optional
 
 from credentials.models import TrainingOutcome
 from credentials.services.certificates import REVOCATION_REASON_MAX
@@ -21,7 +21,7 @@ from ladder.frameworks import appraised_levels
 from ladder.subsidies import training_vocabulary
 
 from ..i18n import is_english, level_name
-from .forms import NumberField, occupation_field, options
+from .forms import NumberField, Required, RequiredInput, occupation_field, options
 
 OUTCOME_LABELS = {
     TrainingOutcome.ENROLLED: _l("在训"),
@@ -40,15 +40,15 @@ def level_options():
 
 
 class _WorkerAndOccupation(FlaskForm):
-    national_id = StringField(_l("身份证号"), validators=[DataRequired(), Length(min=15, max=20)])
+    national_id = StringField(_l("身份证号"), validators=[Required(), Length(min=15, max=20)])
     occupation_code = occupation_field()
 
 
 class AppraisalResultForm(_WorkerAndOccupation):
-    level = SelectField(_l("等级"), validators=[DataRequired()])
-    exam_date = DateField(_l("考试日期"), validators=[DataRequired()])
-    theory = NumberField(_l("理论知识考试成绩"), places=None, validators=[InputRequired()])
-    practical = NumberField(_l("操作技能考核成绩"), places=None, validators=[InputRequired()])
+    level = SelectField(_l("等级"), validators=[Required()])
+    exam_date = DateField(_l("考试日期"), validators=[Required()])
+    theory = NumberField(_l("理论知识考试成绩"), places=None, validators=[RequiredInput()])
+    practical = NumberField(_l("操作技能考核成绩"), places=None, validators=[RequiredInput()])
     review = NumberField(_l("综合评审成绩"), places=None, validators=[Optional()],
                           description=_l("技师、高级技师必填"))
     number = StringField(_l("证书编号"), validators=[Optional(), Length(max=32)],
@@ -60,13 +60,13 @@ class AppraisalResultForm(_WorkerAndOccupation):
 
 
 class TrainingRecordForm(_WorkerAndOccupation):
-    target_level = SelectField(_l("培训等级"), validators=[DataRequired()])
-    training_type = SelectField(_l("培训类型"), validators=[DataRequired()])
-    form = SelectField(_l("培训形式"), validators=[DataRequired()])
-    hours = IntegerField(_l("学时"), validators=[InputRequired()])
-    started_on = DateField(_l("开班日期"), validators=[DataRequired()])
+    target_level = SelectField(_l("培训等级"), validators=[Required()])
+    training_type = SelectField(_l("培训类型"), validators=[Required()])
+    form = SelectField(_l("培训形式"), validators=[Required()])
+    hours = IntegerField(_l("学时"), validators=[RequiredInput()])
+    started_on = DateField(_l("开班日期"), validators=[Required()])
     completed_on = DateField(_l("结业日期"), validators=[Optional()], description=_l("已结业的培训必填"))
-    outcome = SelectField(_l("培训结果"), validators=[DataRequired()])
+    outcome = SelectField(_l("培训结果"), validators=[Required()])
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -79,6 +79,6 @@ class TrainingRecordForm(_WorkerAndOccupation):
 
 
 class RevokeForm(FlaskForm):
-    reason = TextAreaField(_l("撤销原因"), validators=[DataRequired(), Length(max=REVOCATION_REASON_MAX)],
+    reason = TextAreaField(_l("撤销原因"), validators=[Required(), Length(max=REVOCATION_REASON_MAX)],
                            description=_l("将记入审计记录并向持证人显示"))
     confirmed = HiddenField()

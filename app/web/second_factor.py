@@ -15,7 +15,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import login_user
 from flask_wtf import FlaskForm
 from wtforms import PasswordField, StringField
-from wtforms.validators import DataRequired, Length
+from wtforms.validators import Length
 
 from credentials import AuthenticationFailed
 from credentials.models import User
@@ -40,6 +40,7 @@ from ..navigation import home_for, safe_next
 from ..trust import qr_svg
 from .account import STILL_OPEN, first_things_first
 from .admin_users import account_name
+from .forms import Required
 from .pages import commit_or_show, form_status
 
 bp = Blueprint("second_factor", __name__)
@@ -59,18 +60,18 @@ def _required(user: User) -> bool:
 
 
 class CodeForm(FlaskForm):
-    code = StringField(_l("验证码"), validators=[DataRequired(), Length(max=32)],
+    code = StringField(_l("验证码"), validators=[Required(), Length(max=32)],
                        description=_l("验证器应用当前显示的 6 位数字；手机不在身边时，可输入一个恢复码"))
 
 
 class ConfirmForm(FlaskForm):
-    code = StringField(_l("验证码"), validators=[DataRequired(), Length(max=32)],
+    code = StringField(_l("验证码"), validators=[Required(), Length(max=32)],
                        description=_l("添加后，输入验证器应用当前显示的 6 位数字"))
 
 
 class DisableForm(FlaskForm):
-    password = PasswordField(_l("密码"), validators=[DataRequired(), Length(max=256)])
-    code = StringField(_l("验证码"), validators=[DataRequired(), Length(max=32)],
+    password = PasswordField(_l("密码"), validators=[Required(), Length(max=256)])
+    code = StringField(_l("验证码"), validators=[Required(), Length(max=32)],
                        description=_l("验证器应用当前显示的 6 位数字，或一个恢复码"))
 
 

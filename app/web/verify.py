@@ -30,7 +30,7 @@ from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from markupsafe import Markup, escape
 from wtforms import StringField, TextAreaField
-from wtforms.validators import DataRequired, Length
+from wtforms.validators import Length
 
 from credentials.models import Certificate, utcnow
 from credentials.queries.credential_check import CheckReport, check_certificate, check_credential
@@ -40,6 +40,7 @@ from .. import trust
 from ..access import public
 from ..extensions import db
 from ..verification import MAX_INPUT, look_up, revoked_on, verdict_message, verify_rate_limit
+from .forms import Required
 
 bp = Blueprint("verify", __name__)
 # Labels of the printed certificate, shown in both languages at once by `both_languages` (marked here so the
@@ -60,9 +61,9 @@ MAX_CREDENTIAL_BYTES = 1024 * 1024  # as `flask credentials verify`
 
 
 class VerifyForm(FlaskForm):
-    number = StringField(_l("证书编号"), validators=[DataRequired(), Length(max=MAX_INPUT)],
+    number = StringField(_l("证书编号"), validators=[Required(), Length(max=MAX_INPUT)],
                          description=_l("证书上的编号，如 S000032000001204000001"))
-    name = StringField(_l("持证人姓名"), validators=[DataRequired(), Length(max=MAX_INPUT)],
+    name = StringField(_l("持证人姓名"), validators=[Required(), Length(max=MAX_INPUT)],
                        description=_l("与证书上的姓名一致"))
 
 

@@ -9,6 +9,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from ladder.frameworks import get_level, level_rank
+from ladder.i18n import Text
 
 from ..identity import mask_name
 from ..models import (
@@ -25,12 +26,27 @@ from .audit import record
 from .inbox import notify
 from .promotions import PENDING, close_promotion
 
+# The reason columns are free text, read as they are by the API, exports and staff pages, so the system's reason
+# is stored as one "中文 / English" string; `reason_text` reads it back as a Text for pages in one language.
+OVERTAKEN_PREFIX = "已于 "
+OVERTAKEN_SEPARATOR = " / "
+OVERTAKEN_ENGLISH_PREFIX = "Already holds "
+
 
 def overtaken_reason(certificate: Certificate) -> str:
     level = get_level(certificate.level, certificate.framework)
     day = certificate.issued_on.isoformat()
-    return (f"已于 {day} 取得{level.name_zh}（证书 {certificate.number}） / "
-            f"Already holds {level.name_en} since {day} (certificate {certificate.number})")
+    return (f"{OVERTAKEN_PREFIX}{day} 取得{level.name_zh}（证书 {certificate.number}）{OVERTAKEN_SEPARATOR}"
+            f"{OVERTAKEN_ENGLISH_PREFIX}{level.name_en} since {day} (certificate {certificate.number})")
+
+
+def reason_text(reason: str) -> Text | str:
+    """A stored reason as a reader should see it: one written by `overtaken_reason` (known by its fixed
+    prefixes) as a Text; anything else, a person's own words, as it is (a person may well type " / ")."""
+    zh, separator, en = reason.partition(OVERTAKEN_SEPARATOR + OVERTAKEN_ENGLISH_PREFIX)
+    if not reason.startswith(OVERTAKEN_PREFIX) or not separator:
+        return reason
+    return Text(zh=zh, en=OVERTAKEN_ENGLISH_PREFIX + en)
 
 
 def close_overtaken(session: Session, certificate: Certificate, *, by: User | None) -> None:

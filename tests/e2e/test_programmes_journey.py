@@ -21,6 +21,7 @@ def test_a_city_bureau_keeps_its_studio_and_registers_a_cohort(page, live_server
     SHOTS.mkdir(parents=True, exist_ok=True)
     sign_in(page, live_server, "suzhou-hrss", DEMO_PASSWORD)
     page.wait_for_url(f"{live_server}/bureau/")
+    page.locator(".nav-more > summary").click()  # the bureau's less-used pages sit under "更多"
     page.get_by_role("link", name="技能人才项目").click()
     expect(page.locator("#programmes tbody tr")).to_have_count(1)
     page.screenshot(path=str(SHOTS / "list.png"), full_page=True)

@@ -17,7 +17,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import DateField, FieldList, Form, FormField, SelectMultipleField, StringField, TextAreaField
-from wtforms.validators import DataRequired, Length, Optional
+from wtforms.validators import Length, Optional
 
 from credentials.models import FundingChannel, FundingSource
 from credentials.models.campaigns import CODE_MAX, DEPARTMENT_MAX, NAME_MAX, PhaseCode
@@ -28,6 +28,7 @@ from credentials.services.campaigns import DOCUMENTS_MAX, LEADERSHIP_MAX, NUMBER
 from ladder.i18n import Text
 
 from ...i18n import format_date, localized
+from ..forms import Required
 
 PHASES_MAX = 12
 # The plan's three phases (五, 实施步骤), offered on a new campaign; the ministry edits, drops or adds.
@@ -144,12 +145,12 @@ class PhaseRow(RowForm):
 
 
 class CampaignForm(FlaskForm):
-    code = StringField(_l("活动代码"), validators=[DataRequired(), Length(max=CODE_MAX)],
+    code = StringField(_l("活动代码"), validators=[Required(), Length(max=CODE_MAX)],
                        description=_l("3 至 32 位小写字母、数字或“-”，如 skills-100-2025；用在网址中，建立后不能修改"))
-    name_zh = StringField(_l("活动名称"), validators=[DataRequired(), Length(max=NAME_MAX)])
-    name_en = StringField(_l("英文名称"), validators=[DataRequired(), Length(max=NAME_MAX)])
-    starts_on = DateField(_l("开始日期"), validators=[DataRequired()])
-    ends_on = DateField(_l("结束日期"), validators=[DataRequired()])
+    name_zh = StringField(_l("活动名称"), validators=[Required(), Length(max=NAME_MAX)])
+    name_en = StringField(_l("英文名称"), validators=[Required(), Length(max=NAME_MAX)])
+    starts_on = DateField(_l("开始日期"), validators=[Required()])
+    ends_on = DateField(_l("结束日期"), validators=[Required()])
     phases = RowsField(FormField(PhaseRow), label=_l("阶段"), min_entries=1, most=PHASES_MAX)
 
     def phase_specs(self) -> list[PhaseSpec]:

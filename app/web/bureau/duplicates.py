@@ -14,7 +14,7 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from sqlalchemy import select
 from wtforms import BooleanField, HiddenField, RadioField, TextAreaField
-from wtforms.validators import DataRequired, InputRequired, Length
+from wtforms.validators import Length
 
 from credentials import CredentialsError
 from credentials.identity import mask_name
@@ -31,7 +31,7 @@ from ...exports import xlsx_response
 from ...extensions import db
 from ...i18n import error_text
 from ...lookups import vault
-from ..forms import options
+from ..forms import Required, RequiredInput, options
 from ..pages import apply_field_error, page_args
 from .blueprint import bp
 
@@ -55,16 +55,16 @@ TABLE_NAMES = {
 
 
 class MergeForm(FlaskForm):
-    survivor = RadioField(_l("保留哪一份记录"), validators=[InputRequired()],
+    survivor = RadioField(_l("保留哪一份记录"), validators=[RequiredInput()],
                           description=_l("另一份记录的证书、培训、成绩等全部转入保留的记录；被并入的记录不再显示"))
-    reason = TextAreaField(_l("合并原因"), validators=[DataRequired(), Length(max=REASON_MAX)],
+    reason = TextAreaField(_l("合并原因"), validators=[Required(), Length(max=REASON_MAX)],
                            description=_l("核实的依据，如“持身份证原件核对，第二份为录入错误”；将记入审计记录"))
     birth_dates_confirmed = BooleanField(_l("我已核实：出生日期不同的两份记录是同一人"))
     confirmed = HiddenField()
 
 
 class DismissForm(FlaskForm):
-    reason = TextAreaField(_l("判定依据"), validators=[DataRequired(), Length(max=REASON_MAX)],
+    reason = TextAreaField(_l("判定依据"), validators=[Required(), Length(max=REASON_MAX)],
                            description=_l("如“身份证号不同，经核实为同名同生日的两人”；此后不再列为疑似重复"))
 
 

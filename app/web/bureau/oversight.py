@@ -14,7 +14,6 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import HiddenField, RadioField, TextAreaField
-from wtforms.validators import InputRequired
 
 from credentials.clock import china_today
 from credentials.labels import OUTCOME_NAMES, STATE_NAMES
@@ -32,7 +31,7 @@ from ...exports import xlsx_response
 from ...extensions import db
 from ...i18n import level_name, localized
 from ..approvals import ListPage
-from ..forms import options
+from ..forms import RequiredInput, options
 from ..pages import commit_or_show, form_status, page_args
 from .blueprint import bp
 from .oversight_text import flag_summary
@@ -64,7 +63,7 @@ class ReviewForm(FlaskForm):
     key = HiddenField()
     digest = HiddenField()
     year = HiddenField()
-    outcome = RadioField(_l("核查结论"), default=ReviewOutcome.EXPLAINED.value, validators=[InputRequired()],
+    outcome = RadioField(_l("核查结论"), default=ReviewOutcome.EXPLAINED.value, validators=[RequiredInput()],
                          choices=options((o.value, label) for o, label in OUTCOME_LABELS.items()))
     note = TextAreaField(_l("核查情况说明"),
                          description=_l("必填。如“已调阅考场录像，成绩真实”或“已责令整改，撤销重复发放的证书”；记入审计记录"))

@@ -10,7 +10,7 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from sqlalchemy import select
 from wtforms import DateField, SelectField, StringField, TextAreaField
-from wtforms.validators import DataRequired, Length, Optional
+from wtforms.validators import Length, Optional
 
 from credentials import ValidationFailed
 from credentials.models import Institution, MemberRole, Occupation, Worker
@@ -26,7 +26,7 @@ from ...auth import current_actor
 from ...extensions import db
 from ...i18n import level_name, localized
 from ...lookups import occupation_or_field_error, vault
-from ..forms import NumberField, city_field, options
+from ..forms import NumberField, Required, city_field, options
 
 _PICKED = re.compile(r"^\s*(\d{1,11})\s+\S")  # "123 李秀英", what the worker picker puts in the field
 _NATIONAL_ID = re.compile(r"^\s*(\d{17}[\dXx]|\d{15})\s*$")
@@ -39,10 +39,10 @@ def _choices(names: dict, *, blank: bool = False):
 
 
 class ProgrammeForm(FlaskForm):
-    kind = SelectField(_l("项目类别"), validators=[DataRequired()])
-    name = StringField(_l("名称"), validators=[DataRequired(), Length(max=NAME_MAX)],
+    kind = SelectField(_l("项目类别"), validators=[Required()])
+    name = StringField(_l("名称"), validators=[Required(), Length(max=NAME_MAX)],
                        description=_l("如“李秀英技能大师工作室”“2024 年技师培训项目（数控车工）”"))
-    tier = SelectField(_l("级别"), validators=[DataRequired()],
+    tier = SelectField(_l("级别"), validators=[Required()],
                        description=_l("市级项目由市人社局登记，省级由省人社厅登记，国家级由人力资源社会保障部登记"))
     city_code = city_field(_l("所在城市"))
     institution = StringField(_l("依托单位"), validators=[Optional(), Length(max=128)],
@@ -53,7 +53,7 @@ class ProgrammeForm(FlaskForm):
                                   description=_l("技师培训项目必填：输入职业名称或编码，从列表中选择"))
     target_level = SelectField(_l("目标等级"), validators=[Optional()], description=_l("仅技师培训项目"))
     batch = StringField(_l("批次"), validators=[Optional(), Length(max=BATCH_MAX)], description=_l("如“第三批”，选填"))
-    recognised_on = DateField(_l("认定或开始日期"), validators=[DataRequired()],
+    recognised_on = DateField(_l("认定或开始日期"), validators=[Required()],
                               description=_l("基地、工作室的认定日期；培训项目的开班日期；津贴的批准日期"))
     ends_on = DateField(_l("结束日期"), validators=[Optional()], description=_l("仍在运行则留空"))
     description = TextAreaField(_l("简介"), validators=[Optional(), Length(max=DESCRIPTION_MAX)])
@@ -66,11 +66,11 @@ class ProgrammeForm(FlaskForm):
 
 
 class MemberForm(FlaskForm):
-    worker = StringField(_l("劳动者"), validators=[DataRequired(), Length(max=64)],
+    worker = StringField(_l("劳动者"), validators=[Required(), Length(max=64)],
                          render_kw={"data-picker": "worker", "autocomplete": "off"},
                          description=_l("输入姓名从列表中选择，或填写身份证号"))
-    role = SelectField(_l("身份"), validators=[DataRequired()])
-    started_on = DateField(_l("开始日期"), validators=[DataRequired()],
+    role = SelectField(_l("身份"), validators=[Required()])
+    started_on = DateField(_l("开始日期"), validators=[Required()],
                            description=_l("领办大师须在这一天持有高级技师或以上等级的有效证书"))
     ended_on = DateField(_l("结束日期"), validators=[Optional()], description=_l("仍在其中则留空"))
 
@@ -82,13 +82,13 @@ class MemberForm(FlaskForm):
 
 
 class EndMemberForm(FlaskForm):
-    ended_on = DateField(_l("结束日期"), validators=[DataRequired()])
+    ended_on = DateField(_l("结束日期"), validators=[Required()])
 
 
 class ResultForm(FlaskForm):
-    kind = SelectField(_l("成果类别"), validators=[DataRequired()])
-    achieved_on = DateField(_l("日期"), validators=[DataRequired()])
-    summary = TextAreaField(_l("成果简述"), validators=[DataRequired(), Length(max=SUMMARY_MAX)],
+    kind = SelectField(_l("成果类别"), validators=[Required()])
+    achieved_on = DateField(_l("日期"), validators=[Required()])
+    summary = TextAreaField(_l("成果简述"), validators=[Required(), Length(max=SUMMARY_MAX)],
                             description=_l("一两句话：解决了什么、改进了什么、专利名称与号码"))
 
     def __init__(self, *args, **kwargs):
@@ -97,9 +97,9 @@ class ResultForm(FlaskForm):
 
 
 class FundingForm(FlaskForm):
-    amount = NumberField(_l("金额（元）"), validators=[DataRequired()], places=2)
-    source = SelectField(_l("资金来源"), validators=[DataRequired()])
-    granted_on = DateField(_l("批准或拨付日期"), validators=[DataRequired()],
+    amount = NumberField(_l("金额（元）"), validators=[Required()], places=2)
+    source = SelectField(_l("资金来源"), validators=[Required()])
+    granted_on = DateField(_l("批准或拨付日期"), validators=[Required()],
                            description=_l("按这一天计入专项活动的阶段；其年份即资金年度"))
     note = StringField(_l("备注"), validators=[Optional(), Length(max=NOTE_MAX)], description=_l("如批准文号"))
 

@@ -11,7 +11,6 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField
-from wtforms.validators import DataRequired
 
 from credentials.clock import china_today
 from credentials.models import (
@@ -54,6 +53,7 @@ from ...exports import stream, too_many_to_export, xlsx_response
 from ...extensions import db
 from ...i18n import level_name, localized
 from ...lookups import city_code_of
+from ..forms import Required
 from ..pages import commit_or_show, form_status, paginate
 from .blueprint import bp
 from .programme_forms import (
@@ -76,7 +76,7 @@ NAMES = {"kind_names": KIND_NAMES, "tier_names": TIER_NAMES, "role_names": ROLE_
 
 
 class RemoveMemberForm(FlaskForm):
-    confirmed = BooleanField(_l("确认：此人从未属于本项目（录入错误），删除这一条"), validators=[DataRequired()])
+    confirmed = BooleanField(_l("确认：此人从未属于本项目（录入错误），删除这一条"), validators=[Required()])
 
 
 def _filters() -> dict[str, str | None]:

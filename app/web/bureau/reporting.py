@@ -15,7 +15,6 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from sqlalchemy import select
 from wtforms import DateField, RadioField, SelectField
-from wtforms.validators import DataRequired, InputRequired
 
 from credentials.clock import china_now, china_today
 from credentials.models import PackageKind, ReportPackage, Role
@@ -28,7 +27,7 @@ from ...access import allow
 from ...auth import current_actor
 from ...extensions import db
 from ...lookups import vault
-from ..forms import options
+from ..forms import Required, RequiredInput, options
 from ..pages import commit_or_show, form_status, paginate
 from .blueprint import bp
 
@@ -36,11 +35,11 @@ KIND_NAMES = {PackageKind.FULL: _l("完整数据包"), PackageKind.DELTA: _l("�
 
 
 class PackageForm(FlaskForm):
-    region = SelectField(_l("上报地区"), validators=[InputRequired()],
+    region = SelectField(_l("上报地区"), validators=[RequiredInput()],
                          description=_l("本地区评价机构颁发的证书（谁发证、谁负责），不论持证人户籍"))
-    start = DateField(_l("发证日期自"), validators=[DataRequired()])
-    end = DateField(_l("发证日期至"), validators=[DataRequired()])
-    kind = RadioField(_l("内容"), validators=[InputRequired()], default=PackageKind.FULL.value, choices=options([
+    start = DateField(_l("发证日期自"), validators=[Required()])
+    end = DateField(_l("发证日期至"), validators=[Required()])
+    kind = RadioField(_l("内容"), validators=[RequiredInput()], default=PackageKind.FULL.value, choices=options([
         (PackageKind.FULL.value, _l("完整：期间内发证的全部证书")),
         (PackageKind.DELTA.value, _l("仅变更：上一数据包以来新增、更正或撤销的证书")),
     ]))

@@ -16,7 +16,7 @@ from wtforms import (
     StringField,
     TextAreaField,
 )
-from wtforms.validators import DataRequired, Length, NumberRange, Optional
+from wtforms.validators import Length, NumberRange, Optional
 
 from credentials.models import CompetitionRule
 from credentials.services.competition_rules import MAX_ROWS, RewardDraft, RuleDraft
@@ -25,7 +25,7 @@ from ladder.i18n import Text
 
 from ...i18n import localized
 from ..approval_forms import level_options
-from ..forms import options
+from ..forms import Required, options
 
 BLANK_ROWS = 6  # rows offered on a new rule; an edited rule gets two more than it has
 EFFECT_KINDS = (("", _l("不晋升等级（仅授予称号）")), ("set", _l("晋升至所选等级（已达到的不变）")),
@@ -86,15 +86,15 @@ class RewardRowForm(Form):
 
 
 class RuleForm(FlaskForm):
-    name_zh = StringField(_l("奖励办法名称"), validators=[DataRequired(), Length(max=200)],
+    name_zh = StringField(_l("奖励办法名称"), validators=[Required(), Length(max=200)],
                           description=_l("如：2024 年苏州市职业技能竞赛奖励办法"))
     name_en = StringField(_l("英文名称"), validators=[Optional(), Length(max=200)], description=_l("可空，空则用中文名称"))
-    document_number = StringField(_l("文号"), validators=[DataRequired(), Length(max=100)],
+    document_number = StringField(_l("文号"), validators=[Required(), Length(max=100)],
                                   description=_l("竞赛通知的文号，如：苏人社发〔2024〕12号"))
-    issued_on = DateField(_l("发文日期"), validators=[DataRequired()])
-    valid_from = DateField(_l("生效日期"), validators=[DataRequired()], description=_l("按竞赛结束日期判断是否适用"))
+    issued_on = DateField(_l("发文日期"), validators=[Required()])
+    valid_from = DateField(_l("生效日期"), validators=[Required()], description=_l("按竞赛结束日期判断是否适用"))
     valid_to = DateField(_l("失效日期"), validators=[Optional()], description=_l("留空表示长期有效"))
-    tiers = SelectMultipleField(_l("适用的竞赛级别"), validators=[DataRequired()], description=_l("可多选"))
+    tiers = SelectMultipleField(_l("适用的竞赛级别"), validators=[Required()], description=_l("可多选"))
     max_promotions_per_year = IntegerField(_l("每人每年竞赛晋升次数上限"), validators=[Optional(), NumberRange(min=1, max=12)],
                                            description=_l("留空表示不限"))
     rewards = FieldList(FormField(RewardRowForm), min_entries=BLANK_ROWS, max_entries=MAX_ROWS)

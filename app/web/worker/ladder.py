@@ -11,7 +11,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from wtforms import BooleanField, Form, SelectChoice, SelectField
-from wtforms.validators import InputRequired, Optional
+from wtforms.validators import Optional
 
 from credentials import CredentialsError
 from credentials.models import Occupation, Role
@@ -27,6 +27,7 @@ from ...career import MATCHING_TITLES, lang, node_name, template_helpers
 from ...extensions import db
 from ...i18n import error_text
 from ...ladder_svg import Highlight, Texts, ladder_svg, legend
+from ..forms import RequiredInput
 from .blueprint import bp
 
 SENIOR_ENGINEER = "title:engineering:associate_senior"  # the goal the select offers first (UX: 高级工程师)
@@ -35,7 +36,7 @@ SENIOR_ENGINEER = "title:engineering:associate_senior"  # the goal the select of
 class RouteForm(Form):
     """A GET form (nothing is written), so it carries no CSRF token."""
 
-    to = SelectField(_l("目标"), validators=[InputRequired()], default=SENIOR_ENGINEER)
+    to = SelectField(_l("目标"), validators=[RequiredInput()], default=SENIOR_ENGINEER)
     occupation = SelectField(_l("职业"), validators=[Optional()])
     exceptional = BooleanField(_l("包括破格、越级晋升（须经审批）"))
     competition = BooleanField(_l("包括竞赛晋升（须有竞赛成绩）"))
