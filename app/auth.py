@@ -25,12 +25,19 @@ def init_app(app: Flask) -> None:
     app.before_request_funcs.setdefault(None, []).insert(0, _forget_previous_request)
 
 
-_PER_REQUEST = ("actor", "_login_user", "_flask_babel", "form_refused")  # form_refused: app/web/pages.py
+_PER_REQUEST = ("actor", "_login_user", "_flask_babel", "form_refused",  # form_refused: app/web/pages.py
+                "read_replica")  # app/extensions.py: the replica is chosen once per request
 
 
 def _forget_previous_request() -> None:
     for name in _PER_REQUEST:
         g.pop(name, None)
+    # The same for the ORM session of a shared app context: what the previous request (or a job it ran in a
+    # context of its own) committed must be read afresh, as a request's own session always does. A request's
+    # session has no transaction yet here, so this costs nothing outside such contexts.
+    orm_session = db.session()
+    if orm_session.in_transaction():
+        orm_session.commit()
 
 
 @login_manager.user_loader

@@ -132,7 +132,7 @@ def test_the_city_officer_enters_targets_per_phase_and_for_the_whole_campaign(as
     assert {t.indicator_code for t in suzhou().targets} == {"new_high_skilled", "high_skilled_share"}
     assert "已保存 1 项改动" in client.get(PLAN).text  # 1200.00 is what was there
     events = db.session.scalars(select(AuditEvent).where(AuditEvent.action == "campaign.target_set",
-                                                         AuditEvent.entity_id == str(suzhou().id))).all()
+                                                         AuditEvent.entity_id == str(suzhou().id)).order_by(AuditEvent.id)).all()
     assert len(events) == 4 and events[-1].after is None  # the removal is audited with what it was
 
 

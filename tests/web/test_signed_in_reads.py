@@ -38,6 +38,7 @@ def test_a_signed_in_page_reads_session_account_and_worker_at_once_and_commits_n
     client = app.test_client()
     login(client, make_user("worker"))
     client.get("/worker/")  # the first page after signing in may note last_seen_at
+    db.session.remove()  # as in production, the next request starts with a session of its own
     statements, commits = _requests(client, "/worker/")
     assert commits == 0
     sessions = [s for s in statements if "FROM login_sessions" in s]
