@@ -6,6 +6,8 @@ from __future__ import annotations
 
 from datetime import date
 
+from playwright.sync_api import expect
+
 from credentials.demo.seed import DEMO_PASSWORD, demo_national_id
 from tests.promotion_fixtures import png_bytes
 
@@ -52,7 +54,7 @@ def test_nomination_to_approval_reaches_the_worker(page, phone, live_server, dem
     sign_in(page, base, "suzhou-hrss", DEMO_PASSWORD)
     page.goto(f"{base}/bureau/queue")
     page.locator("#queue tr", has_text="赵敏").get_by_role("link", name="审批").click()
-    assert page.get_by_role("link", name="检修法鉴定.png").is_visible()
+    expect(page.get_by_role("link", name="检修法鉴定.png")).to_be_visible()  # waits for the page
     page.get_by_role("button", name="受理审核").click()
     page.get_by_text("已受理").wait_for()
     sign_out(page)

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import re
 
+from playwright.sync_api import expect
+
 from credentials.demo.seed import DEMO_PASSWORD, DEMO_WORKER_ID
 
 from .conftest import sign_in
@@ -18,7 +20,7 @@ def test_officer_revokes_with_a_reason_and_the_worker_sees_it_on_a_phone(page, p
     page.goto(f"{live_server}/bureau/certificates?q=王建国")
     page.get_by_role("row").filter(has_text="高级工（三级）").get_by_role("link").click()
 
-    assert page.get_by_role("heading", name="持证人的完整记录").is_visible()
+    expect(page.get_by_role("heading", name="持证人的完整记录")).to_be_visible()  # waits for the page
     assert "下一级：技师（二级） — 现在即可申报" in page.locator(".next").first.inner_text()
     page.get_by_label("撤销原因").fill(REASON)
     page.get_by_role("button", name="撤销…").click()
