@@ -19,7 +19,7 @@
     input.setAttribute("list", list.id);
     var timer = null;
     var asked = "";
-    input.addEventListener("input", function () {
+    function search() {
       var term = input.value.trim();
       if (term === asked || term.length === 0 || (NAMES_ONLY[input.getAttribute("data-picker")] && /\d/.test(term))) {
         return;
@@ -41,7 +41,12 @@
           })
           .catch(function () { /* the field still takes a code or a name */ });
       }, 150);
-    });
+    }
+    input.addEventListener("input", search);
+    // What was typed before this script ran (a slow phone) or restored by the browser is searched at once.
+    if (input.value.trim() !== "") {
+      search();
+    }
   }
 
   Array.prototype.forEach.call(document.querySelectorAll("input[data-picker]"), attach);

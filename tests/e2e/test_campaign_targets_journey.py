@@ -130,3 +130,19 @@ def test_the_ministry_creates_a_campaign_and_picks_its_cities(page, phone, live_
     expect(phone.locator("#campaign-cities tbody tr:visible")).not_to_have_count(100)
     phone.screenshot(path=str(SHOTS / "cities-phone.png"), full_page=True)
     assert page_width(phone) <= 375, f"the page is {page_width(phone)}px wide on a 375px screen"
+
+
+def test_a_city_typed_before_the_picker_script_runs_is_still_searched(page, live_server, demo):
+    """On a slow phone the clerk can type before the deferred picker script runs: the script searches what is
+    already in the field instead of waiting for the next keystroke (CI once filled the field in that gap)."""
+    sign_in(page, live_server, "mohrss", DEMO_PASSWORD)
+    page.wait_for_url(f"{live_server}/bureau/")
+    held = []
+    page.route("**/static/js/pickers.js*", lambda route: held.append(route))
+    page.goto(f"{live_server}/bureau/campaigns/skills-100-2013/cities", wait_until="commit")
+    picker = page.get_by_label("城市名称或代码")
+    picker.fill("西宁")
+    expect(page.locator("#cities-form datalist")).to_have_count(0)  # the script has not run yet
+    assert held, "the picker script was requested"
+    held[0].continue_()
+    expect(page.locator('#cities-form datalist option[value="6301"]')).to_have_count(1)
