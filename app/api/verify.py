@@ -48,7 +48,23 @@ class VerifyQuery(ma.Schema):
             raise ma.ValidationError(_("请填写持证人姓名"), field_name="name")
 
 
+class VerifyLinkQuery(ma.Schema):
+    """A GET carries what a printed certificate's QR link holds: the number and its token. A holder's name never
+    goes into a URL (proxies, browser history and referrers keep URLs): it is refused here, sent by POST."""
+
+    number = ma.fields.String(required=True, validate=ma.validate.Length(min=1, max=MAX_INPUT),
+                              metadata={"description": "Certificate number"})
+    token = ma.fields.String(required=True, validate=ma.validate.Length(min=1, max=MAX_INPUT),
+                             metadata={"description": "The `h` value of a printed certificate's QR link"})
+
+    @ma.validates_schema(pass_original=True, skip_on_field_errors=False)
+    def no_name_in_the_url(self, _data, original, **_kwargs):
+        if "name" in original:
+            raise ma.ValidationError(_("持证人姓名不能放在网址中：请用 POST 在请求体中发送"), field_name="name")
+
+
 VERIFY_QUERY = VerifyQuery()  # one instance for every request (given the class, webargs builds one per request)
+VERIFY_LINK_QUERY = VerifyLinkQuery()
 
 
 class IssuerOut(ma.Schema):
@@ -135,12 +151,13 @@ def _answer(args: dict) -> Response:
 @blp.route("", methods=["GET"])
 @public
 @verify_rate_limit
-@blp.arguments(VERIFY_QUERY, location="query")
+@blp.arguments(VERIFY_LINK_QUERY, location="query")
 @blp.response(200, VerdictSchema, examples=VERDICT_EXAMPLES)
 @problems(422, 429)
 @blp.doc(security=[])
-def verify_by_query(args):
-    """Verify a certificate: number and holder's name (or the QR token). Rate-limited per client."""
+def verify_by_link(args):
+    """Verify a certificate from its QR link: the number and the link's token (`h`). A holder's name is refused
+    here (422): names never go into URLs, so look-ups by name use POST. Rate-limited per client."""
     return _answer(args)
 
 
@@ -152,5 +169,6 @@ def verify_by_query(args):
 @problems(400, 422, 429)
 @blp.doc(security=[])
 def verify_by_body(args):
-    """The same, with the name in a JSON body rather than the URL (preferred: no names in logs)."""
+    """Verify a certificate: its number and the holder's name (or the QR token) in a JSON body, so that no name
+    sits in a URL or a log. Rate-limited per client."""
     return _answer(args)

@@ -1,5 +1,6 @@
-"""GET/POST /api/v1/verify: anyone checks a certificate by number and holder's name, without a login;
-never by number alone, never more than the rate limit allows, and a revocation shows at once."""
+"""POST /api/v1/verify (and GET with a QR link's token): anyone checks a certificate by number and holder's
+name, without a login; never by number alone, never with a name in the URL, never more than the rate limit
+allows, and a revocation shows at once."""
 
 from __future__ import annotations
 
@@ -22,6 +23,10 @@ def certificate(make_institution, make_worker, make_certificate):
 
 
 def verify(client, **params):
+    return client.post("/api/v1/verify", json=params)
+
+
+def verify_by_link(client, **params):
     return client.get("/api/v1/verify", query_string=params)
 
 
@@ -96,18 +101,25 @@ def test_number_is_normalised_before_the_look_up(client, certificate):
     assert verify(client, number=spaced, name="王建国").json["status"] == "valid"
 
 
-def test_post_json_keeps_the_name_out_of_the_url(client, certificate):
-    response = client.post("/api/v1/verify", json={"number": certificate.number, "name": "王建国"})
+def test_a_name_in_the_url_is_refused_and_names_the_way_to_send_it(client, certificate):
+    response = verify_by_link(client, number=certificate.number, name="王建国")
 
-    assert response.status_code == 200 and response.json["status"] == "valid"
+    assert response.status_code == 422 and response.mimetype == PROBLEM
+    assert response.json["errors"]["name"] == ["持证人姓名不能放在网址中：请用 POST 在请求体中发送"]
+    assert "valid" not in response.json  # nothing was looked up
+    english = client.get("/api/v1/verify", query_string={"number": certificate.number, "name": "王建国"},
+                         headers={"Accept-Language": "en"})
+    assert "POST" in english.json["errors"]["name"][0] and "URL" in english.json["errors"]["name"][0]
 
 
 def test_qr_token_stands_in_for_the_name_and_a_wrong_one_is_not_found(client, certificate, app):
     token = link_token(app.config["VERIFY_LINK_KEY"], certificate)
 
+    assert verify_by_link(client, number=certificate.number, token=token).json["status"] == "valid"
     assert verify(client, number=certificate.number, token=token).json["status"] == "valid"
     forged = token[:-1] + ("B" if token[-1] == "A" else "A")
-    assert verify(client, number=certificate.number, token=forged).json["status"] == "not_found"
+    assert verify_by_link(client, number=certificate.number, token=forged).json["status"] == "not_found"
+    assert verify_by_link(client, number=certificate.number).json["errors"]["token"]
 
 
 @pytest.mark.parametrize(("params", "field"), [
@@ -138,10 +150,10 @@ def test_look_ups_are_rate_limited_per_client_across_api_and_page(app, certifica
         asked = {"number": certificate.number, "name": "王建国"}
         statuses = [verify(client, **asked).status_code,
                     client.post("/verify", data=asked).status_code,
-                    client.post("/api/v1/verify", json=asked).status_code]
+                    verify(client, **asked).status_code]
         refused = verify(client, **asked)
         elsewhere = {"REMOTE_ADDR": "10.0.0.9"}
-        from_elsewhere = other.get("/api/v1/verify", query_string=asked, environ_base=elsewhere)
+        from_elsewhere = other.post("/api/v1/verify", json=asked, environ_base=elsewhere)
         assert statuses == [200, 200, 200]
         assert refused.status_code == 429 and refused.mimetype == PROBLEM
         assert from_elsewhere.status_code == 200

@@ -146,7 +146,7 @@ MATRIX: dict[tuple[str, str], dict[str, str]] = {
     ("api_sessions.list_sessions", "GET"): answers(allowed=(*OFFICERS, *STAFF, SYSTEM)),
     # api_verify
     ("api_verify.verify_by_body", "POST"): answers(allowed=EVERYONE),
-    ("api_verify.verify_by_query", "GET"): answers(allowed=EVERYONE),
+    ("api_verify.verify_by_link", "GET"): answers(allowed=EVERYONE),
     # api_worker_facts
     ("api_worker_facts.add_apprenticeships", "POST"): answers(allowed=(*OFFICERS, *STAFF)),
     ("api_worker_facts.add_diplomas", "POST"): answers(allowed=(*OFFICERS, *WORKERS, *STAFF)),
