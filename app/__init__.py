@@ -73,13 +73,14 @@ def register_blueprints(app: Flask) -> None:
         pages,
         pickers,
         public,
+        searches,
         shared_view,
         verify,
         worker,
     )
 
     for module in (public, auth_views, activation, worker, institution, bureau, admin, verify, credentials, ladder,
-                   pickers):
+                   pickers, searches):
         app.register_blueprint(module.bp)
     app.register_blueprint(shared_view.bp)  # /shared/<token>: a worker's share link, no login
     from .web import talents

@@ -59,6 +59,15 @@ class PersonalDataVault:
         """The secret `seal_secret` sealed for `purpose`; DecryptionError if it was sealed for another."""
         return self._cipher.decrypt(sealed, context=f"secret|{purpose}".encode())
 
+    def seal_text(self, purpose: str, text: str) -> bytes:
+        """Any text (a name or an ID number typed into a search), sealed like a file and bound to `purpose`
+        (e.g. the user it is for): it opens only with `open_text` and the same purpose."""
+        return self._cipher.seal_bytes(text.encode("utf-8"), context=f"text|{purpose}".encode())
+
+    def open_text(self, purpose: str, sealed: bytes) -> str:
+        """What `seal_text` sealed for `purpose`; DecryptionError if it was sealed for another or altered."""
+        return self._cipher.open_bytes(sealed, context=f"text|{purpose}".encode()).decode("utf-8")
+
     @property
     def current_key_id(self) -> str:
         """The key new seals use: a sealed file under another key is re-sealed by `flask imports seal`."""

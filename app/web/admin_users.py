@@ -33,6 +33,7 @@ from ..lookups import vault
 from .admin_blueprint import bp
 from .forms import RequiredInput, options
 from .pages import commit_or_show, form_status, paginate
+from .searches import search_term
 
 ROLE_LABELS = {Role.WORKER: _l("劳动者"), Role.INSTITUTION_STAFF: _l("机构人员"), Role.BUREAU_OFFICER: _l("人社局人员"),
                Role.ADMIN: _l("管理员")}
@@ -98,7 +99,7 @@ def state_of(user: User) -> str:
 
 
 def _filters() -> tuple[str, Role | None, str | None]:
-    search = request.args.get("q", "").strip()[:64]
+    search = search_term()
     role = request.args.get("role", "")
     state = request.args.get("state", "")
     return search, Role(role) if role in {r.value for r in Role} else None, state if state in STATES else None

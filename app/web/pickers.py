@@ -19,7 +19,8 @@ MAX_TERM = 32
 
 
 def _term() -> str:
-    return request.args.get("q", "")[:MAX_TERM]
+    """What was typed: in the query string for occupations, cities and institutions, in the body for workers."""
+    return (request.form if request.method == "POST" else request.args).get("q", "")[:MAX_TERM]
 
 
 @bp.get("/occupations")
@@ -36,10 +37,10 @@ def cities() -> Response:
     return jsonify([{"value": c.code, "label": f"{c.code} {c.full_name}"} for c in found])
 
 
-@bp.get("/workers")
+@bp.post("/workers")
 @allow(Role.INSTITUTION_STAFF, Role.BUREAU_OFFICER, Role.ADMIN)
 def workers() -> Response:
-    """Workers the caller may see, by name only (a typed ID number never travels in a URL); the value names the
+    """Workers the caller may see, by name only, the name posted (names never travel in URLs); the value names the
     worker by registry number and name, the label adds the masked ID number and the city to tell namesakes apart."""
     found = db.session.scalars(workers_matching(current_actor(), _term())).all()
     return jsonify([{"value": f"{w.id} {w.name}", "label": f"{w.name} · {w.id_masked} · {w.city.full_name}"}

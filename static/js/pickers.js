@@ -5,8 +5,19 @@
   "use strict";
   var SOURCES = { occupation: "/pickers/occupations", city: "/pickers/cities", worker: "/pickers/workers",
                   institution: "/pickers/institutions" };
-  // A worker is looked up by name only: an ID number typed into the field goes with the form (POST), never in a URL.
+  // A worker is looked up by name only (an ID number typed into the field goes with the form), and the name is
+  // posted: names never travel in URLs, which proxies and logs keep.
   var NAMES_ONLY = { worker: true };
+  var token = document.querySelector('meta[name="csrf-token"]');
+
+  function ask(kind, source, term) {
+    if (NAMES_ONLY[kind]) {
+      return fetch(source, { method: "POST", credentials: "same-origin",
+                             headers: { Accept: "application/json", "X-CSRFToken": token ? token.content : "" },
+                             body: new URLSearchParams({ q: term }) });
+    }
+    return fetch(source + "?q=" + encodeURIComponent(term), { credentials: "same-origin", headers: { Accept: "application/json" } });
+  }
 
   function attach(input, index) {
     var source = SOURCES[input.getAttribute("data-picker")];
@@ -27,7 +38,7 @@
       clearTimeout(timer);
       timer = setTimeout(function () {
         asked = term;
-        fetch(source + "?q=" + encodeURIComponent(term), { credentials: "same-origin", headers: { Accept: "application/json" } })
+        ask(input.getAttribute("data-picker"), source, term)
           .then(function (response) { return response.ok ? response.json() : []; })
           .then(function (items) {
             list.textContent = "";

@@ -345,12 +345,14 @@ MATRIX: dict[tuple[str, str], dict[str, str]] = {
     ("pickers.cities", "GET"): answers(allowed=(*OFFICERS, *WORKERS, *STAFF, SYSTEM)),
     ("pickers.institutions", "GET"): answers(allowed=(*OFFICERS, *STAFF, SYSTEM)),
     ("pickers.occupations", "GET"): answers(allowed=(*OFFICERS, *WORKERS, *STAFF, SYSTEM)),
-    ("pickers.workers", "GET"): answers(allowed=(*OFFICERS, *STAFF, SYSTEM)),
+    ("pickers.workers", "POST"): answers(allowed=(*OFFICERS, *STAFF, SYSTEM)),
     # public
     ("public.healthz", "GET"): answers(allowed=EVERYONE),
     ("public.index", "GET"): answers(allowed=EVERYONE),
     ("public.readyz", "GET"): answers(allowed=EVERYONE),
     ("public.switch_language", "GET"): answers(allowed=EVERYONE),
+    # searches
+    ("searches.search", "POST"): answers(allowed=(*STAFF, *OFFICERS, SYSTEM, SECURITY)),
     # second_factor
     ("second_factor.disable", "POST"): answers(allowed=SIGNED_IN),
     ("second_factor.enrol", "GET"): answers(allowed=SIGNED_IN),

@@ -234,11 +234,12 @@ def test_the_keeper_revises_a_programme(as_officer, suzhou):
 def test_the_worker_picker_finds_names_in_scope_and_never_by_number(as_officer, suzhou, make_worker, vault):
     make_worker("李秀英", city_code="3202", area="320205")  # a namesake in Wuxi
     client = as_officer("city")
-    found = client.get("/pickers/workers?q=李秀").json
+    found = client.post("/pickers/workers", data={"q": "李秀"}).json
     assert [item["value"] for item in found] == [f"{suzhou['master'].id} 李秀英"]
     assert suzhou["master"].id_masked in found[0]["label"]
-    assert client.get("/pickers/workers?q=" + vault.reveal(suzhou["master"].id_ciphertext)[:6]).json == []
+    assert client.post("/pickers/workers", data={"q": vault.reveal(suzhou["master"].id_ciphertext)[:6]}).json == []
     assert any(i["value"] == "苏州技师学院" for i in client.get("/pickers/institutions?q=技师").json)
+    assert client.get("/pickers/workers?q=李秀").status_code == 405  # a name is posted, never put in a URL
 
 
 def test_the_worker_sees_their_programmes_on_their_home_and_in_their_export(client, login, make_user, suzhou):

@@ -16,6 +16,7 @@ from ...exports import certificates_xlsx, too_many_to_export
 from ...extensions import db
 from ...lookups import vault
 from ..pages import paginate
+from ..searches import search_term
 from .blueprint import bp
 from .campaign_dashboards import campaign_glance
 
@@ -38,7 +39,7 @@ def home():
 @bp.get("/certificates")
 @allow(Role.BUREAU_OFFICER)
 def certificates():
-    query = request.args.get("q", "").strip()
+    query = search_term()
     page = paginate(certificates_for(current_actor(), search=query))
     return render_template("bureau/certificates.html", page=page, query=query)
 
@@ -46,7 +47,7 @@ def certificates():
 @bp.get("/certificates.xlsx")
 @allow(Role.BUREAU_OFFICER)
 def certificates_export():
-    statement = certificates_for(current_actor(), search=request.args.get("q", "").strip())
+    statement = certificates_for(current_actor(), search=search_term())
     if too_many_to_export(statement):
         return redirect(url_for("bureau.certificates", **request.args))
     return certificates_xlsx(statement)

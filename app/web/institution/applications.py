@@ -35,6 +35,7 @@ from ...lookups import application_or_404, session_or_404, worker_by_national_id
 from ..appraisal_forms import ApplicationForm, ReviewForm, SeatForm
 from ..forms import options
 from ..pages import apply_field_error, commit_or_show, form_status, paginate
+from ..searches import search_term
 from .blueprint import bp
 
 ROUTE_NAMES = {"regular": Text("正常申报", "regular"), "exceptional": Text("破格/越级", "exceptional")}
@@ -43,7 +44,7 @@ ROUTE_NAMES = {"regular": Text("正常申报", "regular"), "exceptional": Text("
 def _filters() -> dict:
     state = request.args.get("state") or None
     return {"state": state if state in {s.value for s in ApplicationState} else None,
-            "search": request.args.get("q", "").strip()[:64] or None}
+            "search": search_term() or None}
 
 
 def _occupation_choices(form) -> None:

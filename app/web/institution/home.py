@@ -18,6 +18,7 @@ from ...extensions import db
 from ...lookups import city_code_of, vault
 from ..forms import WorkerForm
 from ..pages import commit_or_show, form_status, paginate
+from ..searches import seal_term, search_term
 from .blueprint import bp
 
 
@@ -49,7 +50,7 @@ def workers():
         if worker is not None:
             flash(_("已登记劳动者 %(name)s", name=worker.name), "success")
             return redirect(url_for("institution.workers"))
-    query = request.args.get("q", "").strip()
+    query = search_term()
     worker_id = request.args.get("worker", type=int)
     page = paginate(workers_for(user, search=query, worker_id=worker_id))
     return render_template("institution/workers.html", form=form, page=page, query=query), form_status(form)
@@ -62,7 +63,7 @@ def search_workers():
     query = request.form.get("q", "").strip()[:64]
     id_hash = _id_hash_if_national_id(query)
     if id_hash is None:
-        return redirect(url_for("institution.workers", q=query or None))
+        return redirect(url_for("institution.workers", q=seal_term(query)))
     found = db.session.scalar(workers_for(current_actor(), id_hash=id_hash).with_only_columns(Worker.id))
     return redirect(url_for("institution.workers", worker=found or 0))
 
@@ -72,7 +73,7 @@ def search_workers():
 def certificates():
     """The institution's certificates. None is made here: they come from passing results (the results and
     sessions pages) and from approvals; historic paper ones are entered by an administrator."""
-    query = request.args.get("q", "").strip()
+    query = search_term()
     page = paginate(certificates_for(current_actor(), search=query, status=_status_filter()))
     return render_template("institution/certificates.html", page=page, query=query)
 
@@ -80,7 +81,7 @@ def certificates():
 @bp.get("/workers.xlsx")
 @allow(Role.INSTITUTION_STAFF)
 def workers_export():
-    statement = workers_for(current_actor(), search=request.args.get("q", "").strip(),
+    statement = workers_for(current_actor(), search=search_term(),
                             worker_id=request.args.get("worker", type=int))
     if too_many_to_export(statement):
         return redirect(url_for("institution.workers", **request.args))
@@ -92,7 +93,7 @@ def workers_export():
 @bp.get("/certificates.xlsx")
 @allow(Role.INSTITUTION_STAFF)
 def certificates_export():
-    statement = certificates_for(current_actor(), search=request.args.get("q", "").strip(), status=_status_filter())
+    statement = certificates_for(current_actor(), search=search_term(), status=_status_filter())
     if too_many_to_export(statement):
         return redirect(url_for("institution.certificates", **request.args))
     return certificates_xlsx(statement)

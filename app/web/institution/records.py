@@ -26,6 +26,7 @@ from ...i18n import is_english, level_name, localized
 from ...lookups import occupation_or_field_error, worker_by_national_id_or_field_error
 from ..pages import commit_or_show, paginate
 from ..record_forms import OUTCOME_LABELS, AppraisalResultForm, TrainingRecordForm, vocabulary_label
+from ..searches import seal_term, search_term
 from .blueprint import bp
 from .home import _id_hash_if_national_id
 
@@ -53,7 +54,7 @@ def _save(form, write, success) -> bool:
 
 def _filters() -> dict:
     """Name, worker and outcome from the query string; a national ID never travels in a URL (see search)."""
-    return {"search": request.args.get("q", "").strip()[:64] or None,
+    return {"search": search_term() or None,
             "worker_id": request.args.get("worker", type=int), "outcome": request.args.get("outcome") or None}
 
 
@@ -68,7 +69,7 @@ def search_records():
     outcome = request.form.get("outcome") or None
     id_hash = _id_hash_if_national_id(query)
     if id_hash is None:
-        return redirect(url_for(target, q=query or None, outcome=outcome))
+        return redirect(url_for(target, q=seal_term(query), outcome=outcome))
     found = db.session.scalar(select(standing_worker_id(id_hash)))
     listed = results_for if target == "institution.results" else training_for
     if found is None or db.session.scalar(listed(current_actor(), worker_id=found).limit(1)) is None:
