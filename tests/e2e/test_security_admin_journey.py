@@ -206,6 +206,8 @@ def test_a_reload_of_the_temporary_password_page_does_not_reset_the_password_aga
     page.get_by_placeholder("按账号或显示名称搜索").fill(DEMO_WORKER_ID)  # the worker's sign-in name: the ID number
     page.get_by_role("button", name="搜索").click()
     expect(page.locator("#accounts-table tbody tr")).to_have_count(1)
+    assert DEMO_WORKER_ID[:6] not in page.url and DEMO_WORKER_ID[-4:] not in page.url, page.url  # sealed, not typed
+    expect(page.get_by_placeholder("按账号或显示名称搜索")).to_have_value(DEMO_WORKER_ID)
     page.locator("#accounts-table tbody tr a").click()
     page.locator("#reset-form").get_by_role("button", name="重置密码").click()
     temporary = page.locator("#temporary-password code").inner_text().strip()
