@@ -26,6 +26,7 @@ from credentials.services.second_factor import (
     disable_second_factor,
     is_enrolled,
     recovery_codes_left,
+    renew_recovery_codes,
     required_for,
     start_enrolment,
     verify_second_factor,
@@ -73,6 +74,14 @@ class DisableForm(FlaskForm):
     password = PasswordField(_l("密码"), validators=[Required(), Length(max=256)])
     code = StringField(_l("验证码"), validators=[Required(), Length(max=32)],
                        description=_l("验证器应用当前显示的 6 位数字，或一个恢复码"))
+
+
+class RenewForm(FlaskForm):
+    """On the same page as DisableForm: made with prefix="renew" so that the two forms' fields keep apart."""
+
+    password = PasswordField(_l("密码"), validators=[Required(), Length(max=256)])
+    code = StringField(_l("验证码"), validators=[Required(), Length(max=32)],
+                       description=_l("验证器应用当前显示的 6 位数字（恢复码不能用于此处）"))
 
 
 # ------------------------------------------------------------------ signing in
@@ -162,7 +171,7 @@ def enrol():
     required = _required(user)
     factor = confirmed_factor(db.session(), user)
     if factor is not None:
-        return _status_page(user, DisableForm(formdata=None), required)
+        return _status_page(user, DisableForm(formdata=None), RenewForm(formdata=None, prefix="renew"), required)
     form = ConfirmForm()
     if form.validate_on_submit():
         codes = commit_or_show(form, lambda: confirm_enrolment(db.session(), vault(), user, form.code.data or ""))
@@ -191,10 +200,29 @@ def disable():
             required=required) or True):
         flash(_("两步验证已关闭。登录时只需密码。"), "success")
         return redirect(url_for("account.password"))  # the account area (the setup page would start a new secret)
-    return _status_page(user, form, required, status=form_status(form))
+    return _status_page(user, form, RenewForm(formdata=None, prefix="renew"), required, status=form_status(form))
 
 
-def _status_page(user: User, form: DisableForm, required: bool, status: int = 200):
+@bp.post("/account/second-factor/recovery-codes")
+@allow()
+@limiter.limit(_login_limit)  # the password and the code are guessable
+def renew_codes():
+    """A new set of recovery codes, shown once; the old ones stop working."""
+    user = current_actor()
+    if confirmed_factor(db.session(), user) is None:  # reset by an administrator meanwhile, or never set up
+        flash(_("两步验证未启用，没有恢复码。"), "info")
+        return redirect(url_for("second_factor.enrol"))
+    form = RenewForm(prefix="renew")
+    if form.validate_on_submit():
+        codes = commit_or_show(form, lambda: renew_recovery_codes(
+            db.session(), vault(), user, password=form.password.data or "", code=form.code.data or ""))
+        if codes is not None:
+            return render_template("second_factor/recovery_codes.html", codes=codes, renewed=True,
+                                   next=url_for("second_factor.enrol"))
+    return _status_page(user, DisableForm(formdata=None), form, _required(user), status=form_status(form))
+
+
+def _status_page(user: User, form: DisableForm, renew_form: RenewForm, required: bool, status: int = 200):
     factor = confirmed_factor(db.session(), user)
-    return render_template("second_factor/status.html", factor=factor, form=form, required=required,
-                           codes_left=recovery_codes_left(db.session(), user)), status
+    return render_template("second_factor/status.html", factor=factor, form=form, renew_form=renew_form,
+                           required=required, codes_left=recovery_codes_left(db.session(), user)), status

@@ -35,6 +35,9 @@ RECOVERY_CODES = 10
 RECOVERY_LENGTH = 10  # from a 31-character alphabet: about 50 bits each, and a keyed digest to check against
 DRIFT_STEPS = 1  # a code from the step before or after is accepted: phone clocks drift, people type slowly
 Method = Literal["totp", "recovery"]
+WRONG_CODE = Text("验证码不正确或已使用", "Wrong or already used code")
+WRONG_APP_CODE = Text("验证码不正确：请输入验证器当前显示的 6 位数字（恢复码不能用于此处）",
+                      "Wrong code: type the 6 digits the app shows now (a recovery code does not do here)")
 
 
 @dataclass(frozen=True)
@@ -149,20 +152,44 @@ def disable_second_factor(session: Session, vault: PersonalDataVault, user: User
     if required:
         raise ValidationFailed("binding", reason=Text("您的角色必须使用两步验证，不能关闭",
                                                       "Your role requires two-step verification: it cannot be turned off"))
+    factor = _proven_holder(session, vault, user, password=password, code=code, recovery_allowed=True,
+                            action=Text("关闭", "turn it off"))
+    _remove(session, factor)
+    record(session, actor=user, action="mfa.disabled", entity_type="user", entity_id=user.id,
+           before={"enrolled": True}, after={"enrolled": False})
+
+
+def renew_recovery_codes(session: Session, vault: PersonalDataVault, user: User, *, password: str,
+                         code: str) -> list[str]:
+    """A new set of recovery codes in place of the old ones, every old one void from now; shown this once. The
+    password proves it is the user and a current code from the app that they hold the factor: a recovery code
+    is not enough, or one found code would buy a whole new set."""
+    factor = _proven_holder(session, vault, user, password=password, code=code, recovery_allowed=False,
+                            action=Text("生成新的恢复码", "make new recovery codes"))
+    left = recovery_codes_left(session, user)
+    codes = _new_recovery_codes(session, vault, user)
+    factor.last_used_at = utcnow()
+    record(session, actor=user, action="mfa.recovery_renewed", entity_type="user", entity_id=user.id,
+           before={"recovery_codes": left}, after={"recovery_codes": len(codes)})
+    return codes
+
+
+def _proven_holder(session: Session, vault: PersonalDataVault, user: User, *, password: str, code: str,
+                   recovery_allowed: bool, action: Text) -> SecondFactor:
+    """The user's confirmed factor, once the password and a code (a recovery code where allowed) prove that the
+    one asking is its holder."""
     factor = confirmed_factor(session, user)
     if factor is None:
-        raise Conflict("wrong_state", state=Text("未启用两步验证", "two-step verification off"),
-                       action=Text("关闭", "turn it off"))
+        raise Conflict("wrong_state", state=Text("未启用两步验证", "two-step verification off"), action=action)
     if not verify_password(user.password_hash, password or ""):
         raise ValidationFailed("binding", field="password", reason=Text("密码不正确", "The password is wrong"))
     now = utcnow()
     normalised = _normalise(code)
-    if (_accept_totp(session, vault, factor, normalised, now)
-            or _accept_recovery(session, vault, user, normalised, now)) is None:
-        raise ValidationFailed("binding", field="code", reason=Text("验证码不正确或已使用", "Wrong or already used code"))
-    _remove(session, factor)
-    record(session, actor=user, action="mfa.disabled", entity_type="user", entity_id=user.id,
-           before={"enrolled": True}, after={"enrolled": False})
+    if _accept_totp(session, vault, factor, normalised, now) is not None:
+        return factor
+    if recovery_allowed and _accept_recovery(session, vault, user, normalised, now) is not None:
+        return factor
+    raise ValidationFailed("binding", field="code", reason=WRONG_CODE if recovery_allowed else WRONG_APP_CODE)
 
 
 def reset_second_factor(session: Session, user: User, *, by: User) -> None:

@@ -355,6 +355,7 @@ MATRIX: dict[tuple[str, str], dict[str, str]] = {
     ("searches.search", "POST"): answers(allowed=(*STAFF, *OFFICERS, SYSTEM, SECURITY)),
     # second_factor
     ("second_factor.disable", "POST"): answers(allowed=SIGNED_IN),
+    ("second_factor.renew_codes", "POST"): answers(allowed=SIGNED_IN),
     ("second_factor.enrol", "GET"): answers(allowed=SIGNED_IN),
     ("second_factor.enrol", "POST"): answers(allowed=SIGNED_IN),
     ("second_factor.sign_in_step", "GET"): answers(allowed=EVERYONE),

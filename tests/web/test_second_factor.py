@@ -4,12 +4,12 @@ the API's token asking for a code too."""
 
 from __future__ import annotations
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from credentials.models import AuditEvent, RecoveryCode, SecondFactor
 from tests.conftest import PASSWORD
 from tests.web.html import field_error
-from tests.web.second_factor_steps import code_at, enrol, password_step, secret_on, sign_in
+from tests.web.second_factor_steps import code_at, enrol, password_step, recovery_codes_on, secret_on, sign_in
 
 REFUSED = "验证码不正确或已使用（连续输错 5 次后，须等待 15 分钟再试）"
 
@@ -183,3 +183,39 @@ def test_the_pages_speak_english_too(app, client, make_user):
     assert "Password accepted" in step.text and "Verify and sign in" in step.text
     assert field_error(refused.text, "code").startswith("Wrong or already used code")
     assert "Recovery codes left" in status.text and "Turn off two-step verification" in status.text
+
+
+def test_new_recovery_codes_replace_the_old_ones_with_the_password_and_a_code_from_the_app(app, client, make_user,
+                                                                                         db):
+    clerk = make_user("institution_staff")
+    password_step(client, clerk)
+    secret, old = enrol(client)
+    assert 'id="renew-codes-form"' in client.get("/account/second-factor").text
+
+    def renew(password, code):
+        return client.post("/account/second-factor/recovery-codes", data={"renew-password": password,
+                                                                         "renew-code": code})
+
+    wrong_password = renew("nope", code_at(secret, 1))
+    by_recovery_code = renew(PASSWORD, old[0])  # one found code must not buy a whole new set
+    renewed = renew(PASSWORD, code_at(secret, 1))
+    new = recovery_codes_on(renewed.text)
+
+    assert wrong_password.status_code == 422 and field_error(wrong_password.text, "renew-password") == "密码不正确"
+    assert by_recovery_code.status_code == 422
+    assert "恢复码不能用于此处" in field_error(by_recovery_code.text, "renew-code")
+    assert renewed.status_code == 200 and "旧的恢复码已全部作废" in renewed.text
+    assert len(new) == 10 and not set(new) & set(old)
+    assert sign_in(app.test_client(), clerk, old[1]).status_code == 401
+    assert sign_in(app.test_client(), clerk, new[0]).status_code == 302
+    assert db.session.scalar(select(func.count()).select_from(RecoveryCode).where(RecoveryCode.user_id == clerk.id)) == 10
+    assert actions(db, clerk)[-3:] == ["mfa.recovery_renewed", "mfa.failed", "mfa.recovery_used"]
+
+
+def test_recovery_codes_are_renewed_only_where_the_second_factor_is_on(client, login, make_user):
+    login(client, make_user("institution_staff"))
+
+    answer = client.post("/account/second-factor/recovery-codes", data={"renew-password": PASSWORD,
+                                                                        "renew-code": "123456"})
+
+    assert answer.status_code == 302 and answer.headers["Location"] == "/account/second-factor"
