@@ -48,12 +48,13 @@ class VerifyQuery(ma.Schema):
             raise ma.ValidationError(_("请填写持证人姓名"), field_name="name")
 
 
-class VerifyLinkQuery(ma.Schema):
+class VerifyLinkQuery(VerifyQuery):
     """A GET carries what a printed certificate's QR link holds: the number and its token. A holder's name never
     goes into a URL (proxies, browser history and referrers keep URLs): it is refused here, sent by POST."""
 
-    number = ma.fields.String(required=True, validate=ma.validate.Length(min=1, max=MAX_INPUT),
-                              metadata={"description": "Certificate number"})
+    class Meta:
+        exclude = ("name",)
+
     token = ma.fields.String(required=True, validate=ma.validate.Length(min=1, max=MAX_INPUT),
                              metadata={"description": "The `h` value of a printed certificate's QR link"})
 

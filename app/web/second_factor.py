@@ -77,7 +77,10 @@ class DisableForm(FlaskForm):
 
 
 class RenewForm(FlaskForm):
-    """On the same page as DisableForm: made with prefix="renew" so that the two forms' fields keep apart."""
+    """On the same page as DisableForm: its fields carry the prefix "renew-" so that the two forms keep apart."""
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, prefix="renew", **kwargs)
 
     password = PasswordField(_l("密码"), validators=[Required(), Length(max=256)])
     code = StringField(_l("验证码"), validators=[Required(), Length(max=32)],
@@ -171,7 +174,7 @@ def enrol():
     required = _required(user)
     factor = confirmed_factor(db.session(), user)
     if factor is not None:
-        return _status_page(user, DisableForm(formdata=None), RenewForm(formdata=None, prefix="renew"), required)
+        return _status_page(user, DisableForm(formdata=None), RenewForm(formdata=None), required)
     form = ConfirmForm()
     if form.validate_on_submit():
         codes = commit_or_show(form, lambda: confirm_enrolment(db.session(), vault(), user, form.code.data or ""))
@@ -200,7 +203,7 @@ def disable():
             required=required) or True):
         flash(_("两步验证已关闭。登录时只需密码。"), "success")
         return redirect(url_for("account.password"))  # the account area (the setup page would start a new secret)
-    return _status_page(user, form, RenewForm(formdata=None, prefix="renew"), required, status=form_status(form))
+    return _status_page(user, form, RenewForm(formdata=None), required, status=form_status(form))
 
 
 @bp.post("/account/second-factor/recovery-codes")
@@ -212,7 +215,7 @@ def renew_codes():
     if confirmed_factor(db.session(), user) is None:  # reset by an administrator meanwhile, or never set up
         flash(_("两步验证未启用，没有恢复码。"), "info")
         return redirect(url_for("second_factor.enrol"))
-    form = RenewForm(prefix="renew")
+    form = RenewForm()
     if form.validate_on_submit():
         codes = commit_or_show(form, lambda: renew_recovery_codes(
             db.session(), vault(), user, password=form.password.data or "", code=form.code.data or ""))
