@@ -383,7 +383,6 @@ def test_progress_written_by_the_job_is_visible_to_other_connections_at_once(set
     assert seen == 1_200
 
 
-
 def test_bulk_audit_events_continue_the_same_chain_as_single_ones_in_order(setting):
     from credentials.services.audit import NewEvent, record, record_many
 
